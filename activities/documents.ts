@@ -1,0 +1,45 @@
+import { renderTemplate } from '../definitions/language/templates';
+import type { GenerateDocumentInput } from '../workflows/activity-contracts';
+import type { DocumentRecord } from '../workflows/engine/types';
+
+/** `2026-03-01T02:00:00Z` or `2026-03-01` → `2026年3月1日` (the Asia/Shanghai civil date). */
+export function chineseDate(value: string): string {
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00+08:00` : value;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return value;
+  const d = new Date(ms + 8 * 3_600_000);
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+}
+
+/**
+ * The scope of a document template, in the placeholder vocabulary of definitions/language/templates.ts; dates a
+ * person reads (receipt, generation, last day) are written the Chinese way.
+ */
+export function documentScope(input: GenerateDocumentInput): Record<string, unknown> {
+  return {
+    petitionId: input.petitionId,
+    documentId: input.documentId,
+    stepName: input.stepName,
+    at: chineseDate(input.at),
+    petition: { ...input.petition, receivedAt: chineseDate(input.petition.receivedAt) },
+    variables: input.variables,
+    input: input.input,
+    deadline: input.deadline
+      ? { ...input.deadline, lastDay: input.deadline.lastDay ? chineseDate(input.deadline.lastDay) : input.deadline.lastDay }
+      : undefined,
+  };
+}
+
+/** Renders a document of the petition from its template (a local activity: pure and fast). */
+export function generateDocument(input: GenerateDocumentInput): DocumentRecord {
+  const scope = documentScope(input);
+  return {
+    id: input.documentId,
+    kind: input.kind,
+    title: renderTemplate(input.template.title, scope),
+    text: renderTemplate(input.template.template, scope).trim(),
+    step: input.step,
+    generatedAt: input.at,
+    deliveries: [],
+  };
+}

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import type { Client, Connection } from '@temporalio/client';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import type { Config } from '../config';
+import { createLazyConnection } from '../config/temporal';
+import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
+import type { AuthOptions } from './auth/plugin';
+import { toApiError } from './errors';
+import { registerDocs } from './routes/docs';
+import { healthRoutes } from './routes/health';
+import { apiRoutes } from './routes/index';
+import type { DefinitionService } from './services/definitions';
+
+/** What the API needs from its process; `server.ts` builds it from the config, tests build their own. */
+export interface AppDeps {
+  config: Pick<Config, 'temporal'>;
+  logger: Logger;
+  /** Client connection to Temporal for routes (lazy in `server.ts`). `/readyz` probes through its own connection. */
+  connection: Connection;
+  client: Client;
+  /**
+   * How bearer tokens are verified (server.ts: `resolveAuth(config)`). Absent: a random secret of this process,
+   * so no token from outside is accepted.
+   */
+  auth?: AuthOptions;
+  /** The definition registry; absent, registration uses the built-in statutory definition and `/v1/definitions` answers 503. */
+  definitions?: DefinitionService;
+  /** The legal calendar in force (default: the official data shipped with the code). */
+  calendar?: () => CalendarData;
+  /** Body size and rate limits (defaults: 1 MiB; 600 requests a minute per token or address). */
+  limits?: Partial<Config['limits']>;
+  /** Bound on each Temporal call a request makes (default 10 s). */
+  rpcTimeoutMs?: number;
+  /** Clock (tests). */
+  now?: () => Date;
+}
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * An error a route throws to answer with a given status and a stable `error` code; the central handler turns it
+ * into {@link ErrorBody}.
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof ApiError) {
+    return {
+      status: err.statusCode,
+      body: {
+        error: err.code,
+        message: err.message,
+        ...(err.details !== undefined && { details: err.details }),
+      },
+    };
+  }
+  if (err instanceof ZodError) {
+    return {
+      status: 400,
+      body: {
+        error: 'validation_failed',
+        message:
+          'The request is not valid: ' +
+          err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+        details: err.issues.map((i) => ({ path: i.path, message: i.message, code: i.code })),
+      },
+    };
+  }
+  const fe = err as Partial<FastifyError>;
+  if (fe.validation) {
+    return {
+      status: 400,
+      body: {
+        error: 'validation_failed',
+        message: fe.message ?? 'The request is not valid',
+        details: fe.validation,
+      },
+    };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = (fe.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
+    return { status: fe.statusCode, body: { error: code, message: fe.message ?? 'Bad request' } };
+  }
+  return {
+    status: 500,
+    body: { error: 'internal_error', message: 'An unexpected error occurred; it has been logged.' },
+  };
+}
+
+/**
+ * Builds the HTTP API as a Fastify instance without listening (only `server.ts` listens; tests use `inject`).
+ * Every error leaves through one handler as `{ error, message, details? }`.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  // Typed as Fastify's base logger so route plugins need not carry pino's type parameter.
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.limits?.bodyLimit ?? 1024 * 1024,
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body } = toErrorBody(toApiError(err));
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ err: { message: body.message, code: body.error } }, 'request rejected');
+    void reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      error: 'not_found',
+      message: `No route for ${request.method} ${request.url}`,
+    } satisfies ErrorBody);
+  });
+
+  // Probes get their own connection without retries: one prompt answer, nothing left retrying after close.
+  const probeConnection = createLazyConnection(deps.config, { retry: false });
+  app.addHook('onClose', async () => {
+    await probeConnection.close().catch(() => undefined);
+  });
+  registerDocs(app);
+
+  app.register(healthRoutes, {
+    connection: probeConnection,
+    address: deps.config.temporal.address,
+    namespace: deps.config.temporal.namespace,
+    taskQueue: deps.config.temporal.taskQueue,
+  });
+
+  app.register(apiRoutes, {
+    client: deps.client,
+    connection: deps.connection,
+    namespace: deps.config.temporal.namespace,
+    taskQueue: deps.config.temporal.taskQueue,
+    auth: deps.auth ?? { secret: randomBytes(32).toString('base64url') },
+    definitions: deps.definitions,
+    calendar: deps.calendar ?? defaultCalendarData,
+    rateLimit: {
+      max: deps.limits?.rateLimitMax ?? 600,
+      windowMs: deps.limits?.rateLimitWindowMs ?? 60_000,
+    },
+    rpcTimeoutMs: deps.rpcTimeoutMs ?? 10_000,
+    now: deps.now ?? (() => new Date()),
+  });
+
+  return app;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { Actor } from '../../workflows/engine/types';
+
+/** Roles a bearer token may carry; the petitioner has no token (petition id + access code instead). */
+export const StaffRoles = ['registrar', 'department', 'superior', 'supervisor', 'designer', 'admin'] as const;
+export type StaffRole = (typeof StaffRoles)[number];
+
+/** A department (body) code: opaque, short, safe inside a visibility query and a URL. */
+export const departmentCode = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a department code: letters, digits, "_", "." or "-", at most 64');
+
+/**
+ * The claims the API reads from a verified token: `sub` (an opaque user id, never personal data), `role`, and for
+ * department staff and superiors `dept`, the body they act for.
+ */
+export const tokenClaimsSchema = z
+  .object({
+    sub: z.string().min(1).max(128),
+    role: z.enum(StaffRoles),
+    dept: departmentCode.optional(),
+    exp: z.number().int(),
+  })
+  .refine((c) => (c.role !== 'department' && c.role !== 'superior') || c.dept !== undefined, {
+    message: 'department and superior tokens must carry a "dept" claim',
+    path: ['dept'],
+  });
+export type TokenClaims = z.infer<typeof tokenClaimsSchema>;
+
+/** Who is calling: a staff member (verified token) or a petitioner (verified access code for one petition). */
+export type Principal =
+  | { kind: 'staff'; role: StaffRole; sub: string; dept?: string }
+  | { kind: 'petitioner'; petitionId: string };
+
+/** The engine's actor for a principal (admin acts as admin: the engine records it as such). */
+export function actorOf(principal: Principal): Actor {
+  if (principal.kind === 'petitioner') return { role: 'petitioner' };
+  return {
+    role: principal.role,
+    id: principal.sub,
+    ...(principal.dept !== undefined && { department: principal.dept }),
+  };
+}
+
+/** The role name used for role checks and `availableActions`. */
+export function roleOf(principal: Principal): StaffRole | 'petitioner' {
+  return principal.kind === 'petitioner' ? 'petitioner' : principal.role;
+}

@@ -1,0 +1,186 @@
+/**
+ * Turns what Temporal, Fastify and the auth plugin throw into {@link ApiError}s with a stable `error` code and a
+ * message a person can act on. The central handler in app.ts calls {@link toApiError} before rendering.
+ */
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Connection,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { FastifyError } from 'fastify';
+import { EngineErrorType } from '../workflows/engine/types';
+import { ApiError } from './app';
+
+/** gRPC status codes (a table rather than an import of @grpc/grpc-js, which is not our dependency). */
+const GrpcStatus = {
+  CANCELLED: 1,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+/** Stable `error` codes of refusals that come from the petition workflow (ApplicationFailure types). */
+const ENGINE_STATUS: Record<string, { status: number; code: string }> = {
+  [EngineErrorType.PetitionClosed]: { status: 409, code: 'petition_closed' },
+  [EngineErrorType.ActionNotAllowed]: { status: 409, code: 'action_not_allowed' },
+  [EngineErrorType.Forbidden]: { status: 403, code: 'forbidden' },
+  [EngineErrorType.InvalidInput]: { status: 400, code: 'invalid_input' },
+  [EngineErrorType.StatutoryRule]: { status: 422, code: 'statutory_rule' },
+  NotStarted: { status: 503, code: 'petition_starting' },
+};
+
+/** Thrown by {@link boundedCall} when Temporal gave no answer in time. */
+export class TemporalTimeoutError extends Error {
+  override name = 'TemporalTimeoutError';
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+  ) {
+    super(`${what}: no answer within ${ms / 1000} s`);
+  }
+}
+
+/**
+ * Runs one Temporal call with a deadline. The client retries UNAVAILABLE with backoff past a gRPC deadline, so the
+ * call is also raced against a timer: a request never hangs on a Temporal that is down.
+ */
+export async function boundedCall<T>(connection: Connection, ms: number, what: string, fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TemporalTimeoutError(what, ms)), ms);
+  });
+  const call = connection.withDeadline(Date.now() + ms, fn);
+  call.catch(() => undefined);
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const UNAVAILABLE_MESSAGE =
+  'Temporal is not reachable right now; nothing was changed. Retry later (with the same Idempotency-Key for writes).';
+
+function grpcCode(err: unknown): number | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e)) return e.code;
+  }
+  return undefined;
+}
+
+function isConnectionFailure(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const message = e instanceof Error ? e.message : '';
+    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|Failed to connect|No connection established|connection (?:refused|closed)/i.test(message)) return true;
+  }
+  return false;
+}
+
+/** Maps a refusal of the petition workflow (its ApplicationFailure) onto the HTTP contract. */
+export function refusalToApiError(failure: ApplicationFailure): ApiError {
+  const mapped = ENGINE_STATUS[failure.type ?? ''] ?? { status: 422, code: 'action_refused' };
+  const details = failure.details?.[0];
+  return new ApiError(
+    mapped.status,
+    mapped.code,
+    failure.message,
+    details !== null && typeof details === 'object' ? details : undefined,
+  );
+}
+
+/** Fastify's request validation errors, with the failing fields named (`body.petitioner.name: …`). */
+function validationError(err: FastifyError): ApiError {
+  const where = err.validationContext ?? 'request';
+  const items = (err.validation ?? []).map((v) => {
+    const field = [where, ...(v.instancePath ?? '').split('/').filter(Boolean)].join('.');
+    return { in: where, field, message: v.message ?? 'is invalid' };
+  });
+  return new ApiError(
+    400,
+    'validation_failed',
+    items.length > 0
+      ? `The request is not valid: ${items.map((i) => `${i.field}: ${i.message}`).join('; ')}`
+      : `The request is not valid: ${err.message}`,
+    items,
+  );
+}
+
+/**
+ * The API error for anything thrown while handling a request, or the error itself when it is not one we know
+ * (the central handler then answers 500 and logs it).
+ */
+export function toApiError(err: unknown): unknown {
+  if (err instanceof ApiError) return err;
+
+  if (err instanceof WorkflowUpdateFailedError) {
+    if (err.cause instanceof ApplicationFailure) return refusalToApiError(err.cause);
+    return new ApiError(422, 'action_refused', err.cause?.message ?? err.message);
+  }
+  if (err instanceof ApplicationFailure) return refusalToApiError(err);
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return new ApiError(409, 'petition_exists', `A petition with this id exists already (${err.workflowId}).`);
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    return new ApiError(404, 'not_found', 'No such petition.');
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new ApiError(
+      503,
+      'worker_unavailable',
+      'No worker applied the action in time; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.',
+    );
+  }
+  if (err instanceof TemporalTimeoutError) {
+    return new ApiError(503, 'temporal_unavailable', `${err.message}. ${UNAVAILABLE_MESSAGE}`);
+  }
+
+  const code = grpcCode(err);
+  if (code !== undefined) {
+    switch (code) {
+      case GrpcStatus.UNAVAILABLE:
+      case GrpcStatus.DEADLINE_EXCEEDED:
+      case GrpcStatus.CANCELLED:
+        return new ApiError(503, 'temporal_unavailable', UNAVAILABLE_MESSAGE);
+      case GrpcStatus.RESOURCE_EXHAUSTED:
+        return new ApiError(503, 'temporal_busy', 'Temporal is overloaded right now; retry in a moment.');
+      case GrpcStatus.INVALID_ARGUMENT:
+        return new ApiError(400, 'invalid_request', `Temporal refused the request: ${(err as Error).message}`);
+      case GrpcStatus.NOT_FOUND:
+        return new ApiError(404, 'not_found', 'Not found.');
+      case GrpcStatus.UNAUTHENTICATED:
+      case GrpcStatus.PERMISSION_DENIED:
+        return new ApiError(503, 'temporal_unavailable', 'The API is not allowed to talk to Temporal; check its credentials.');
+    }
+  }
+  if ((err instanceof ServiceError || code !== undefined) && isConnectionFailure(err)) {
+    return new ApiError(503, 'temporal_unavailable', UNAVAILABLE_MESSAGE);
+  }
+  if (isConnectionFailure(err)) return new ApiError(503, 'temporal_unavailable', UNAVAILABLE_MESSAGE);
+
+  const fe = err as Partial<FastifyError> | undefined;
+  if (fe && Array.isArray(fe.validation)) return validationError(fe as FastifyError);
+  switch (fe?.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError(400, 'malformed_json', `The body is not valid JSON: ${fe.message}`);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'payload_too_large', 'The request body is larger than the API accepts (API_BODY_LIMIT).');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(
+        415,
+        'unsupported_media_type',
+        'Unsupported Content-Type: send application/json (or application/yaml for definitions).',
+      );
+  }
+  if (typeof fe?.code === 'string' && fe.code.startsWith('FST_JWT_')) {
+    return new ApiError(401, 'unauthorized', `Authentication failed: ${fe.message}`);
+  }
+  return err;
+}

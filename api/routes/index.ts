@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import type { Client, Connection } from '@temporalio/client';
+import type { FastifyPluginAsync } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { CalendarData } from '../../definitions/calendar';
+import { ApiError } from '../app';
+import { registerJwt, type AuthOptions } from '../auth/plugin';
+import type { DefinitionService } from '../services/definitions';
+import { createPetitionService } from '../services/petitions';
+import { createSupervisionService } from '../services/supervision';
+import { calendarRoutes } from './calendar';
+import { definitionRoutes } from './definitions';
+import { petitionRoutes } from './petitions';
+import { supervisionRoutes } from './supervision';
+
+export interface ApiRouteOptions {
+  client: Client;
+  connection: Connection;
+  namespace: string;
+  taskQueue: string;
+  auth: AuthOptions;
+  definitions?: DefinitionService;
+  calendar: () => CalendarData;
+  rateLimit: { max: number; windowMs: number };
+  /** Bound on each Temporal call a request makes. */
+  rpcTimeoutMs: number;
+  now: () => Date;
+}
+
+/** Per token when there is one (hashed, so the log never sees it), else per client address. */
+function rateLimitKey(request: { headers: Record<string, unknown>; ip: string }): string {
+  const auth = request.headers['authorization'];
+  if (typeof auth === 'string' && auth.length > 0) return `t:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}`;
+  return `ip:${request.ip}`;
+}
+
+/** Everything under `/v1`: zod validation and serialization, bearer tokens, rate limits, and the resource routes. */
+export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) => {
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await registerJwt(app, opts.auth);
+  await app.register(rateLimit, {
+    max: opts.rateLimit.max,
+    timeWindow: opts.rateLimit.windowMs,
+    keyGenerator: rateLimitKey,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, 'rate_limited', `Too many requests: at most ${context.max} per ${context.after}. Retry after ${context.after}.`, {
+        max: context.max,
+        retryAfter: context.after,
+      }),
+  });
+  // Definitions may be sent as YAML text; JSON stays the default for everything else.
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  const petitions = createPetitionService({
+    client: opts.client,
+    connection: opts.connection,
+    taskQueue: opts.taskQueue,
+    definitions: opts.definitions,
+    rpcTimeoutMs: opts.rpcTimeoutMs,
+    now: opts.now,
+  });
+  const supervision = createSupervisionService({
+    client: opts.client,
+    connection: opts.connection,
+    namespace: opts.namespace,
+    rpcTimeoutMs: opts.rpcTimeoutMs,
+    now: opts.now,
+  });
+
+  await app.register(petitionRoutes, { petitions, supervision });
+  await app.register(supervisionRoutes, { supervision });
+  await app.register(calendarRoutes, { calendar: opts.calendar });
+  await app.register(definitionRoutes, { definitions: opts.definitions });
+};

@@ -1,0 +1,76 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { authenticate, requireRole } from '../auth/plugin';
+import { bearer, errors } from '../schemas/common';
+import { atRiskQuery, atRiskResponse, overdueQuery, overdueResponse, statsQuery, statsResponse } from '../schemas/supervision';
+import type { SupervisionService } from '../services/supervision';
+import { departmentScope, LIST_ROLES } from './petitions';
+
+export interface SupervisionRouteOptions {
+  supervision: SupervisionService;
+}
+
+/** `GET /v1/supervision/overdue`, `GET /v1/supervision/at-risk`, `GET /v1/stats`: read from visibility only. */
+export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> = async (app, { supervision }) => {
+  app.get(
+    '/v1/supervision/overdue',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: 'Overdue petitions, most overdue first',
+        description:
+          'Open petitions whose earliest body deadline (PetitionDueAt) has passed: `PetitionStatus = open AND PetitionDueAt < now`, ' +
+          'answered from search attributes, so it is right even when no worker runs. Department staff see their own body only.',
+        security: bearer,
+        querystring: overdueQuery,
+        response: { 200: overdueResponse, ...errors(400, 401, 403, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const principal = await authenticate(request, reply);
+      requireRole(principal, LIST_ROLES, 'read the overdue list');
+      return await supervision.overdue(request.query, departmentScope(principal, request.query.department));
+    },
+  );
+
+  app.get(
+    '/v1/supervision/at-risk',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: 'Open petitions due within a period (default P3D), soonest first',
+        security: bearer,
+        querystring: atRiskQuery,
+        response: { 200: atRiskResponse, ...errors(400, 401, 403, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const principal = await authenticate(request, reply);
+      requireRole(principal, LIST_ROLES, 'read the at-risk list');
+      const { within, ...filters } = request.query;
+      return await supervision.atRisk(within, filters, departmentScope(principal, request.query.department));
+    },
+  );
+
+  app.get(
+    '/v1/stats',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: '及时受理率, 按期办结率, 群众满意率 with the counts behind each',
+        description:
+          'Over petitions received in [from, to): timelyAcceptanceRate = accepted on time / acceptance decided (on time or late); ' +
+          'onTimeCompletionRate = finished on time / finished; satisfactionRate = (satisfied + basically-satisfied) / rated. ' +
+          'A rate is null when its denominator is 0. Counts come from visibility and are eventually consistent (seconds).',
+        security: bearer,
+        querystring: statsQuery,
+        response: { 200: statsResponse, ...errors(400, 401, 403, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const principal = await authenticate(request, reply);
+      requireRole(principal, LIST_ROLES, 'read statistics');
+      const scope = departmentScope(principal, request.query.department);
+      return await supervision.stats(request.query.from, request.query.to, scope.department ?? request.query.department);
+    },
+  );
+};

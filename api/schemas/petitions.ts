@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { Categories, Channels } from '../../workflows/engine/types';
+import { departmentCode } from '../auth/principal';
+import { dayOrInstant, instant, queryBool } from './common';
+
+/** Art. 20: a group petition elects at most five representatives. */
+export const MAX_REPRESENTATIVES = 5;
+
+const person = {
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().trim().min(1).max(40).optional(),
+  idNumber: z.string().trim().min(1).max(40).optional(),
+};
+
+/** `POST /v1/petitions` body. Unknown fields are refused, so a misspelt field is reported instead of dropped. */
+export const registerPetitionBody = z
+  .strictObject({
+    channel: z.enum(Channels).describe('How it arrived (Art. 17).'),
+    category: z.enum(Categories).describe('suggestion (Art. 29), report 检举控告 (Art. 30), complaint (Art. 31).'),
+    petitioner: z.strictObject({ ...person, address: z.string().trim().min(1).max(500).optional() }),
+    subject: z.string().trim().min(1).max(200),
+    content: z.string().trim().min(1).max(20_000),
+    receivedAt: instant
+      .optional()
+      .describe(
+        'When the petition was received (default: now). Never in the future; a past instant registers a petition received earlier, and its statutory clocks run from then.',
+      ),
+    department: departmentCode
+      .optional()
+      .describe(
+        'The body that received it directly (Art. 23 ¶2): its first step is the acceptance notice. Without it the petition is registered at the petition bureau and its first step is forwarding (Art. 22).',
+      ),
+    representatives: z
+      .array(z.strictObject(person))
+      .max(100)
+      .optional()
+      .describe('Elected representatives of a group petition: at most 5 (Art. 20).'),
+    concerns: departmentCode.optional().describe('For a report: the code of the body it is about (Art. 30).'),
+    attachments: z
+      .array(
+        z.strictObject({
+          name: z.string().trim().min(1).max(255),
+          ref: z.string().trim().min(1).max(500).describe('An opaque reference to where the file is kept; never fetched.'),
+        }),
+      )
+      .max(50)
+      .optional(),
+    definition: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}@[1-9]\d{0,5}$/, 'must be id@version, e.g. petition-2022@1')
+      .optional()
+      .describe('The published definition to follow (default: the latest version of petition-2022).'),
+  })
+  .meta({ id: 'RegisterPetition' });
+export type RegisterPetitionBody = z.infer<typeof registerPetitionBody>;
+
+export const petitionIdParam = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a petition id such as XF20260301K7M3Q9TX2B4D'),
+});
+
+export const actionParams = petitionIdParam.extend({
+  action: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be an action id such as accept or request-review'),
+});
+
+/** The action's own fields; checked against the definition by the workflow (unknown fields are refused). */
+export const actionBody = z
+  .record(z.string(), z.unknown())
+  .default({})
+  .meta({ id: 'ActionInput' });
+
+export const accessCodeHeaders = z.object({
+  'x-access-code': z
+    .string()
+    .max(64)
+    .optional()
+    .describe("The petitioner's access code issued at registration (instead of a bearer token)."),
+});
+
+const actorSchema = z.object({
+  role: z.string(),
+  id: z.string().optional(),
+  department: z.string().optional(),
+});
+
+export const deadlineSchema = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    name: z.string(),
+    step: z.string(),
+    article: z.string(),
+    state: z.enum(['pending', 'running', 'paused', 'met', 'missed', 'cancelled']),
+    dueAt: z.string().nullable(),
+    lastDay: z.string().nullable(),
+    provisional: z.boolean(),
+    paused: z.boolean(),
+    overdue: z.boolean(),
+    explanation: z.string(),
+    counting: z.string(),
+    duration: z.number(),
+    extendedDays: z.number(),
+    pausedDays: z.number(),
+    from: z.string(),
+    closedAt: z.string().nullable(),
+    missedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Deadline' });
+
+const timelineEntrySchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  type: z.string(),
+  step: z.string().optional(),
+  actor: actorSchema.optional(),
+  action: z.string().optional(),
+  deadline: z.string().optional(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+const documentSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  text: z.string(),
+  step: z.string(),
+  generatedAt: z.string(),
+});
+
+const personOut = z.object({
+  name: z.string(),
+  address: z.string().optional(),
+  phone: z.string().optional(),
+  idNumber: z.string().optional(),
+});
+
+/** `GET /v1/petitions/:id`: the petition as the caller may see it. */
+export const petitionDetailSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['open', 'closed']),
+    step: z.string().describe('The current step (element id of the definition).'),
+    stepName: z.string(),
+    category: z.string(),
+    channel: z.string(),
+    department: z.string().nullable().describe('The body that holds the petition now.'),
+    concerns: z.string().nullable().optional().describe('For a report: the body it is about (only shown to registrar, supervisor, admin).'),
+    receivedAt: z.string(),
+    definition: z.object({ id: z.string(), version: z.number(), hash: z.string() }),
+    subject: z.string(),
+    content: z.string(),
+    petitioner: personOut.describe('Masked unless the caller needs the identity (Art. 30 for reports).'),
+    identityMasked: z.boolean(),
+    representatives: z.array(personOut),
+    attachments: z.array(z.object({ name: z.string(), ref: z.string() })),
+    deadlines: z.array(deadlineSchema),
+    availableActions: z.array(z.string()).describe("The actions the caller's role may take now."),
+    timeline: z.array(timelineEntrySchema),
+    documents: z.array(documentSchema),
+    supervision: z.array(
+      z.object({ seq: z.number(), issuedAt: z.string(), reason: z.string(), answerDays: z.number(), step: z.string(), department: z.string().optional() }),
+    ),
+    outcome: z.object({ endEvent: z.string(), outcome: z.string(), final: z.boolean(), at: z.string() }).nullable(),
+    metrics: z.object({
+      acceptedOnTime: z.boolean().optional(),
+      finishedOnTime: z.boolean().optional(),
+      satisfaction: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Petition' });
+export type PetitionDetail = z.infer<typeof petitionDetailSchema>;
+
+export const registeredSchema = petitionDetailSchema
+  .extend({
+    accessCode: z
+      .string()
+      .describe("The petitioner's access code: shown once, only in this response; hand it to the petitioner."),
+  })
+  .meta({ id: 'RegisteredPetition' });
+
+export const replayedSchema = petitionDetailSchema
+  .extend({ replayed: z.literal(true).describe('A retry with the same Idempotency-Key: no access code is shown again.') })
+  .meta({ id: 'ReplayedRegistration' });
+
+/** `GET /v1/petitions` query. */
+export const listQuery = z.strictObject({
+  step: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a step id').optional(),
+  department: departmentCode.optional(),
+  status: z.enum(['open', 'closed']).optional(),
+  category: z.enum(Categories).optional(),
+  overdue: queryBool.optional().describe('true: open and past the earliest body deadline; false: the others.'),
+  dueBefore: dayOrInstant.optional(),
+  receivedFrom: dayOrInstant.optional(),
+  receivedTo: dayOrInstant.optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  pageToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}\.[A-Za-z0-9_-]{22}$/, 'must be the nextPageToken of a previous page')
+    .optional(),
+});
+export type ListQuery = z.infer<typeof listQuery>;
+
+/** A list item: search attributes only, so never any personal data. */
+export const petitionListItemSchema = z
+  .object({
+    id: z.string(),
+    status: z.string().nullable(),
+    step: z.string().nullable(),
+    category: z.string().nullable(),
+    channel: z.string().nullable(),
+    department: z.string().nullable(),
+    receivedAt: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    overdue: z.boolean(),
+  })
+  .meta({ id: 'PetitionListItem' });
+export type PetitionListItem = z.infer<typeof petitionListItemSchema>;
+
+export const petitionListSchema = z.object({
+  items: z.array(petitionListItemSchema),
+  nextPageToken: z.string().nullable(),
+});

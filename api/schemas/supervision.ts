@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { departmentCode } from '../auth/principal';
+import { dayOrInstant } from './common';
+
+const stepId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a step id');
+
+export const overdueQuery = z.strictObject({ department: departmentCode.optional(), step: stepId.optional() });
+
+export const overdueResponse = z
+  .object({
+    asOf: z.string().describe('The instant "now" the list was computed for.'),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        step: z.string().nullable(),
+        department: z.string().nullable(),
+        deadline: z.string().nullable().describe('The id of the deadline that is overdue (e.g. forwarding, acceptance, handling).'),
+        dueAt: z.string(),
+        overdueDays: z.number().int().describe('Whole days since dueAt.'),
+      }),
+    ),
+    truncated: z.boolean().describe('True when more petitions matched than one answer holds (2000).'),
+  })
+  .meta({ id: 'OverdueList' });
+
+const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/;
+
+/** An ISO 8601 duration of weeks, days, hours and minutes (`P3D`, `PT12H`, `P1W`), up to a year. */
+export const isoDuration = z
+  .string()
+  .regex(DURATION, 'must be an ISO 8601 duration such as P3D, PT12H or P1W')
+  .transform((s, ctx) => {
+    const [, w, d, h, m] = DURATION.exec(s)!;
+    const ms = ((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 * 60 + Number(h ?? 0) * 60 + Number(m ?? 0)) * 60_000;
+    if (ms <= 0 || ms > 366 * 86_400_000) {
+      ctx.addIssue({ code: 'custom', message: 'must be longer than zero and at most a year (P366D)' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+export const atRiskQuery = z.strictObject({
+  within: z
+    .string()
+    .default('P3D')
+    .pipe(isoDuration)
+    .describe('How far ahead to look, an ISO 8601 duration (default P3D).'),
+  department: departmentCode.optional(),
+  step: stepId.optional(),
+});
+
+export const atRiskResponse = z
+  .object({
+    asOf: z.string(),
+    until: z.string(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        step: z.string().nullable(),
+        department: z.string().nullable(),
+        deadline: z.string().nullable(),
+        dueAt: z.string(),
+        remainingHours: z.number().int(),
+      }),
+    ),
+    truncated: z.boolean(),
+  })
+  .meta({ id: 'AtRiskList' });
+
+export const statsQuery = z.strictObject({
+  from: dayOrInstant.optional().describe('Received at or after (a day is read in Asia/Shanghai).'),
+  to: dayOrInstant.optional().describe('Received before.'),
+  department: departmentCode.optional(),
+});
+
+const rate = z.object({
+  rate: z.number().nullable().describe('numerator / denominator, rounded to 4 places; null when the denominator is 0.'),
+  numerator: z.number().int(),
+  denominator: z.number().int(),
+});
+
+export const statsResponse = z
+  .object({
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    department: z.string().nullable(),
+    registered: z.number().int().describe('Petitions received in the range.'),
+    timelyAcceptanceRate: rate.describe('及时受理率: accepted within the acceptance period / all whose acceptance was decided.'),
+    onTimeCompletionRate: rate.describe('按期办结率: finished within the handling period / all finished.'),
+    satisfactionRate: rate.describe('群众满意率: satisfied + basically satisfied / all rated.'),
+  })
+  .meta({ id: 'Stats' });

@@ -1,0 +1,62 @@
+/**
+ * API entry point (`npm run api`): the only place that listens. Run several behind a load balancer for
+ * scale-out; they hold no state of their own. Only wiring lives here.
+ */
+import { loadConfigOrExit } from '../config';
+import { createLogger } from '../config/logger';
+import { loadCalendarData } from '../config/calendar';
+import { createClient, createLazyConnection } from '../config/temporal';
+import { buildApp } from './app';
+import { jwtSecretPath, resolveAuthOptions } from './auth/secret';
+import { createDefinitionService } from './services/definitions';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config, 'api');
+const connection = createLazyConnection(config);
+const client = createClient(config, connection);
+const { source: authSource, ...auth } = resolveAuthOptions(config);
+if (authSource === 'data-dir' && !config.temporal.embedded) {
+  logger.warn(
+    { file: jwtSecretPath(config.dataDir) },
+    'tokens are verified with the secret in DATA_DIR (the embedded default); set JWT_JWKS_URL or JWT_SECRET for a shared deployment',
+  );
+}
+const calendar = loadCalendarData(config.dataDir);
+const app = buildApp({
+  config,
+  logger,
+  connection,
+  client,
+  auth,
+  definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue }),
+  calendar: () => calendar,
+  limits: config.limits,
+});
+
+let stopping = false;
+const stop = async (reason: string): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ reason }, 'api shutting down');
+  await app.close();
+  await connection.close().catch(() => undefined);
+  logger.info('api stopped');
+  // The pino-pretty transport runs in a thread; let it flush, then go.
+  setTimeout(() => process.exit(0), 50).unref();
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+// Started by scripts/start.ts with an IPC channel: if the supervisor dies, so do we (no orphan API).
+process.on('disconnect', () => void stop('supervisor exited'));
+
+try {
+  const url = await app.listen({ host: config.api.host, port: config.api.port });
+  logger.info(
+    { url, temporal: config.temporal.address, namespace: config.temporal.namespace },
+    'api listening',
+  );
+  process.send?.({ type: 'ready', url });
+} catch (err) {
+  logger.error({ err }, `api could not listen on ${config.api.host}:${config.api.port}`);
+  process.exitCode = 1;
+  await connection.close().catch(() => undefined);
+}

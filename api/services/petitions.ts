@@ -1,0 +1,307 @@
+/**
+ * Petitions through Temporal: registration (start), the record (describe: search attributes and memo), the view
+ * (query) and actions (Update). Authorization is the routes' job (api/auth/policy.ts); this module only talks to
+ * Temporal, with every call bounded in time.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { canonicalJson } from '../../definitions/language/hash';
+import type { Definition } from '../../definitions/language/schema';
+import {
+  loadStatutoryDefinition,
+  STATUTORY_DEFINITION_ID,
+  statutoryDefinitionHash,
+  STATUTORY_DEFINITION_VERSION,
+} from '../../definitions/statutory';
+import { step as interpret, EngineError } from '../../workflows/engine/interpreter';
+import type { Actor, PetitionFacts } from '../../workflows/engine/types';
+import { viewOf, type PetitionSummary, type PetitionView } from '../../workflows/engine/view';
+import {
+  PETITION_WORKFLOW_TYPE,
+  petitionActionUpdate,
+  petitionStateQuery,
+  petitionWorkflowId,
+  type PetitionWorkflowInput,
+} from '../../workflows/messages';
+import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
+import { ApiError } from '../app';
+import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
+import type { PetitionRecord } from '../auth/policy';
+import { boundedCall, TemporalTimeoutError } from '../errors';
+import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petitions';
+import type { DefinitionService } from './definitions';
+
+/** How far ahead of the server's clock a `receivedAt` may lie (client clocks drift a little). */
+const CLOCK_SKEW_MS = 60_000;
+
+export interface PetitionServiceDeps {
+  client: Client;
+  connection: Connection;
+  taskQueue: string;
+  /** Published definitions; without it (or when it has none) the built-in statutory default is used. */
+  definitions?: DefinitionService;
+  /** Bound on each Temporal call. */
+  rpcTimeoutMs: number;
+  now: () => Date;
+}
+
+/** What registration answers: a new petition (with its access code, shown once) or the replay of an earlier one. */
+export type Registration =
+  | { created: true; id: string; accessCode: string; view: PetitionView }
+  | { created: false; id: string; view: PetitionView };
+
+const petitionIdOf = (workflowId: string) => workflowId.replace(/^petition-/, '');
+
+/** `YYYYMMDD` of an instant in Asia/Shanghai, the calendar petitions are registered in. */
+function shanghaiDay(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(at)
+    .replace(/-/g, '');
+}
+
+/** SHA-256 (hex) of the canonical JSON of a request body: the same body in another key order hashes the same. */
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+export function createPetitionService(deps: PetitionServiceDeps) {
+  const { client, connection, rpcTimeoutMs } = deps;
+  const call = <T>(what: string, fn: () => Promise<T>) => boundedCall(connection, rpcTimeoutMs, what, fn);
+
+  async function resolveDefinition(ref: string | undefined): Promise<{ definition: Definition; hash: string }> {
+    if (ref) {
+      const [id, version] = ref.split('@') as [string, string];
+      const published = deps.definitions ? await deps.definitions.get(id, Number(version)) : undefined;
+      if (published) return { definition: published.definition, hash: published.hash };
+      if (id === STATUTORY_DEFINITION_ID && Number(version) === STATUTORY_DEFINITION_VERSION) {
+        return { definition: loadStatutoryDefinition(), hash: statutoryDefinitionHash() };
+      }
+      throw new ApiError(422, 'unknown_definition', `No published definition ${ref}; GET /v1/definitions lists them.`, {
+        field: 'definition',
+      });
+    }
+    const latest = deps.definitions ? await deps.definitions.latest(STATUTORY_DEFINITION_ID) : undefined;
+    if (latest) return { definition: latest.definition, hash: latest.hash };
+    return { definition: loadStatutoryDefinition(), hash: statutoryDefinitionHash() };
+  }
+
+  /** Checks the rules of registration that the schema cannot express; throws a 4xx before anything is started. */
+  function checkRegistration(body: RegisterPetitionBody, now: Date): void {
+    if (body.receivedAt && Date.parse(body.receivedAt) > now.getTime() + CLOCK_SKEW_MS) {
+      throw new ApiError(
+        422,
+        'received_at_in_future',
+        `receivedAt ${body.receivedAt} lies in the future (server time ${now.toISOString()}); give the instant the petition was actually received, or leave it out for now.`,
+        { field: 'receivedAt' },
+      );
+    }
+    if ((body.representatives?.length ?? 0) > MAX_REPRESENTATIVES) {
+      throw new ApiError(
+        422,
+        'statutory_rule',
+        `多人采用走访形式提出同一信访事项的，应当推选代表，代表人数不超过5人（《信访工作条例》第二十条）; got ${body.representatives!.length} representatives.`,
+        { field: 'representatives', article: '《信访工作条例》第二十条', max: MAX_REPRESENTATIVES },
+      );
+    }
+    if (body.concerns !== undefined && body.category !== 'report') {
+      throw new ApiError(400, 'validation_failed', 'The request is not valid: body.concerns: only a report (category "report") concerns a body.', [
+        { in: 'body', field: 'body.concerns', message: 'only a report (category "report") concerns a body' },
+      ]);
+    }
+    if (body.category === 'report' && body.concerns !== undefined && body.department === body.concerns) {
+      throw new ApiError(
+        422,
+        'statutory_rule',
+        `检举控告材料不得转给被检举控告的人员和单位（《信访工作条例》第三十条）: the report concerns ${body.concerns}, so it cannot be registered as received by ${body.department}.`,
+        { field: 'department', article: '《信访工作条例》第三十条' },
+      );
+    }
+  }
+
+  /** The petition's record, or undefined when there is no such petition. */
+  async function record(id: string): Promise<PetitionRecord | undefined> {
+    try {
+      const d = await call('describe petition', () => client.workflow.getHandle(petitionWorkflowId(id)).describe());
+      if (d.type !== PETITION_WORKFLOW_TYPE) return undefined;
+      const sa = d.typedSearchAttributes;
+      return {
+        id,
+        running: d.status.name === 'RUNNING',
+        department: sa.get(SA.department) ?? null,
+        category: sa.get(SA.category) ?? null,
+        concerns: sa.get(SA.concerns) ?? null,
+        memo: (d.memo ?? {}) as Record<string, unknown>,
+      };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** The petition's full read model (a Query: answered by a worker, from history when it has finished). */
+  async function view(id: string): Promise<PetitionView> {
+    try {
+      return await call('query petition', () => client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery));
+    } catch (err) {
+      if (err instanceof TemporalTimeoutError) {
+        throw new ApiError(
+          503,
+          'worker_unavailable',
+          `No worker answered for petition ${id} within ${rpcTimeoutMs / 1000} s; check that a worker runs (GET /readyz) and retry.`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  async function replayOrConflict(id: string, hash: string): Promise<Registration | undefined> {
+    const existing = await record(id);
+    if (!existing) return undefined;
+    if (existing.memo['requestHash'] !== hash) {
+      throw new ApiError(
+        409,
+        'idempotency_conflict',
+        'This Idempotency-Key was already used for a different registration; use a new key for a new petition.',
+        { id },
+      );
+    }
+    return { created: false, id, view: await view(id) };
+  }
+
+  return {
+    record,
+    view,
+
+    /**
+     * Registers a petition: starts its workflow with the pinned definition snapshot. With an idempotency key the
+     * petition id is derived from the caller and the key, so a retry finds the same petition (keys are honoured for
+     * retries on the day of registration and the next day, Asia/Shanghai).
+     */
+    async register(body: RegisterPetitionBody, actor: Actor, idempotencyKey?: string): Promise<Registration> {
+      const now = deps.now();
+      checkRegistration(body, now);
+      const hash = requestHash(body);
+      let id: string;
+      if (idempotencyKey) {
+        const suffix = base32(createHash('sha256').update(`${actor.id ?? actor.role}\n${idempotencyKey}`).digest(), 12);
+        id = `XF${shanghaiDay(now)}${suffix}`;
+        const yesterday = `XF${shanghaiDay(new Date(now.getTime() - 86_400_000))}${suffix}`;
+        for (const candidate of [id, yesterday]) {
+          const replay = await replayOrConflict(candidate, hash);
+          if (replay) return replay;
+        }
+      } else {
+        id = `XF${shanghaiDay(now)}${base32(randomBytes(8), 12)}`;
+      }
+
+      const { definition, hash: definitionHash } = await resolveDefinition(body.definition);
+      const petition: PetitionFacts = {
+        category: body.category,
+        channel: body.channel,
+        subject: body.subject,
+        content: body.content,
+        receivedAt: body.receivedAt ?? now.toISOString(),
+        petitioner: body.petitioner,
+        ...(body.department !== undefined && { department: body.department }),
+        ...(body.concerns !== undefined && { concerns: body.concerns }),
+        ...(body.representatives !== undefined && { representatives: body.representatives }),
+        ...(body.attachments !== undefined && { attachments: body.attachments }),
+      };
+      const registeredAt = now.toISOString();
+      // The pure interpreter decides the first step here too, so the petition is listed under its real step at once
+      // and a definition that cannot register it is refused before anything starts.
+      let initial;
+      try {
+        initial = interpret(definition, undefined, {
+          type: 'start',
+          at: registeredAt,
+          petitionId: id,
+          definitionHash,
+          petition,
+          actor,
+        }).state;
+      } catch (err) {
+        if (err instanceof EngineError) throw new ApiError(422, 'registration_refused', `The petition cannot be registered: ${err.message}`);
+        throw err;
+      }
+      const accessCode = generateAccessCode();
+      const input: PetitionWorkflowInput = { petitionId: id, definition, definitionHash, petition, registeredBy: actor, registeredAt };
+      const searchAttributes: SearchAttributePair[] = [
+        { key: SA.step, value: initial.token },
+        { key: SA.status, value: 'open' },
+        { key: SA.category, value: petition.category },
+        { key: SA.channel, value: petition.channel },
+        { key: SA.receivedAt, value: new Date(petition.receivedAt) },
+        { key: SA.definition, value: `${definition.id}@${definition.version}` },
+        { key: SA.overdue, value: false },
+        ...(petition.department !== undefined ? [{ key: SA.department, value: petition.department }] : []),
+        ...(petition.concerns !== undefined ? [{ key: SA.concerns, value: petition.concerns }] : []),
+      ] as SearchAttributePair[];
+      try {
+        await call('start petition', () =>
+          client.workflow.start(PETITION_WORKFLOW_TYPE, {
+            taskQueue: deps.taskQueue,
+            workflowId: petitionWorkflowId(id),
+            args: [input],
+            memo: { accessCodeHash: hashAccessCode(accessCode), requestHash: hash },
+            typedSearchAttributes: searchAttributes,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
+          // A concurrent retry with the same key won the race.
+          const replay = await replayOrConflict(id, hash);
+          if (replay) return replay;
+        }
+        throw err;
+      }
+      let current: PetitionView;
+      try {
+        current = await view(id);
+        // The first deadlines are computed by a local activity in the first workflow task; wait a moment for them so
+        // the answer shows due dates rather than "being computed".
+        for (let i = 0; i < 20 && current.deadlines.some((d) => d.state === 'pending'); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          current = await view(id);
+        }
+      } catch (err) {
+        // Registered, but no worker answered yet: show the state the interpreter decided (deadlines still pending).
+        if (!(err instanceof ApiError) || err.statusCode !== 503) throw err;
+        current = viewOf(definition, initial);
+      }
+      return { created: true, id, accessCode, view: current };
+    },
+
+    /** Applies an action (an Update whose id is the request id, so a retry is applied once). */
+    async act(id: string, action: string, actor: Actor, input: Record<string, unknown>, requestId: string, updateId: string): Promise<PetitionSummary> {
+      try {
+        return await call('apply action', () =>
+          client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
+            args: [{ action, actor, input, requestId }],
+            updateId,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof TemporalTimeoutError) {
+          throw new ApiError(
+            503,
+            'worker_unavailable',
+            `No worker applied "${action}" to petition ${id} within ${rpcTimeoutMs / 1000} s; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.`,
+          );
+        }
+        throw err;
+      }
+    },
+
+    /** Whether the id names a petition workflow that has finished (used when an Update is refused by the server). */
+    async isClosed(id: string): Promise<boolean> {
+      const r = await record(id);
+      return r !== undefined && !r.running;
+    },
+  };
+}
+
+export type PetitionService = ReturnType<typeof createPetitionService>;
+export { petitionIdOf };

@@ -1,0 +1,306 @@
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the product reads, parsed once by zod. Each entry says in words what it expects,
+ * so a bad value stops start-up with a message a person can act on.
+ */
+const readableFile = z.string().refine(
+  (p) => {
+    try {
+      accessSync(p, constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a readable file' },
+);
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const nonEmpty = z.string().min(1);
+
+const variables = {
+  TEMPORAL_ADDRESS: {
+    schema: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:]+\]|[^\s:/[\]]+):\d{1,5}$/)
+      .optional(),
+    expected:
+      'host:port of an existing Temporal frontend (e.g. temporal.example.com:7233), or unset for the embedded dev server',
+  },
+  TEMPORAL_NAMESPACE: { schema: nonEmpty.default('default'), expected: 'a namespace name' },
+  TEMPORAL_TASK_QUEUE: { schema: nonEmpty.default('petitions'), expected: 'a task queue name' },
+  TEMPORAL_TLS: { schema: bool.optional(), expected: 'true or false' },
+  TEMPORAL_TLS_CERT_PATH: {
+    schema: readableFile.optional(),
+    expected: 'a path to a readable PEM client certificate',
+  },
+  TEMPORAL_TLS_KEY_PATH: {
+    schema: readableFile.optional(),
+    expected: 'a path to a readable PEM private key',
+  },
+  TEMPORAL_TLS_CA_PATH: {
+    schema: readableFile.optional(),
+    expected: 'a path to a readable PEM CA certificate',
+  },
+  TEMPORAL_TLS_SERVER_NAME: { schema: nonEmpty.optional(), expected: 'a TLS server name (SNI override)' },
+  TEMPORAL_API_KEY: { schema: nonEmpty.optional(), expected: 'an API key' },
+  TEMPORAL_PORT: { schema: port.default(7233), expected: 'an integer 1-65535' },
+  TEMPORAL_UI_PORT: { schema: port.optional(), expected: 'an integer 1-65535' },
+  TEMPORAL_CLI_PATH: { schema: nonEmpty.optional(), expected: 'a path to the temporal CLI binary' },
+  TEMPORAL_TEST_SERVER_PATH: {
+    schema: nonEmpty.optional(),
+    expected: 'a path to the temporal-test-server binary',
+  },
+  API_HOST: { schema: nonEmpty.default('127.0.0.1'), expected: 'a host name or IP address to listen on' },
+  API_PORT: { schema: port.default(3000), expected: 'an integer 1-65535' },
+  DATA_DIR: { schema: nonEmpty.default('data'), expected: 'a directory path' },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    expected: 'one of fatal, error, warn, info, debug, trace, silent',
+  },
+  LOG_FORMAT: {
+    schema: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    expected: 'one of auto (pretty on a TTY, JSON otherwise), json, pretty',
+  },
+  JWT_SECRET: {
+    schema: z.string().min(32).optional(),
+    expected: 'an HS256 signing secret of at least 32 characters',
+  },
+  JWT_JWKS_URL: {
+    schema: z
+      .url({ protocol: /^https?$/ })
+      .optional(),
+    expected: 'the http(s) URL of a JWKS document (e.g. https://idp.example.com/.well-known/jwks.json)',
+  },
+  JWT_ISSUER: { schema: nonEmpty.optional(), expected: 'the expected `iss` claim of tokens' },
+  JWT_AUDIENCE: { schema: nonEmpty.optional(), expected: 'the expected `aud` claim of tokens' },
+  API_BODY_LIMIT: {
+    schema: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    expected: 'a request body limit in bytes, 1024-67108864',
+  },
+  API_RATE_LIMIT_MAX: {
+    schema: z.coerce.number().int().min(1).default(600),
+    expected: 'a positive integer (requests per window, per token or client address)',
+  },
+  API_RATE_LIMIT_WINDOW_MS: {
+    schema: z.coerce.number().int().min(1000).default(60_000),
+    expected: 'a window length in milliseconds, at least 1000',
+  },
+  SMTP_URL: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/)
+      .optional(),
+    expected: 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587',
+  },
+  SMTP_HOST: { schema: nonEmpty.optional(), expected: 'the host name of the SMTP server' },
+  SMTP_PORT: { schema: port.optional(), expected: 'an integer 1-65535' },
+  SMTP_SECURE: { schema: bool.optional(), expected: 'true (implicit TLS, port 465) or false (STARTTLS when offered)' },
+  SMTP_USER: { schema: nonEmpty.optional(), expected: 'the SMTP user name' },
+  SMTP_PASS: { schema: nonEmpty.optional(), expected: 'the SMTP password' },
+  SMTP_FROM: {
+    schema: nonEmpty.optional(),
+    expected: 'the sender of notices, e.g. "市信访局 <noreply@xfj.example.gov.cn>"',
+  },
+} as const;
+
+type VariableName = keyof typeof variables;
+
+/** The names of every environment variable the product reads (the README's configuration table lists them all). */
+export const configVariableNames = Object.keys(variables) as VariableName[];
+
+const envSchema = z.object(
+  Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, v.schema])) as {
+    [K in VariableName]: (typeof variables)[K]['schema'];
+  },
+);
+
+/** Resolved configuration, shared by the starter, the worker and the API. */
+export interface Config {
+  temporal: {
+    /** gRPC address of the frontend: TEMPORAL_ADDRESS, or the embedded dev server on 127.0.0.1. */
+    address: string;
+    /** True when no TEMPORAL_ADDRESS was given and `npm start` runs its own dev server. */
+    embedded: boolean;
+    namespace: string;
+    taskQueue: string;
+    tls?: {
+      certPath?: string;
+      keyPath?: string;
+      caPath?: string;
+      serverName?: string;
+    };
+    apiKey?: string;
+  };
+  devServer: {
+    ip: '127.0.0.1';
+    port: number;
+    uiPort: number;
+    dbFile: string;
+  };
+  binaries: { cliPath?: string; testServerPath?: string };
+  api: { host: string; port: number };
+  /**
+   * How the API verifies bearer tokens: a JWKS (production), a configured HS256 secret, or (neither set) the
+   * secret the embedded default keeps in `DATA_DIR/jwt-secret`.
+   */
+  auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  /** Request limits of the API. */
+  limits: { bodyLimit: number; rateLimitMax: number; rateLimitWindowMs: number };
+  /**
+   * E-mail for notices and escalations (SMTP_URL, or SMTP_HOST with SMTP_PORT/SECURE/USER/PASS; SMTP_FROM). Absent:
+   * notices go to the file outbox under `dataDir`.
+   */
+  smtp?: { url?: string; host?: string; port?: number; secure?: boolean; user?: string; pass?: string; from: string };
+  dataDir: string;
+  log: {
+    level: z.infer<typeof variables.LOG_LEVEL.schema>;
+    format: z.infer<typeof variables.LOG_FORMAT.schema>;
+  };
+}
+
+/** Thrown by {@link loadConfig} when an environment variable has a value the product cannot use. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0]}`
+        : `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+}
+
+/** Variables whose values must never be echoed in an error message. */
+const secretVariables: ReadonlySet<string> = new Set(['JWT_SECRET', 'TEMPORAL_API_KEY', 'SMTP_URL', 'SMTP_PASS']);
+
+function describeProblem(name: string, raw: string | undefined): string {
+  const variable = variables[name as VariableName];
+  if (!variable) return `${name} is invalid`;
+  const got = secretVariables.has(name) ? `${raw?.length ?? 0} characters` : JSON.stringify(raw);
+  return `${name} must be ${variable.expected} (got ${got})`;
+}
+
+/**
+ * Parses the environment into a {@link Config}. Empty strings count as unset. Throws {@link ConfigError} naming
+ * every bad variable and what it expects.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const name of configVariableNames) {
+    const value = env[name]?.trim();
+    raw[name] = value === '' ? undefined : value;
+  }
+
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      if (!problems.has(name)) problems.set(name, describeProblem(name, raw[name]));
+    }
+    throw new ConfigError([...problems.values()]);
+  }
+  const e = parsed.data;
+
+  const problems: string[] = [];
+  if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both)');
+  }
+  const uiPort = e.TEMPORAL_UI_PORT ?? e.TEMPORAL_PORT + 1000;
+  if (uiPort > 65535) {
+    problems.push(
+      `TEMPORAL_UI_PORT must be an integer 1-65535 (TEMPORAL_PORT + 1000 = ${uiPort}; set it explicitly)`,
+    );
+  }
+  if (uiPort === e.TEMPORAL_PORT) problems.push('TEMPORAL_UI_PORT must differ from TEMPORAL_PORT');
+  if (e.JWT_SECRET && e.JWT_JWKS_URL) {
+    problems.push('JWT_SECRET and JWT_JWKS_URL exclude each other (tokens are verified with one or the other)');
+  }
+  if (e.SMTP_URL && e.SMTP_HOST) {
+    problems.push('SMTP_URL and SMTP_HOST exclude each other (give the server as a URL or as host and port)');
+  }
+  if ((e.SMTP_URL || e.SMTP_HOST) && !e.SMTP_FROM) {
+    problems.push('SMTP_FROM must be set when SMTP_URL or SMTP_HOST is (the sender of notices)');
+  }
+  if (!e.SMTP_URL && !e.SMTP_HOST && (e.SMTP_PORT || e.SMTP_USER || e.SMTP_PASS || e.SMTP_SECURE !== undefined)) {
+    problems.push('SMTP_PORT, SMTP_SECURE, SMTP_USER and SMTP_PASS need SMTP_HOST');
+  }
+  if (e.SMTP_PASS && !e.SMTP_USER) problems.push('SMTP_PASS needs SMTP_USER');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  // TLS is on when asked for, when any certificate is given, or with an API key (Temporal Cloud requires TLS).
+  const anyTlsFile = Boolean(
+    e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH || e.TEMPORAL_TLS_SERVER_NAME,
+  );
+  const tlsOn = e.TEMPORAL_TLS ?? (anyTlsFile || Boolean(e.TEMPORAL_API_KEY));
+  const dataDir = path.resolve(e.DATA_DIR);
+
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+      embedded: e.TEMPORAL_ADDRESS === undefined,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      ...(tlsOn && {
+        tls: {
+          certPath: e.TEMPORAL_TLS_CERT_PATH,
+          keyPath: e.TEMPORAL_TLS_KEY_PATH,
+          caPath: e.TEMPORAL_TLS_CA_PATH,
+          serverName: e.TEMPORAL_TLS_SERVER_NAME,
+        },
+      }),
+      ...(e.TEMPORAL_API_KEY !== undefined && { apiKey: e.TEMPORAL_API_KEY }),
+    },
+    devServer: {
+      ip: '127.0.0.1',
+      port: e.TEMPORAL_PORT,
+      uiPort,
+      dbFile: path.join(dataDir, 'temporal.sqlite'),
+    },
+    binaries: { cliPath: e.TEMPORAL_CLI_PATH, testServerPath: e.TEMPORAL_TEST_SERVER_PATH },
+    api: { host: e.API_HOST, port: e.API_PORT },
+    auth: {
+      ...(e.JWT_SECRET !== undefined && { secret: e.JWT_SECRET }),
+      ...(e.JWT_JWKS_URL !== undefined && { jwksUrl: e.JWT_JWKS_URL }),
+      ...(e.JWT_ISSUER !== undefined && { issuer: e.JWT_ISSUER }),
+      ...(e.JWT_AUDIENCE !== undefined && { audience: e.JWT_AUDIENCE }),
+    },
+    limits: {
+      bodyLimit: e.API_BODY_LIMIT,
+      rateLimitMax: e.API_RATE_LIMIT_MAX,
+      rateLimitWindowMs: e.API_RATE_LIMIT_WINDOW_MS,
+    },
+    ...((e.SMTP_URL || e.SMTP_HOST) && {
+      smtp: {
+        ...(e.SMTP_URL !== undefined && { url: e.SMTP_URL }),
+        ...(e.SMTP_HOST !== undefined && { host: e.SMTP_HOST }),
+        ...(e.SMTP_PORT !== undefined && { port: e.SMTP_PORT }),
+        ...(e.SMTP_SECURE !== undefined && { secure: e.SMTP_SECURE }),
+        ...(e.SMTP_USER !== undefined && { user: e.SMTP_USER }),
+        ...(e.SMTP_PASS !== undefined && { pass: e.SMTP_PASS }),
+        from: e.SMTP_FROM!,
+      },
+    }),
+    dataDir,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+  };
+}
+
+/** {@link loadConfig} for entry points: a bad value prints the reason to stderr and exits with code 1. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,77 @@
+import type { PathSegment } from './issue';
+import { actionSites } from './model';
+import type { Action, Definition, GlobalAction } from './schema';
+
+/** Where a FEEL expression appears, and what it may refer to there. */
+export interface FeelSite {
+  expression: string;
+  path: PathSegment[];
+  elementId?: string;
+  /** For messages: `condition of flow "f"`, `guard 1 of action "a" in step "s"`, … */
+  label: string;
+  /** A gateway condition or the start's `set` sees no action, so no `input`. */
+  inputAllowed: boolean;
+  /** The action whose fields `input` holds. */
+  action?: Action | GlobalAction;
+  /** The variable a `set` entry assigns. */
+  assigns?: string;
+}
+
+function actionLabel(action: Action | GlobalAction, owner: string | undefined): string {
+  return owner ? `action "${action.id}" in step "${owner}"` : `global action "${action.id}"`;
+}
+
+/** Every FEEL expression of a definition: flow conditions, the start's `set`, actions' `set` and guards. */
+export function feelSites(definition: Definition): FeelSite[] {
+  const sites: FeelSite[] = [];
+  definition.flows.forEach((flow, i) => {
+    if (flow.condition === undefined) return;
+    sites.push({
+      expression: flow.condition,
+      path: ['flows', i, 'condition'],
+      elementId: flow.id,
+      label: `the condition of flow "${flow.id}"`,
+      inputAllowed: false,
+    });
+  });
+  definition.elements.forEach((element, i) => {
+    if (element.type !== 'startEvent') return;
+    for (const [name, expression] of Object.entries(element.set)) {
+      sites.push({
+        expression,
+        path: ['elements', i, 'set', name],
+        elementId: element.id,
+        label: `\`set.${name}\` of start event "${element.id}"`,
+        inputAllowed: false,
+        assigns: name,
+      });
+    }
+  });
+  for (const site of actionSites(definition)) {
+    const { action } = site;
+    const label = actionLabel(action, site.owner?.id);
+    const elementId = site.owner ? { elementId: site.owner.id } : {};
+    for (const [name, expression] of Object.entries(action.set)) {
+      sites.push({
+        expression,
+        path: [...site.path, 'set', name],
+        ...elementId,
+        label: `\`set.${name}\` of ${label}`,
+        inputAllowed: true,
+        action,
+        assigns: name,
+      });
+    }
+    action.guards.forEach((guard, g) => {
+      sites.push({
+        expression: guard.condition,
+        path: [...site.path, 'guards', g, 'condition'],
+        ...elementId,
+        label: `guard ${g + 1} of ${label}`,
+        inputAllowed: true,
+        action,
+      });
+    });
+  }
+  return sites;
+}

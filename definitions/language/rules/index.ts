@@ -1,0 +1,50 @@
+import type { Rule } from '../issue';
+import { actionRolesExist } from './action-roles-exist';
+import { canReachEnd } from './can-reach-end';
+import { deadlineWellFormed } from './deadline-well-formed';
+import { documentPlaceholders } from './document-placeholders';
+import { effectTargets } from './effect-targets';
+import { feelConditions } from './feel-conditions';
+import { feelValues } from './feel-values';
+import { fieldsWellFormed } from './fields-well-formed';
+import { flowsReferenceElements } from './flows-reference-elements';
+import { gatewayConditions } from './gateway-conditions';
+import { reachableFromStart } from './reachable-from-start';
+import { singleStartEvent } from './single-start-event';
+import { uniqueIds } from './unique-ids';
+import { userTaskActions } from './user-task-actions';
+
+/** Every validation rule, in the order their issues are reported (structure first, then semantics). */
+export const rules: readonly Rule[] = [
+  uniqueIds,
+  singleStartEvent,
+  flowsReferenceElements,
+  gatewayConditions,
+  reachableFromStart,
+  canReachEnd,
+  userTaskActions,
+  actionRolesExist,
+  fieldsWellFormed,
+  deadlineWellFormed,
+  effectTargets,
+  feelConditions,
+  feelValues,
+  documentPlaceholders,
+];
+
+export {
+  actionRolesExist,
+  canReachEnd,
+  deadlineWellFormed,
+  documentPlaceholders,
+  effectTargets,
+  feelConditions,
+  feelValues,
+  fieldsWellFormed,
+  flowsReferenceElements,
+  gatewayConditions,
+  reachableFromStart,
+  singleStartEvent,
+  uniqueIds,
+  userTaskActions,
+};

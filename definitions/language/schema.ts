@@ -1,0 +1,258 @@
+import { z } from 'zod';
+
+/**
+ * The process definition language: a BPMN-style graph of steps (elements) joined by sequence flows, with user
+ * tasks that wait for actions by roles, service tasks that run activities, exclusive gateways with FEEL
+ * conditions, end events with an outcome, and legal deadlines attached to user tasks.
+ *
+ * Semantics the interpreter (workflows/engine) relies on:
+ * - One token. It leaves the start event along its single outgoing flow; at an exclusive gateway it takes the
+ *   first outgoing flow (in document order) whose FEEL condition is true, else the default flow; a service task
+ *   runs its activity and follows its single outgoing flow; a user task waits for one of its actions; an end event
+ *   finishes the petition with its outcome.
+ * - An action with `to` moves the token to that element; without `to` it stays (extend, hearing-start, …).
+ * - `set` assigns variables from FEEL expressions evaluated over the declared variables plus `input` (the
+ *   action's fields) and `actionTime` (ISO instant of the action).
+ * - The start event's `set` is evaluated once, when the petition starts, after the built-in variables are set:
+ *   FEEL over the variables plus `actionTime` (the start instant); there is no `input`. (Added so a definition
+ *   can derive its own clocks from the intake, e.g. `receivedByBodyAt` for a petition received directly.)
+ * - A deadline is armed when the token enters its user task and stays armed while the token is in that task or
+ *   one of `spans`; leaving that set before the due instant meets it, otherwise it was missed.
+ */
+
+/** Ids are stable wire names (they live in workflow histories): lower-case kebab case. */
+export const IdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be kebab-case: lower-case letters and digits joined by "-"');
+
+/** A variable name usable in FEEL: a letter followed by letters and digits (camelCase). */
+export const VariableNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be a FEEL-friendly name: letters and digits, starting with a letter');
+
+export const VariableTypes = ['string', 'number', 'boolean', 'datetime'] as const;
+export type VariableType = (typeof VariableTypes)[number];
+
+export const VariableSchema = z
+  .object({
+    type: z.enum(VariableTypes),
+    values: z.array(z.string()).min(1).optional().describe('allowed values of a string variable'),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Variable = z.infer<typeof VariableSchema>;
+
+export const FieldTypes = ['string', 'text', 'integer', 'boolean', 'datetime', 'enum'] as const;
+export type FieldType = (typeof FieldTypes)[number];
+
+/** An input field of an action: what the API validates before the action reaches the workflow. */
+export const FieldSchema = z
+  .object({
+    type: z.enum(FieldTypes),
+    required: z.boolean().default(false),
+    values: z.array(z.string()).min(1).optional().describe('allowed values of an enum field'),
+    min: z.number().int().optional(),
+    max: z.number().int().optional(),
+    maxLength: z.number().int().positive().optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Field = z.infer<typeof FieldSchema>;
+
+/** What an action does to a deadline or to the petition besides moving the token. */
+export const EffectSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('extend'), deadline: IdSchema }).strict(),
+  z.object({ type: z.literal('pause'), deadline: IdSchema }).strict(),
+  z.object({ type: z.literal('resume'), deadline: IdSchema }).strict(),
+  z.object({ type: z.literal('supervise') }).strict(),
+  z.object({ type: z.literal('evaluate') }).strict(),
+]);
+export type Effect = z.infer<typeof EffectSchema>;
+
+/** A statutory rule checked before an action is accepted: when the FEEL condition is false the action is refused. */
+export const GuardSchema = z
+  .object({
+    condition: z.string().min(1),
+    message: z.string().min(1),
+    article: z.string().min(1),
+  })
+  .strict();
+
+export const ActionSchema = z
+  .object({
+    id: IdSchema,
+    name: z.string().min(1),
+    roles: z.array(z.string().min(1)).min(1),
+    fields: z.record(VariableNameSchema, FieldSchema).default({}),
+    to: IdSchema.optional(),
+    set: z.record(VariableNameSchema, z.string().min(1)).default({}),
+    effect: EffectSchema.optional(),
+    document: IdSchema.optional().describe('a document generated and served when the action is taken'),
+    guards: z.array(GuardSchema).default([]),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Action = z.infer<typeof ActionSchema>;
+
+/** An action available in many user tasks (withdrawal, supervision). */
+export const GlobalActionSchema = ActionSchema.extend({
+  steps: z.array(IdSchema).min(1).optional().describe('the user tasks where it is offered; all when absent'),
+}).strict();
+export type GlobalAction = z.infer<typeof GlobalActionSchema>;
+
+export const Countings = ['calendar-days', 'working-days'] as const;
+export type Counting = (typeof Countings)[number];
+
+export const OnExpirySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('overdue'),
+      escalate: z.boolean().default(true),
+    })
+    .strict()
+    .describe('mark the petition overdue, name who missed it, escalate, and keep waiting'),
+  z
+    .object({ kind: z.literal('follow'), to: IdSchema })
+    .strict()
+    .describe("move the token on (a petitioner's window closing)"),
+  z.object({ kind: z.literal('lapse') }).strict().describe('nothing moves; only `refuseAfter` actions close'),
+]);
+export type OnExpiry = z.infer<typeof OnExpirySchema>;
+
+export const DeadlineSchema = z
+  .object({
+    id: IdSchema,
+    name: z.string().min(1),
+    article: z.string().min(1).describe('the article the deadline comes from, e.g. 《信访工作条例》第三十四条'),
+    duration: z.number().int().positive(),
+    counting: z.enum(Countings),
+    from: z
+      .string()
+      .min(1)
+      .describe('"receipt" (the petition was received), "entered" (the step was entered) or a datetime variable'),
+    spans: z.array(IdSchema).default([]),
+    pause: z.object({ start: IdSchema, end: IdSchema }).strict().optional(),
+    extension: z
+      .object({
+        maxDays: z.number().int().positive(),
+        maxTimes: z.number().int().positive().default(1),
+        approvalRoles: z.array(z.string().min(1)).min(1),
+        reasonRequired: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
+    warnings: z.array(z.number().int().positive()).default([]).describe('days before the due instant'),
+    onExpiry: OnExpirySchema,
+    refuseAfter: z.array(IdSchema).default([]).describe('actions refused once the deadline has passed'),
+    metric: z.enum(['acceptance', 'completion']).optional().describe('the supervisor rate this deadline feeds'),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Deadline = z.infer<typeof DeadlineSchema>;
+
+export const Assignees = ['bureau', 'department', 'superior', 'superior-of-superior', 'petitioner'] as const;
+export type Assignee = (typeof Assignees)[number];
+
+export const ActivityKinds = ['notice', 'delivery', 'escalation', 'archive'] as const;
+export type ActivityKind = (typeof ActivityKinds)[number];
+
+const base = {
+  id: IdSchema,
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+};
+
+export const StartEventSchema = z
+  .object({
+    ...base,
+    type: z.literal('startEvent'),
+    set: z
+      .record(VariableNameSchema, z.string().min(1))
+      .default({})
+      .describe('variables set once at start: FEEL over the built-in variables and `actionTime`'),
+  })
+  .strict();
+export const EndEventSchema = z
+  .object({
+    ...base,
+    type: z.literal('endEvent'),
+    outcome: IdSchema.describe('how the petition ended: final, diverted, declined, withdrawn, …'),
+    final: z.boolean().default(false).describe('Art. 36 ¶3: the matter may not be petitioned again'),
+  })
+  .strict();
+export const UserTaskSchema = z
+  .object({
+    ...base,
+    name: z.string().min(1),
+    type: z.literal('userTask'),
+    assignee: z.enum(Assignees),
+    actions: z.array(ActionSchema).default([]),
+    deadlines: z.array(DeadlineSchema).default([]),
+  })
+  .strict();
+export const ServiceTaskSchema = z
+  .object({
+    ...base,
+    name: z.string().min(1),
+    type: z.literal('serviceTask'),
+    activity: z.enum(ActivityKinds),
+    document: IdSchema.optional(),
+    recipient: z.enum(['petitioner', 'department', 'supervisor']).optional(),
+  })
+  .strict();
+export const ExclusiveGatewaySchema = z.object({ ...base, type: z.literal('exclusiveGateway') }).strict();
+
+export const ElementSchema = z.discriminatedUnion('type', [
+  StartEventSchema,
+  EndEventSchema,
+  UserTaskSchema,
+  ServiceTaskSchema,
+  ExclusiveGatewaySchema,
+]);
+export type Element = z.infer<typeof ElementSchema>;
+export type UserTask = z.infer<typeof UserTaskSchema>;
+export type ServiceTask = z.infer<typeof ServiceTaskSchema>;
+export type EndEvent = z.infer<typeof EndEventSchema>;
+
+export const FlowSchema = z
+  .object({
+    id: IdSchema,
+    from: IdSchema,
+    to: IdSchema,
+    condition: z.string().min(1).optional().describe('a FEEL expression over the declared variables'),
+    default: z.boolean().default(false),
+    name: z.string().optional(),
+  })
+  .strict();
+export type Flow = z.infer<typeof FlowSchema>;
+
+/** A document the engine generates from a template: `{{path}}` placeholders over the petition's facts. */
+export const DocumentSchema = z
+  .object({
+    title: z.string().min(1),
+    template: z.string().min(1),
+    article: z.string().optional(),
+  })
+  .strict();
+export type DocumentTemplate = z.infer<typeof DocumentSchema>;
+
+export const DefinitionSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: IdSchema,
+    version: z.number().int().positive(),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    roles: z.array(z.string().min(1)).min(1),
+    variables: z.record(VariableNameSchema, VariableSchema).default({}),
+    documents: z.record(IdSchema, DocumentSchema).default({}),
+    elements: z.array(ElementSchema).min(1),
+    flows: z.array(FlowSchema).default([]),
+    globalActions: z.array(GlobalActionSchema).default([]),
+  })
+  .strict();
+
+/** A parsed definition, defaults applied. */
+export type Definition = z.infer<typeof DefinitionSchema>;
+/** A definition as authored (defaults optional). */
+export type DefinitionInput = z.input<typeof DefinitionSchema>;

@@ -1,0 +1,247 @@
+/**
+ * `npm start`: the whole product on one machine. Without TEMPORAL_ADDRESS it runs Temporal's dev server (SQLite
+ * under DATA_DIR, so a restart keeps every petition), then the worker, then the API, each as a child process of
+ * this supervisor, and stops all three on Ctrl-C / SIGTERM. With TEMPORAL_ADDRESS it starts no server: it
+ * registers missing search attributes on that cluster and runs the worker and API against it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { searchAttributeRegistrations } from '../workflows/search-attributes';
+import { loadConfigOrExit, type Config } from '../config';
+import { createLogger } from '../config/logger';
+import { ensureSearchAttributes, temporalConnectionOptions } from '../config/temporal';
+import { ensureTemporalBinaries, projectRoot, TemporalBinariesError } from './fetch-temporal';
+import {
+  portInUse,
+  startDevServer,
+  stopServer,
+  waitForTemporal,
+  type ServerProcess,
+} from './temporal-servers';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config, 'start');
+const startedAt = Date.now();
+
+const pidFile = path.join(config.dataDir, 'temporal.pid');
+let devServer: ServerProcess | undefined;
+const children: { name: string; child: ChildProcess }[] = [];
+let shuttingDown = false;
+let shutdownStartedAt = 0;
+
+/** Last-resort cleanup for a crash between start and a clean shutdown: nothing we started outlives us. */
+process.on('exit', () => {
+  for (const { child } of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (devServer && devServer.child.exitCode === null && devServer.child.signalCode === null) {
+    devServer.child.kill('SIGKILL');
+    rmSync(pidFile, { force: true });
+  }
+});
+
+async function stopChild(name: string, child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    logger.warn(`${name} did not stop within ${graceMs / 1000} s; killing it`);
+    child.kill('SIGKILL');
+  }, graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Stops the API, then the worker, then the dev server, and exits. */
+async function shutdown(reason: string, exitCode: number): Promise<never> {
+  if (shuttingDown) {
+    // One Ctrl-C arrives twice (from the terminal, and forwarded by npm); only a later one means "do not wait".
+    if (Date.now() - shutdownStartedAt > 2_000) process.exit(exitCode || 130);
+    return new Promise<never>(() => {});
+  }
+  shuttingDown = true;
+  shutdownStartedAt = Date.now();
+  logger.info({ reason }, 'stopping');
+  for (const name of ['api', 'worker']) {
+    const entry = children.find((c) => c.name === name);
+    if (entry) await stopChild(name, entry.child, 15_000);
+  }
+  if (devServer) {
+    await stopServer(devServer, 10_000);
+    rmSync(pidFile, { force: true });
+    logger.info('Temporal dev server stopped');
+  }
+  logger.info('all stopped');
+  // Give the pretty-printing transport a moment to flush.
+  await new Promise((r) => setTimeout(r, 50));
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => void shutdown(signal, 0));
+}
+
+function fail(message: string): Promise<never> {
+  logger.error(message);
+  return shutdown('start-up failed', 1);
+}
+
+/**
+ * If a previous `npm start` was killed hard (SIGKILL), its dev server may still run, orphaned, holding the port
+ * and the SQLite file. Stop it, but only when it is ours: a `temporal server start-dev` adopted by init.
+ */
+async function stopOrphanedDevServer(): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const ps = spawnSync('ps', ['-o', 'ppid=,command=', '-p', String(pid)], { encoding: 'utf8' });
+  const match = /^\s*(\d+)\s+(.*)$/.exec(ps.stdout.trim());
+  if (!match || match[1] !== '1' || !match[2]!.includes('start-dev')) return;
+  logger.warn({ orphanPid: pid }, 'stopping a Temporal dev server left behind by an earlier run');
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && spawnSync('kill', ['-0', String(pid)]).status === 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startEmbeddedServer(cfg: Config): Promise<void> {
+  let binaries;
+  try {
+    binaries = ensureTemporalBinaries(process.env, (line) => logger.info(line));
+  } catch (err) {
+    if (err instanceof TemporalBinariesError) return fail(err.message);
+    throw err;
+  }
+  mkdirSync(cfg.dataDir, { recursive: true });
+  await stopOrphanedDevServer();
+
+  const { ip, port, uiPort, dbFile } = cfg.devServer;
+  for (const [what, p, hint] of [
+    ['Temporal gRPC', port, 'TEMPORAL_PORT'],
+    ['Temporal Web UI', uiPort, 'TEMPORAL_UI_PORT'],
+    ['API', cfg.api.port, 'API_PORT'],
+  ] as const) {
+    if (await portInUse(p, ip)) {
+      return fail(
+        `${what} port ${ip}:${p} is already in use (another npm start?). Stop that process or set ${hint}.`,
+      );
+    }
+  }
+
+  const resumed = existsSync(dbFile);
+  logger.info(
+    { dbFile, resumed },
+    resumed
+      ? 'starting Temporal dev server on existing data'
+      : 'starting Temporal dev server (new data file)',
+  );
+  try {
+    devServer = startDevServer({
+      cli: binaries.cli,
+      ip,
+      port,
+      uiPort,
+      dbFile,
+      searchAttributes: searchAttributeRegistrations,
+      namespaces: cfg.temporal.namespace === 'default' ? [] : [cfg.temporal.namespace],
+    });
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+  writeFileSync(pidFile, `${devServer.child.pid}\n`);
+  void devServer.exited.then(({ code, signal }) => {
+    if (!shuttingDown) void fail(`Temporal dev server exited unexpectedly (code ${code}, signal ${signal})`);
+  });
+  try {
+    await waitForTemporal(cfg.temporal.address, {
+      namespace: cfg.temporal.namespace,
+      server: devServer,
+      timeoutMs: 60_000,
+    });
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+  logger.info(`Temporal dev server ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+}
+
+async function prepareExistingCluster(cfg: Config): Promise<void> {
+  logger.info(
+    { address: cfg.temporal.address, namespace: cfg.temporal.namespace },
+    'using an existing Temporal cluster',
+  );
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ ...temporalConnectionOptions(cfg), connectTimeout: '10s' });
+    await connection.workflowService.describeNamespace({ namespace: cfg.temporal.namespace });
+    await ensureSearchAttributes(connection, cfg.temporal.namespace, searchAttributeRegistrations, logger);
+  } catch (err) {
+    return fail(
+      `Cannot prepare Temporal at ${cfg.temporal.address} (namespace "${cfg.temporal.namespace}"): ${err instanceof Error ? err.message : String(err)}`,
+    );
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+/** Runs an entry point under tsx with an IPC channel; resolves on its `{ type: 'ready' }` message. */
+async function startChild(name: string, entry: string): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: projectRoot,
+    env: process.env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: false,
+  });
+  children.push({ name, child });
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) void fail(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
+  });
+  await new Promise<void>((resolve) => {
+    child.on('message', (msg: { type?: string }) => {
+      if (msg?.type === 'ready') resolve();
+    });
+    child.once('exit', () => resolve());
+  });
+}
+
+async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline && !shuttingDown) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = ((await res.json()) as { message?: string }).message ?? `HTTP ${res.status}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!shuttingDown) logger.warn(`${url} is still not ready after ${timeoutMs / 1000} s: ${last}`);
+}
+
+if (config.temporal.embedded) await startEmbeddedServer(config);
+else await prepareExistingCluster(config);
+
+await startChild('worker', 'worker.ts');
+await startChild('api', 'api/server.ts');
+
+const apiUrl = `http://${config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host}:${config.api.port}`;
+await waitUntilReady(`${apiUrl}/readyz`, 30_000);
+
+if (!shuttingDown) {
+  const lines = [
+    `Ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`,
+    `  Temporal gRPC  ${config.temporal.address}  (namespace "${config.temporal.namespace}", task queue "${config.temporal.taskQueue}")`,
+    ...(config.temporal.embedded
+      ? [
+          `  Temporal UI    http://${config.devServer.ip}:${config.devServer.uiPort}`,
+          `  Data           ${path.relative(process.cwd(), config.devServer.dbFile) || config.devServer.dbFile}`,
+        ]
+      : []),
+    `  API            ${apiUrl}  (GET /healthz, GET /readyz)`,
+    'Ctrl-C stops everything.',
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+}

@@ -1,0 +1,200 @@
+/**
+ * Role × endpoint × ownership. Department staff see their own body's petitions only; superiors see petitions that
+ * reached review; a report is never visible to the body it concerns (Art. 30); the petitioner reads and acts with
+ * the access code; designers see definitions, not petitions.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StaffRole } from '../../api/auth/principal';
+import { petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
+
+let t: ApiTestContext;
+const A = uniqueDept('A');
+const B = uniqueDept('B');
+const S = uniqueDept('S');
+/** Petition at A; petition at B; a report about A held by B; a complaint of A in review. */
+const ids = {} as { atA: string; atB: string; reportAboutA: string; inReview: string; codeA: string };
+
+type Who = StaffRole | 'dept-A' | 'dept-B' | 'superior-A' | 'superior-S' | 'none' | 'code-right' | 'code-wrong';
+function auth(who: Who): { token?: string; headers: Record<string, string> } {
+  switch (who) {
+    case 'none':
+      return { headers: {} };
+    case 'code-right':
+      return { headers: { 'x-access-code': ids.codeA } };
+    case 'code-wrong':
+      return { headers: { 'x-access-code': '0000-0000-0000-0000-0000' } };
+    case 'dept-A':
+      return { token: t.token('department', A), headers: {} };
+    case 'dept-B':
+      return { token: t.token('department', B), headers: {} };
+    case 'superior-A':
+      return { token: t.token('superior', A), headers: {} };
+    case 'superior-S':
+      return { token: t.token('superior', S), headers: {} };
+    case 'department':
+      return { token: t.token('department', A), headers: {} };
+    case 'superior':
+      return { token: t.token('superior', S), headers: {} };
+    default:
+      return { token: t.token(who), headers: {} };
+  }
+}
+
+async function call(who: Who, method: 'GET' | 'POST', url: string, payload?: unknown) {
+  const { token, headers } = auth(who);
+  return await t.call(token, { method, url, headers, ...(payload !== undefined && { payload: payload as Record<string, unknown> }) });
+}
+
+beforeAll(async () => {
+  t = await startApiTest();
+  const registrar = t.token('registrar');
+  const reg = async (body: Record<string, unknown>) => {
+    const res = await t.call(registrar, { method: 'POST', url: '/v1/petitions', payload: petitionBody(body) });
+    expect(res.statusCode).toBe(201);
+    return res.json() as { id: string; accessCode: string };
+  };
+  const a = await reg({ department: A });
+  ids.atA = a.id;
+  ids.codeA = a.accessCode;
+  ids.atB = (await reg({ department: B })).id;
+  ids.reportAboutA = (await reg({ category: 'report', concerns: A, department: B })).id;
+  const review = await reg({ department: A });
+  ids.inReview = review.id;
+  const deptA = t.token('department', A);
+  for (const [token, action, payload] of [
+    [deptA, 'accept', {}],
+    [deptA, 'opinion', { outcome: 'reject', text: '经调查不予支持。' }],
+    [deptA, 'reply', {}],
+  ] as const) {
+    const res = await t.call(token, { method: 'POST', url: `/v1/petitions/${review.id}/actions/${action}`, payload });
+    expect(res.statusCode).toBe(200);
+  }
+  const requested = await t.call(undefined, {
+    method: 'POST',
+    url: `/v1/petitions/${review.id}/actions/request-review`,
+    payload: { reason: '不服' },
+    headers: { 'x-access-code': review.accessCode },
+  });
+  expect(requested.json().step).toBe('review');
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('authorization matrix', () => {
+  const registerBody = () => petitionBody({ department: A });
+  it.each<[Who, number]>([
+    ['registrar', 201],
+    ['admin', 201],
+    ['department', 403],
+    ['superior', 403],
+    ['supervisor', 403],
+    ['designer', 403],
+    ['none', 401],
+    ['code-right', 401],
+  ])('POST /v1/petitions as %s → %i', async (who, status) => {
+    expect((await call(who, 'POST', '/v1/petitions', registerBody())).statusCode).toBe(status);
+  });
+
+  it.each<[Who, keyof typeof ids, number]>([
+    ['registrar', 'atA', 200],
+    ['supervisor', 'atA', 200],
+    ['admin', 'atA', 200],
+    ['dept-A', 'atA', 200],
+    ['dept-B', 'atA', 404],
+    ['superior-S', 'atA', 404],
+    ['superior-S', 'inReview', 200],
+    ['designer', 'atA', 403],
+    ['none', 'atA', 401],
+    ['code-right', 'atA', 200],
+    ['code-wrong', 'atA', 404],
+    ['code-right', 'atB', 404],
+    ['dept-B', 'reportAboutA', 200],
+    ['dept-A', 'reportAboutA', 404],
+    ['superior-A', 'reportAboutA', 404],
+    ['registrar', 'reportAboutA', 200],
+  ])('GET /v1/petitions/:id as %s on %s → %i', async (who, which, status) => {
+    const res = await call(who, 'GET', `/v1/petitions/${ids[which]}`);
+    expect(res.statusCode).toBe(status);
+    if (status === 404) expect(res.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  it.each<[Who, keyof typeof ids, string, Record<string, unknown>, number]>([
+    ['dept-B', 'atA', 'accept', {}, 404],
+    ['dept-A', 'reportAboutA', 'accept', {}, 404],
+    ['designer', 'atA', 'accept', {}, 403],
+    ['none', 'atA', 'accept', {}, 401],
+    ['superior-S', 'atA', 'review-opinion', { outcome: 'reject', text: 'x' }, 404],
+    ['code-wrong', 'atA', 'withdraw', {}, 404],
+    ['code-right', 'atA', 'accept', {}, 403],
+    ['supervisor', 'atA', 'accept', {}, 403],
+    ['dept-A', 'inReview', 'review-opinion', { outcome: 'reject', text: 'x' }, 403],
+  ])('POST /v1/petitions/:id/actions as %s on %s (%s) → %i, nothing changes', async (who, which, action, payload, status) => {
+    const before = (await call('admin', 'GET', `/v1/petitions/${ids[which]}`)).json().timeline.length;
+    expect((await call(who, 'POST', `/v1/petitions/${ids[which]}/actions/${action}`, payload)).statusCode).toBe(status);
+    expect((await call('admin', 'GET', `/v1/petitions/${ids[which]}`)).json().timeline.length).toBe(before);
+  });
+
+  it('a superior acts on a petition in review (Art. 35)', async () => {
+    const res = await call('superior-S', 'POST', `/v1/petitions/${ids.inReview}/actions/review-opinion`, { outcome: 'explain', text: '维持原意见。' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().step).toBe('re-review-window');
+  });
+
+  for (const url of ['/v1/petitions', '/v1/supervision/overdue', '/v1/supervision/at-risk', '/v1/stats']) {
+    it.each<[Who, number]>([
+      ['registrar', 200],
+      ['supervisor', 200],
+      ['admin', 200],
+      ['department', 200],
+      ['superior', 403],
+      ['designer', 403],
+      ['none', 401],
+      ['code-right', 401],
+    ])(`GET ${url} as %s → %i`, async (who, status) => {
+      expect((await call(who, 'GET', url)).statusCode).toBe(status);
+    });
+    it(`GET ${url} refuses department staff asking for another body (403)`, async () => {
+      expect((await call('dept-A', 'GET', `${url}?department=${B}`)).statusCode).toBe(403);
+    });
+  }
+
+  it('department staff list only their own body\'s petitions, automatically', async () => {
+    const res = await call('dept-A', 'GET', '/v1/petitions?pageSize=200');
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as Array<{ id: string; department: string }>;
+    expect(items.every((i) => i.department === A)).toBe(true);
+    expect(items.map((i) => i.id)).toContain(ids.atA);
+    expect(items.map((i) => i.id)).not.toContain(ids.reportAboutA);
+  });
+
+  it.each<[Who, number]>([
+    ['registrar', 200],
+    ['department', 200],
+    ['superior', 200],
+    ['supervisor', 200],
+    ['designer', 200],
+    ['admin', 200],
+    ['none', 401],
+  ])('GET /v1/calendar/deadline as %s → %i', async (who, status) => {
+    expect((await call(who, 'GET', '/v1/calendar/deadline?from=2026-09-28&days=15')).statusCode).toBe(status);
+  });
+
+  for (const [method, url] of [
+    ['GET', '/v1/definitions'],
+    ['GET', '/v1/definitions/petition-2022'],
+    ['POST', '/v1/definitions/validate'],
+  ] as const) {
+    it.each<[Who, number]>([
+      ['designer', 200],
+      ['admin', 200],
+      ['registrar', 403],
+      ['department', 403],
+      ['supervisor', 403],
+      ['none', 401],
+    ])(`${method} ${url} as %s → %i`, async (who, status) => {
+      const payload = method === 'POST' ? { source: 'id: x', format: 'yaml' } : undefined;
+      expect((await call(who, method, url, payload)).statusCode).toBe(status);
+    });
+  }
+});

@@ -1,0 +1,377 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluate } from 'feelin';
+import { describe, expect, it } from 'vitest';
+import { parseDefinition } from '../../definitions/language/parse';
+import type {
+  Action,
+  Deadline,
+  Definition,
+  Field,
+  GlobalAction,
+  UserTask,
+} from '../../definitions/language/schema';
+import { validateDefinition, validateSource } from '../../definitions/language/validate';
+import {
+  loadStatutoryDefinition,
+  statutoryDefinitionHash,
+  STATUTORY_DEFINITION_ID,
+  STATUTORY_DEFINITION_VERSION,
+} from '../../definitions/statutory/index';
+import { generatedFileOf, renderGeneratedModule, ROOT } from '../../scripts/build-definitions';
+
+const YAML_FILE = join(ROOT, 'definitions/statutory/petition-2022.yaml');
+const yamlText = readFileSync(YAML_FILE, 'utf8');
+const definition = loadStatutoryDefinition();
+
+const userTasks = definition.elements.filter((e): e is UserTask => e.type === 'userTask');
+const stepOf = (id: string): UserTask => {
+  const step = userTasks.find((t) => t.id === id);
+  if (!step) throw new Error(`no step ${id}`);
+  return step;
+};
+/** Every place an action id is offered: [step id, action]. */
+const offerings: Array<[string, Action | GlobalAction]> = [
+  ...userTasks.flatMap((t) => t.actions.map((a) => [t.id, a] as [string, Action])),
+  ...definition.globalActions.flatMap((g) =>
+    (g.steps ?? userTasks.map((t) => t.id)).map((s) => [s, g] as [string, GlobalAction]),
+  ),
+];
+const deadlines: Array<{ step: string; deadline: Deadline }> = userTasks.flatMap((t) =>
+  t.deadlines.map((deadline) => ({ step: t.id, deadline })),
+);
+
+/** The engine's gateway choice: the first outgoing flow whose condition is true, else the default. */
+function choose(def: Definition, gateway: string, variables: Record<string, unknown>): string {
+  const flows = def.flows.filter((f) => f.from === gateway);
+  const taken =
+    flows.find(
+      (f) => !f.default && f.condition !== undefined && evaluate(f.condition, variables).value === true,
+    ) ?? flows.find((f) => f.default);
+  if (!taken) throw new Error(`gateway ${gateway}: no flow`);
+  return taken.to;
+}
+
+describe('the statutory default petition-2022', () => {
+  it('validates clean, from the YAML and as loaded', () => {
+    const checked = validateSource(yamlText, 'yaml');
+    expect(checked.issues).toEqual([]);
+    expect(validateDefinition(definition)).toEqual([]);
+  });
+
+  it('is loaded from a generated module that matches the YAML exactly (run npm run definitions:build after editing)', async () => {
+    const current = readFileSync(generatedFileOf(YAML_FILE), 'utf8');
+    expect(await renderGeneratedModule(YAML_FILE)).toBe(current);
+    const parsed = parseDefinition(yamlText, 'yaml');
+    if (!parsed.ok) throw new Error('the YAML does not parse');
+    expect(definition).toEqual(parsed.definition);
+    expect(statutoryDefinitionHash()).toBe(parsed.hash);
+  });
+
+  it('is petition-2022 version 1, frozen', () => {
+    expect([definition.id, definition.version]).toEqual([
+      STATUTORY_DEFINITION_ID,
+      STATUTORY_DEFINITION_VERSION,
+    ]);
+    expect(loadStatutoryDefinition()).toBe(definition);
+    expect(Object.isFrozen(definition.elements[0])).toBe(true);
+  });
+
+  it('uses exactly the public action ids integrators code against', () => {
+    const ids = new Set(offerings.map(([, a]) => a.id));
+    expect([...ids].sort()).toEqual(
+      [
+        'forward',
+        'accept',
+        'decline',
+        'object',
+        'divert',
+        'mediate',
+        'opinion',
+        'extend',
+        'reply',
+        'request-review',
+        'review-opinion',
+        'request-re-review',
+        'hearing-start',
+        'hearing-end',
+        're-review-opinion',
+        'evaluate',
+        'withdraw',
+        'supervise',
+      ].sort(),
+    );
+  });
+
+  const contract: Array<[string, Record<string, Partial<Field>>]> = [
+    ['forward', { department: { required: true } }],
+    ['accept', {}],
+    ['decline', { reason: { required: true } }],
+    ['object', { reason: { required: true } }],
+    [
+      'divert',
+      {
+        channel: {
+          type: 'enum',
+          required: true,
+          values: [
+            'litigation',
+            'reconsideration',
+            'procuratorial',
+            'police',
+            'arbitration',
+            'party-appeal',
+            'administrative',
+          ],
+        },
+      },
+    ],
+    [
+      'mediate',
+      {
+        kind: { type: 'enum', required: true, values: ['mediation', 'conciliation'] },
+        text: { required: true },
+      },
+    ],
+    [
+      'opinion',
+      {
+        outcome: { type: 'enum', required: true, values: ['support', 'explain', 'reject'] },
+        text: { required: true },
+      },
+    ],
+    ['extend', { days: { type: 'integer', required: true, max: 30 }, reason: { required: true } }],
+    ['reply', { servedAt: { type: 'datetime', required: false } }],
+    ['request-review', { reason: { required: true } }],
+    ['review-opinion', { outcome: { type: 'enum', required: true }, text: { required: true } }],
+    ['request-re-review', { reason: { required: true } }],
+    ['hearing-start', {}],
+    ['hearing-end', {}],
+    ['re-review-opinion', { outcome: { type: 'enum', required: true }, text: { required: true } }],
+    [
+      'evaluate',
+      {
+        rating: { type: 'enum', required: true, values: ['satisfied', 'basically-satisfied', 'unsatisfied'] },
+      },
+    ],
+    ['withdraw', { reason: { required: false } }],
+    ['supervise', { reason: { required: true }, answerDays: { type: 'integer', required: true } }],
+  ];
+  it.each(contract)('offers %s with the payload of the public contract in every step', (id, fields) => {
+    const offered = offerings.filter(([, a]) => a.id === id);
+    expect(offered.length).toBeGreaterThan(0);
+    for (const [, action] of offered) {
+      for (const [name, expected] of Object.entries(fields))
+        expect(action.fields[name]).toMatchObject(expected);
+      const required = Object.entries(action.fields)
+        .filter(([, f]) => f.required)
+        .map(([n]) => n);
+      expect(required.sort()).toEqual(
+        Object.entries(fields)
+          .filter(([, f]) => f.required)
+          .map(([n]) => n)
+          .sort(),
+      );
+    }
+  });
+
+  it('cites an article of the Regulation for every deadline', () => {
+    expect(deadlines.length).toBeGreaterThan(0);
+    for (const { deadline } of deadlines)
+      expect(deadline.article).toMatch(/^《信访工作条例》第[一二三四五六七八九十]+条/);
+  });
+
+  const periods: Array<[string, string, number, string, string, RegExp]> = [
+    ['forwarding', 'forward', 15, 'calendar-days', 'receivedByBureauAt', /第二十二条/],
+    ['acceptance', 'accept-notice', 15, 'calendar-days', 'receivedByBodyAt', /第二十三条第二款、第三款/],
+    ['objection-window', 'accept-notice', 5, 'working-days', 'receivedByBodyAt', /第二十三条第三款/],
+    ['handling', 'handle', 60, 'calendar-days', 'acceptedAt', /第三十四条/],
+    ['review-request-window', 'review-window', 30, 'calendar-days', 'replyServedAt', /第三十五条/],
+    ['review', 'review', 30, 'calendar-days', 'reviewRequestedAt', /第三十五条/],
+    [
+      're-review-request-window',
+      're-review-window',
+      30,
+      'calendar-days',
+      'reviewOpinionServedAt',
+      /第三十六条/,
+    ],
+    ['re-review', 're-review', 30, 'calendar-days', 'reReviewRequestedAt', /第三十六条/],
+  ];
+  it('has exactly the statutory periods: 15, 15, 5 working days, 60 (+30), 30, 30, 30, 30', () => {
+    expect(deadlines.map((d) => d.deadline.id).sort()).toEqual(periods.map(([id]) => id).sort());
+  });
+  it.each(periods)(
+    'counts %s in step %s as %i %s from %s (%s)',
+    (id, step, duration, counting, from, article) => {
+      const found = deadlines.find((d) => d.deadline.id === id);
+      expect(found?.step).toBe(step);
+      expect(found?.deadline).toMatchObject({ duration, counting, from });
+      expect(found?.deadline.article).toMatch(article);
+    },
+  );
+
+  it('lets a body extend only the route-6 handling period, once, by at most 30 days, with its reason (Art. 34)', () => {
+    const extendable = deadlines.filter((d) => d.deadline.extension);
+    expect(extendable.map((d) => d.deadline.id)).toEqual(['handling']);
+    expect(extendable[0]!.deadline.extension).toEqual({
+      maxDays: 30,
+      maxTimes: 1,
+      approvalRoles: ['department'],
+      reasonRequired: true,
+    });
+    expect(extendable[0]!.deadline.spans).toEqual(['issue-opinion', 'reply']);
+    expect(extendable[0]!.deadline.metric).toBe('completion');
+    const extend = stepOf('handle').actions.find((a) => a.id === 'extend');
+    expect(extend).toMatchObject({
+      effect: { type: 'extend', deadline: 'handling' },
+      document: 'extension-notice',
+    });
+  });
+
+  it('excludes the hearing from the re-review period only (Art. 36)', () => {
+    const pausable = deadlines.filter((d) => d.deadline.pause);
+    expect(pausable.map((d) => [d.deadline.id, d.deadline.pause])).toEqual([
+      ['re-review', { start: 'hearing-start', end: 'hearing-end' }],
+    ]);
+  });
+
+  it("closes the petitioner's windows on expiry and refuses late requests (Art. 23 ¶3, 35, 36)", () => {
+    const byId = Object.fromEntries(deadlines.map((d) => [d.deadline.id, d.deadline]));
+    expect(byId['objection-window']).toMatchObject({ onExpiry: { kind: 'lapse' }, refuseAfter: ['object'] });
+    expect(byId['review-request-window']).toMatchObject({
+      onExpiry: { kind: 'follow', to: 'closed' },
+      refuseAfter: ['request-review'],
+    });
+    expect(byId['re-review-request-window']).toMatchObject({
+      onExpiry: { kind: 'follow', to: 'review-closed' },
+      refuseAfter: ['request-re-review'],
+    });
+    for (const id of ['forwarding', 'acceptance', 'handling', 'review', 're-review'])
+      expect(byId[id]!.onExpiry.kind).toBe('overdue');
+    expect(byId['acceptance']!.metric).toBe('acceptance');
+  });
+
+  it('marks only the end after a re-review final (Art. 36 ¶3)', () => {
+    const ends = definition.elements.filter((e) => e.type === 'endEvent');
+    expect(ends.filter((e) => e.type === 'endEvent' && e.final).map((e) => e.id)).toEqual(['final']);
+    expect(ends.map((e) => e.id).sort()).toEqual(
+      ['answered', 'closed', 'declined', 'diverted', 'final', 'review-closed', 'settled', 'withdrawn'].sort(),
+    );
+  });
+
+  it('declares the variables the engine sets at start with their types', () => {
+    expect(definition.variables).toMatchObject({
+      category: { type: 'string', values: ['suggestion', 'report', 'complaint'] },
+      channel: { type: 'string', values: ['online', 'letter', 'phone', 'fax', 'visit'] },
+      intake: { type: 'string', values: ['bureau', 'department'] },
+      department: { type: 'string' },
+      identityClear: { type: 'boolean' },
+      receivedAt: { type: 'datetime' },
+      concerns: { type: 'string' },
+    });
+  });
+
+  describe('routing (FEEL as the engine evaluates it)', () => {
+    const base = {
+      category: 'complaint',
+      channel: 'letter',
+      intake: 'bureau',
+      department: null,
+      identityClear: true,
+      concerns: null,
+      route: null,
+    };
+
+    it('sends a petition registered at the bureau to forwarding (Art. 22) and a direct one to the body (Art. 23 ¶2)', () => {
+      expect(choose(definition, 'intake-route', { ...base, intake: 'bureau' })).toBe('forward');
+      expect(choose(definition, 'intake-route', { ...base, intake: 'department' })).toBe('accept-notice');
+    });
+
+    it('starts the clocks of the bureau or the body at receipt', () => {
+      const start = definition.elements.find((e) => e.type === 'startEvent');
+      if (start?.type !== 'startEvent') throw new Error('no start event');
+      const receivedAt = '2026-03-02T01:00:00.000Z';
+      const at = (intake: string, name: string) =>
+        evaluate(start.set[name]!, { ...base, intake, receivedAt }).value;
+      expect([at('bureau', 'receivedByBureauAt'), at('bureau', 'receivedByBodyAt')]).toEqual([
+        receivedAt,
+        null,
+      ]);
+      expect([at('department', 'receivedByBureauAt'), at('department', 'receivedByBodyAt')]).toEqual([
+        null,
+        receivedAt,
+      ]);
+      expect(at('department', 'channelName')).toBe('来信');
+    });
+
+    it('skips the written notices where the name or address is unclear (Art. 23 ¶2)', () => {
+      expect(choose(definition, 'acceptance-notice-owed', { ...base, identityClear: true })).toBe(
+        'send-acceptance-notice',
+      );
+      expect(choose(definition, 'acceptance-notice-owed', { ...base, identityClear: false })).toBe(
+        'category-route',
+      );
+      expect(choose(definition, 'refusal-notice-owed', { ...base, identityClear: false })).toBe('declined');
+    });
+
+    it.each([
+      ['suggestion', null, 'handle-suggestion'],
+      ['report', null, 'handle-report'],
+      ['complaint', 'duty', 'handle-request'],
+      ['complaint', 'investigation', 'handle'],
+    ])('routes a %s (route %s) to %s (Art. 29–31)', (category, route, step) => {
+      expect(choose(definition, 'category-route', { ...base, category, route })).toBe(step);
+    });
+
+    it('offers a review only after a route-6 handling opinion (Art. 35)', () => {
+      expect(choose(definition, 'review-available', { ...base, route: 'investigation' })).toBe(
+        'review-window',
+      );
+      expect(choose(definition, 'review-available', { ...base, route: 'duty' })).toBe('answered');
+      expect(choose(definition, 'review-available', { ...base, category: 'suggestion' })).toBe('answered');
+    });
+
+    it('sets the complaint route on acceptance, route 6 unless the body chooses route 5', () => {
+      const accept = stepOf('accept-notice').actions.find((a) => a.id === 'accept')!;
+      const route = (category: string, input: Record<string, unknown>) =>
+        evaluate(accept.set['route']!, { ...base, category, input }).value;
+      expect(route('complaint', {})).toBe('investigation');
+      expect(route('complaint', { route: 'duty' })).toBe('duty');
+      expect(route('report', { route: 'duty' })).toBeNull();
+    });
+
+    it('refuses to forward a report to the body it is about (Art. 30)', () => {
+      const guard = stepOf('forward').actions.find((a) => a.id === 'forward')!.guards[0]!;
+      const holds = (category: string, department: string) =>
+        evaluate(guard.condition, { ...base, category, concerns: 'city-police', input: { department } })
+          .value;
+      expect(holds('report', 'city-police')).toBe(false);
+      expect(holds('report', 'discipline-commission')).toBe(true);
+      expect(holds('complaint', 'city-police')).toBe(true);
+      expect(guard.article).toBe('《信访工作条例》第三十条');
+    });
+
+    it('lets only a forwarded body object (Art. 23 ¶3) and diverts complaints only (Art. 31)', () => {
+      const object = stepOf('accept-notice').actions.find((a) => a.id === 'object')!;
+      expect(evaluate(object.guards[0]!.condition, { ...base, intake: 'department' }).value).toBe(false);
+      expect(evaluate(object.guards[0]!.condition, { ...base, intake: 'bureau' }).value).toBe(true);
+      // The hand-back is a delivery back to the bureau, which then holds `forward` again.
+      expect(object.to).toBe('hand-back');
+      expect(definition.flows.find((f) => f.from === 'hand-back')?.to).toBe('forward');
+      for (const [, action] of offerings.filter(([, a]) => a.id === 'divert')) {
+        expect(evaluate(action.guards[0]!.condition, { ...base, category: 'report' }).value).toBe(false);
+        expect(action.to).toBe('send-diversion-notice');
+      }
+    });
+
+    it('takes the service date of the reply, or the time of the action', () => {
+      const reply = stepOf('reply').actions[0]!;
+      const served = (input: Record<string, unknown>) =>
+        evaluate(reply.set['replyServedAt']!, { ...base, input, actionTime: '2026-04-01T02:00:00.000Z' })
+          .value;
+      expect(served({ servedAt: '2026-03-30T02:00:00.000Z' })).toBe('2026-03-30T02:00:00.000Z');
+      expect(served({})).toBe('2026-04-01T02:00:00.000Z');
+    });
+  });
+});

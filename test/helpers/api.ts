@@ -1,0 +1,103 @@
+/**
+ * The real API (`buildApp`) against the dev server, with a real worker on a task queue of its own and the real
+ * definition registry (one per test file), plus tokens for every role.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Client, Connection } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp, type AppDeps } from '../../api/app';
+import type { StaffRole } from '../../api/auth/principal';
+import { mintToken } from '../../api/auth/secret';
+import { createDefinitionService } from '../../api/services/definitions';
+import { loadConfig } from '../../config';
+import { connectDevServer, connectDevServerNative, createTestWorker, testLogger, uniqueTaskQueue } from './temporal';
+
+export interface ApiTestContext {
+  app: FastifyInstance;
+  client: Client;
+  connection: Connection;
+  taskQueue: string;
+  secret: string;
+  /** A bearer token for a role (department and superior need a department code). */
+  token(role: StaffRole, dept?: string, sub?: string): string;
+  /** `app.inject` with a bearer token for the role, or none when `as` is undefined. */
+  call(as: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/** A department code no other test file uses, so visibility queries filtered by it see only this file's petitions. */
+export function uniqueDept(prefix = 'D'): string {
+  return `${prefix}${randomUUID().slice(0, 8)}`;
+}
+
+export async function startApiTest(opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now'>> & { worker?: boolean } = {}): Promise<ApiTestContext> {
+  const taskQueue = uniqueTaskQueue('api');
+  const { client, connection } = await connectDevServer();
+  let native: NativeConnection | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  if (opts.worker !== false) {
+    native = await connectDevServerNative();
+    worker = await createTestWorker({ connection: native, taskQueue });
+    running = worker.run();
+  }
+  const secret = randomBytes(32).toString('base64url');
+  const config = loadConfig({ TEMPORAL_ADDRESS: inject('devServerAddress'), TEMPORAL_TASK_QUEUE: taskQueue });
+  const app = buildApp({
+    config,
+    logger: testLogger,
+    connection,
+    client,
+    auth: { secret },
+    definitions: createDefinitionService(client, { taskQueue, registryId: `definition-registry-${taskQueue}` }),
+    limits: { rateLimitMax: 100_000, ...opts.limits },
+    rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
+    ...(opts.now && { now: opts.now }),
+  });
+  await app.ready();
+  const token = (role: StaffRole, dept?: string, sub?: string) =>
+    mintToken(secret, { role, sub: sub ?? `${role}-${dept ?? 'x'}`, ...(dept !== undefined && { dept }), ttlSeconds: 3600 });
+  return {
+    app,
+    client,
+    connection,
+    taskQueue,
+    secret,
+    token,
+    call: (as, options) =>
+      app.inject({ ...options, headers: { ...(as ? { authorization: `Bearer ${as}` } : {}), ...options.headers } }),
+    async close() {
+      await app.close();
+      worker?.shutdown();
+      await running;
+      await native?.close();
+      await connection.close();
+    },
+  };
+}
+
+/** Polls until `ok` holds (visibility is eventually consistent), up to `ms`. */
+export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 1500)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** A minimal valid registration body. */
+export function petitionBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    channel: 'letter',
+    category: 'complaint',
+    petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800001234', idNumber: '110101199001011234' },
+    subject: '小区供暖不达标',
+    content: '入冬以来室温长期低于16度，多次反映未果。',
+    ...overrides,
+  };
+}

@@ -1,0 +1,116 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
+import type { Actor, PetitionFacts } from '../../workflows/engine/types';
+import type { PetitionView } from '../../workflows/engine/view';
+import {
+  petitionActionUpdate,
+  petitionStateQuery,
+  petitionWorkflowId,
+  type PetitionWorkflowInput,
+} from '../../workflows/messages';
+import type { petition } from '../../workflows/petition';
+import { searchAttributeRegistrations } from '../../workflows/search-attributes';
+
+export const actors = {
+  registrar: { role: 'registrar', id: 'reg-1' },
+  dept: { role: 'department', id: 'staff-1', department: 'D1' },
+  dept2: { role: 'department', id: 'staff-2', department: 'D2' },
+  superior: { role: 'superior', id: 'sup-1', department: 'S1' },
+  petitioner: { role: 'petitioner' },
+  supervisor: { role: 'supervisor', id: 'sv-1' },
+} satisfies Record<string, Actor>;
+
+let counter = 0;
+
+/**
+ * The time-skipping test server implements the operator service's AddSearchAttributes but not
+ * ListSearchAttributes, so attributes are added blindly; "already exists" is fine (another file registered them).
+ */
+export async function registerSearchAttributesOnTestServer(env: TestWorkflowEnvironment): Promise<void> {
+  const searchAttributes: Record<string, number> = {};
+  for (const { name, type } of searchAttributeRegistrations) {
+    searchAttributes[name] = encodeSearchAttributeIndexedValueType(type)!;
+  }
+  try {
+    await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
+  } catch (err) {
+    if (!/already/i.test(String((err as Error).message))) throw err;
+  }
+}
+
+/** Drives one petition of the statutory default on the time-skipping server. */
+export class PetitionDriver {
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly handle: WorkflowHandle<typeof petition>,
+    readonly petitionId: string,
+  ) {}
+
+  static async start(
+    env: TestWorkflowEnvironment,
+    taskQueue: string,
+    facts: Partial<PetitionFacts> = {},
+  ): Promise<PetitionDriver> {
+    const now = new Date(await env.currentTimeMs()).toISOString();
+    const petitionId = `T${Date.now().toString(36)}${(counter++).toString(36)}`;
+    const input: PetitionWorkflowInput = {
+      petitionId,
+      definition: loadStatutoryDefinition(),
+      definitionHash: statutoryDefinitionHash(),
+      registeredBy: actors.registrar,
+      petition: {
+        category: 'complaint',
+        channel: 'letter',
+        subject: '小区供暖不达标',
+        content: '入冬以来室温长期低于16度，多次反映未果。',
+        receivedAt: now,
+        petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800000000' },
+        ...facts,
+      },
+    };
+    const handle = await env.client.workflow.start<typeof petition>('petition', {
+      taskQueue,
+      workflowId: petitionWorkflowId(petitionId),
+      args: [input],
+    });
+    return new PetitionDriver(env, handle, petitionId);
+  }
+
+  /** Applies an action (an Update) and returns the full view, as the API does. */
+  async act(action: string, actor: Actor, input: Record<string, unknown> = {}, requestId?: string): Promise<PetitionView> {
+    const summary = await this.handle.executeUpdate(petitionActionUpdate, {
+      args: [{ action, actor, input, requestId }],
+      ...(requestId ? { updateId: requestId } : {}),
+    });
+    const view = await this.view();
+    if (view.step !== summary.step || view.status !== summary.status) {
+      throw new Error(`the update answered step ${summary.step} but the query reads ${view.step}`);
+    }
+    return view;
+  }
+
+  async view(): Promise<PetitionView> {
+    return await this.handle.query(petitionStateQuery);
+  }
+
+  async deadline(id: string) {
+    return (await this.view()).deadlines.filter((d) => d.id === id).at(-1);
+  }
+
+  async historyLength(): Promise<number> {
+    return (await this.handle.fetchHistory()).events?.length ?? 0;
+  }
+
+  /** Saves the history as a replay fixture when RECORD_HISTORIES=1 (`npm run record-histories`). */
+  async record(name: string): Promise<void> {
+    if (process.env.RECORD_HISTORIES !== '1') return;
+    const history = await this.handle.fetchHistory();
+    const file = fileURLToPath(new URL(`../fixtures/histories/${name}.json`, import.meta.url));
+    writeFileSync(file, historyToJSON(history));
+  }
+}

@@ -1,0 +1,408 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowUpdateFailedError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { computeDeadline, defaultCalendarData, mergeCalendarData, parseCalendarSupplement } from '../../definitions/calendar';
+import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
+import { calendarUpdatedSignal, petitionWorkflowId } from '../../workflows/messages';
+import { createTestWorker, createTimeSkippingEnv, testDataDir, testLogger, uniqueTaskQueue } from '../helpers/temporal';
+import { actors, PetitionDriver, registerSearchAttributesOnTestServer } from './driver';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uniqueTaskQueue('statutory');
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  await registerSearchAttributesOnTestServer(env);
+  worker = await createTestWorker({ connection: env.nativeConnection, taskQueue });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < 100; i++) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 800)}`);
+}
+
+const stepIs = (p: PetitionDriver, step: string) =>
+  eventually(() => p.view(), (v) => v.step === step, `step ${step}`);
+
+async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+/** Registered directly at D1 → accepted → opinion → reply served: the common trunk of the complaint paths. */
+async function repliedComplaint(): Promise<PetitionDriver> {
+  const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
+  expect((await p.view()).step).toBe('accept-notice');
+  await p.act('accept', actors.dept);
+  await p.act('opinion', actors.dept, { outcome: 'reject', text: '经调查，供暖温度符合标准。' });
+  const v = await p.act('reply', actors.dept);
+  expect(v.step).toBe('review-window');
+  return p;
+}
+
+describe('statutory paths on the time-skipping server', () => {
+  it('accept → opinion → reply → no review request within 30 days: the opinion stands and the petition closes (Art. 35)', async () => {
+    const p = await repliedComplaint();
+    const v = await p.view();
+    expect(v.documents.map((d) => d.kind)).toEqual(['acceptance-notice', 'handling-opinion']);
+    expect(v.documents[0]!.text).toContain('李四');
+    expect(v.documents[0]!.deliveries[0]).toMatchObject({ channel: 'outbox', ok: true });
+    expect(v.deadlines.find((d) => d.id === 'handling')).toMatchObject({ state: 'met', article: expect.stringContaining('第三十四条') });
+    const window = v.deadlines.find((d) => d.id === 'review-request-window')!;
+    expect(window).toMatchObject({ state: 'running', article: expect.stringContaining('第三十五条'), overdue: false });
+    await env.sleep(Date.parse(window.dueAt!) - (await env.currentTimeMs()) + 60_000);
+    const closed = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    expect(closed.outcome).toMatchObject({ outcome: 'opinion-stands', final: false });
+    expect(await p.handle.result()).toMatchObject({ outcome: 'opinion-stands' });
+    await p.record('complaint-no-review');
+  });
+
+  it('accepts no review request once the 30-day window has closed the petition (Art. 35)', async () => {
+    const p = await repliedComplaint();
+    await env.sleep('40 days');
+    await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    // The workflow has finished: the server itself refuses the update (the API answers 409 from the closed state).
+    await expect(p.act('request-review', actors.petitioner, { reason: '不服' })).rejects.toThrow(/completed|closed|not found/i);
+    expect((await p.view()).timeline.some((t) => t.action === 'request-review')).toBe(false);
+  });
+
+  it('review: the superior answers within 30 days of the request, then the re-review window lapses (Art. 35, 36)', async () => {
+    const p = await repliedComplaint();
+    await env.sleep('10 days');
+    let v = await p.act('request-review', actors.petitioner, { reason: '温度测量方法有误' });
+    expect(v.step).toBe('review');
+    const review = v.deadlines.find((d) => d.id === 'review')!;
+    expect(review).toMatchObject({ state: 'running', article: expect.stringContaining('第三十五条') });
+    v = await p.act('review-opinion', actors.superior, { outcome: 'explain', text: '维持原处理意见并解释。' });
+    expect(v.step).toBe('re-review-window');
+    expect(v.documents.at(-1)!.kind).toBe('review-opinion');
+    await env.sleep('31 days');
+    const closed = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    expect(closed.outcome).toMatchObject({ outcome: 'review-opinion-stands' });
+    await p.record('complaint-review');
+  });
+
+  it('re-review with a hearing: the hearing time is not counted and the due instant moves by it; the matter is final (Art. 36)', async () => {
+    const p = await repliedComplaint();
+    await p.act('request-review', actors.petitioner, { reason: '不服' });
+    await p.act('review-opinion', actors.superior, { outcome: 'reject', text: '维持。' });
+    let v = await p.act('request-re-review', actors.petitioner, { reason: '仍不服' });
+    expect(v.step).toBe('re-review');
+    const before = v.deadlines.find((d) => d.id === 're-review')!;
+    await env.sleep('5 days');
+    v = await p.act('hearing-start', actors.superior);
+    expect(v.deadlines.find((d) => d.id === 're-review')).toMatchObject({ state: 'paused', paused: true, dueAt: null });
+    await env.sleep('10 days');
+    const paused = await p.deadline('re-review');
+    expect(paused).toMatchObject({ state: 'paused', overdue: false });
+    v = await p.act('hearing-end', actors.superior);
+    const after = v.deadlines.find((d) => d.id === 're-review')!;
+    expect(after.state).toBe('running');
+    expect(after.pausedDays).toBe(10);
+    expect(Date.parse(after.dueAt!)).toBeGreaterThan(Date.parse(before.dueAt!));
+    const expected = computeDeadline({ from: before.from, duration: 30, counting: 'calendar-days', pausedDays: 10 }, defaultCalendarData());
+    expect(after.lastDay).toBe(expected.lastDay);
+    expect(after.explanation).toContain('10');
+    v = await p.act('re-review-opinion', actors.superior, { outcome: 'reject', text: '复核维持。' });
+    const done = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    expect(done.outcome).toMatchObject({ outcome: 'final', final: true });
+    await p.record('complaint-re-review-hearing');
+  });
+
+  it('extension: approved once for at most 30 days with a reason; the extension notice states the new last day (Art. 34)', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
+    await p.act('accept', actors.dept);
+    const original = (await p.deadline('handling'))!;
+    const tooLong = await refusal(p.act('extend', actors.dept, { days: 31, reason: '案情复杂' }));
+    expect(['InvalidInput', 'StatutoryRule']).toContain(tooLong.type);
+    const v = await p.act('extend', actors.dept, { days: 30, reason: '需要现场检测' });
+    const extended = v.deadlines.find((d) => d.id === 'handling')!;
+    expect(extended.extendedDays).toBe(30);
+    expect(Date.parse(extended.dueAt!)).toBeGreaterThan(Date.parse(original.dueAt!));
+    const notice = v.documents.find((d) => d.kind === 'extension-notice')!;
+    expect(notice.text).toContain('需要现场检测');
+    const [y, m, d] = extended.lastDay!.split('-').map(Number);
+    expect(notice.text).toContain(`${y}年${m}月${d}日`);
+    const again = await refusal(p.act('extend', actors.dept, { days: 5, reason: '再延' }));
+    expect(again.type).toBe('StatutoryRule');
+    expect(again.message).toContain('第三十四条');
+    await p.record('complaint-extension');
+  });
+
+  it('objection within 5 working days hands the petition back to the bureau (Art. 23 ¶3)', async () => {
+    const p = await PetitionDriver.start(env, taskQueue);
+    expect((await p.view()).step).toBe('forward');
+    let v = await p.act('forward', actors.registrar, { department: 'D1' });
+    expect(v.step).toBe('accept-notice');
+    expect(v.department).toBe('D1');
+    v = await p.act('object', actors.dept, { reason: '不属于本机关职责范围' });
+    expect(v.step).toBe('forward');
+    v = await p.act('forward', actors.registrar, { department: 'D2' });
+    expect(v.department).toBe('D2');
+    const wrongBody = await refusal(p.act('accept', actors.dept));
+    expect(wrongBody.type).toBe('Forbidden');
+    v = await p.act('accept', actors.dept2);
+    expect(v.step).toBe('handle');
+    await p.record('objection-hand-back');
+  });
+
+  it('refuses an objection after 5 working days (Art. 23 ¶3)', async () => {
+    const p = await PetitionDriver.start(env, taskQueue);
+    await p.act('forward', actors.registrar, { department: 'D1' });
+    await env.sleep('10 days');
+    const cause = await refusal(p.act('object', actors.dept, { reason: '不属于本机关职责范围' }));
+    expect(cause.type).toBe('StatutoryRule');
+    expect(cause.message).toContain('第二十三条');
+  });
+
+  it('diversion of a complaint into its legal procedure ends with a notice naming the channel (Art. 31 (1)–(4))', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
+    await p.act('divert', actors.dept, { channel: 'litigation', reason: '属于民事纠纷' });
+    const v = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    expect(v.outcome).toMatchObject({ outcome: 'diverted' });
+    const notice = v.documents.find((d) => d.kind === 'diversion-notice')!;
+    expect(notice.text).toContain('诉讼');
+    await p.record('diversion');
+  });
+
+  it('decline: the refusal notice is issued and the petition ends', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
+    await p.act('decline', actors.dept, { reason: '已超出信访事项范围' });
+    const v = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    expect(v.outcome).toMatchObject({ outcome: 'declined' });
+    expect(v.documents.map((d) => d.kind)).toContain('refusal-notice');
+    await p.record('decline');
+  });
+
+  it('withdrawal by the petitioner ends the petition and cancels the running deadlines', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
+    await p.act('accept', actors.dept);
+    const v = await p.act('withdraw', actors.petitioner, { reason: '问题已解决' });
+    expect(v.status).toBe('closed');
+    expect(v.outcome).toMatchObject({ outcome: 'withdrawn' });
+    expect(v.deadlines.find((d) => d.id === 'handling')!.state).toBe('cancelled');
+    await p.record('withdrawal');
+  });
+
+  it('an acceptance notice not given within 15 days is overdue, names the body and escalates (Art. 23, 43–45)', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
+    await env.sleep('25 days');
+    const v = await eventually(
+      () => p.view(),
+      (x) => x.deadlines.some((d) => d.id === 'acceptance' && d.overdue),
+      'acceptance overdue',
+    );
+    const missed = v.timeline.find((t) => t.type === 'deadline-missed' && t.deadline === 'acceptance')!;
+    expect(missed.message).toContain('D1');
+    expect(v.timeline.some((t) => t.type === 'escalated')).toBe(true);
+    const outbox = path.join(testDataDir(), 'outbox', 'supervisor');
+    expect(existsSync(outbox) && readdirSync(outbox).some((f) => f.includes(p.petitionId))).toBe(true);
+    const desc = await p.handle.describe();
+    expect(desc.searchAttributes['PetitionOverdue']).toEqual([true]);
+    const accepted = await p.act('accept', actors.dept);
+    expect(accepted.deadlines.find((d) => d.id === 'acceptance')).toMatchObject({ state: 'missed', overdue: false });
+    expect(accepted.metrics.acceptedOnTime).toBe(false);
+    await p.record('overdue-acceptance');
+  });
+
+  it('handling not finished within 60 days is overdue and escalated; the petition keeps waiting (Art. 34)', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
+    await p.act('accept', actors.dept);
+    await env.sleep('70 days');
+    const v = await eventually(
+      () => p.view(),
+      (x) => x.deadlines.some((d) => d.id === 'handling' && d.overdue),
+      'handling overdue',
+    );
+    expect(v.status).toBe('open');
+    expect(v.step).toBe('handle');
+    expect(v.timeline.filter((t) => t.type === 'warning').length).toBeGreaterThan(0);
+    await p.act('opinion', actors.dept, { outcome: 'support', text: '已整改。' });
+    const replied = await p.act('reply', actors.dept);
+    expect(replied.metrics.finishedOnTime).toBe(false);
+    await p.record('overdue-handling');
+  });
+
+  it('applies a retried request once: the request id is the update id', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
+    const first = await p.act('accept', actors.dept, {}, 'req-accept-1');
+    const second = await p.act('accept', actors.dept, {}, 'req-accept-1');
+    expect(second.step).toBe(first.step);
+    expect((await p.view()).timeline.filter((t) => t.action === 'accept')).toHaveLength(1);
+  });
+
+  it('a second start of the same petition is a typed conflict, not a second petition', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
+    const start = env.client.workflow.start('petition', {
+      taskQueue,
+      workflowId: petitionWorkflowId(p.petitionId),
+      args: [
+        {
+          petitionId: p.petitionId,
+          definition: loadStatutoryDefinition(),
+          definitionHash: statutoryDefinitionHash(),
+          registeredBy: actors.registrar,
+          petition: (await p.view()).petition,
+        },
+      ],
+    });
+    await expect(start).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+  });
+
+  it('a whole statutory lifecycle (bureau → forward → accept → opinion → reply → review → re-review with hearing → final) costs at most 150 history events', async () => {
+    const p = await PetitionDriver.start(env, taskQueue);
+    await p.act('forward', actors.registrar, { department: 'D1' });
+    await p.act('accept', actors.dept);
+    await p.act('opinion', actors.dept, { outcome: 'explain', text: '解释说明。' });
+    await p.act('reply', actors.dept);
+    await p.act('evaluate', actors.petitioner, { rating: 'basically-satisfied' });
+    await p.act('request-review', actors.petitioner, { reason: '不服' });
+    await p.act('review-opinion', actors.superior, { outcome: 'reject', text: '维持。' });
+    await p.act('request-re-review', actors.petitioner, { reason: '仍不服' });
+    await p.act('hearing-start', actors.superior);
+    await p.act('hearing-end', actors.superior);
+    await p.act('re-review-opinion', actors.superior, { outcome: 'reject', text: '复核维持。' });
+    await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    await p.handle.result();
+    const events = await p.historyLength();
+    console.log(`[lifecycle] full statutory lifecycle: ${events} history events`);
+    expect(events).toBeLessThanOrEqual(150);
+    await p.record('full-lifecycle');
+  });
+
+  it('recomputes a provisional deadline when newer holiday data is published (calendarUpdated signal)', async () => {
+    let calendar = defaultCalendarData();
+    const queue = uniqueTaskQueue('calendar');
+    const custom = await createTestWorker({
+      connection: env.nativeConnection,
+      taskQueue: queue,
+      activities: createActivities({ logger: testLogger, dataDir: testDataDir(), calendar: () => calendar }),
+    });
+    await custom.runUntil(async () => {
+      const p = await PetitionDriver.start(env, queue, { department: 'D1', receivedAt: '2026-12-20T10:00:00+08:00' });
+      const accepted = await p.act('accept', actors.dept);
+      const handling = accepted.deadlines.find((d) => d.id === 'handling')!;
+      expect(handling.provisional).toBe(true);
+      expect(handling.explanation).toContain('2027');
+      calendar = mergeCalendarData(
+        calendar,
+        parseCalendarSupplement({
+          source: 'test: a 2027 arrangement (fictional data for the test)',
+          years: { '2027': { holidays: [], workdays: [] } },
+        }),
+      );
+      await p.handle.signal(calendarUpdatedSignal);
+      const updated = await eventually(
+        () => p.deadline('handling'),
+        (d) => d?.provisional === false,
+        'a recomputed handling deadline',
+      );
+      expect(updated!.explanation).not.toContain('暂定');
+      const view = await p.view();
+      expect(view.timeline.filter((t) => t.type === 'deadline-computed' && t.deadline === 'handling')).toHaveLength(2);
+    });
+  });
+
+  it('has a replay fixture for every recorded path', () => {
+    const dir = path.resolve('test/fixtures/histories');
+    const names = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    for (const name of [
+      'complaint-no-review',
+      'complaint-review',
+      'complaint-re-review-hearing',
+      'complaint-extension',
+      'objection-hand-back',
+      'diversion',
+      'decline',
+      'withdrawal',
+      'overdue-acceptance',
+      'overdue-handling',
+      'full-lifecycle',
+    ]) {
+      expect(names).toContain(`${name}.json`);
+      expect(JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')).events.length).toBeGreaterThan(5);
+    }
+  });
+});
+
+describe('on the dev server: refused actions (no speculative task is persisted) and worker restarts (sticky queues time out)', () => {
+  const dev = {} as { env: TestWorkflowEnvironment; worker: Worker; running: Promise<void>; taskQueue: string };
+  beforeAll(async () => {
+    dev.env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('devServerAddress') });
+    dev.taskQueue = uniqueTaskQueue('refusals');
+    dev.worker = await createTestWorker({ connection: dev.env.nativeConnection, taskQueue: dev.taskQueue });
+    dev.running = dev.worker.run();
+  });
+  afterAll(async () => {
+    dev.worker?.shutdown();
+    await dev.running;
+    await dev.env?.teardown();
+  });
+
+  it('a refused action leaves the history untouched and names the step and the allowed actions', async () => {
+    const p = await PetitionDriver.start(dev.env, dev.taskQueue, { department: 'D1' });
+    await eventually(() => p.view(), (v) => v.deadlines.length > 0 && v.deadlines.every((d) => d.state === 'running'), 'deadlines computed');
+    const before = await eventually(
+      async () => [await p.historyLength(), await new Promise((r) => setTimeout(r, 200)).then(() => p.historyLength())],
+      ([a, b]) => a === b,
+      'a settled history',
+    ).then(([a]) => a!);
+    const cause = await refusal(p.act('reply', actors.dept));
+    expect(cause.type).toBe('ActionNotAllowed');
+    expect(cause.message).toContain('accept-notice');
+    expect(cause.message).toContain('accept');
+    const forbidden = await refusal(p.act('accept', actors.petitioner));
+    expect(forbidden.type).toBe('Forbidden');
+    const invalid = await refusal(p.act('decline', actors.dept, {}));
+    expect(invalid.type).toBe('InvalidInput');
+    expect(await p.historyLength()).toBe(before);
+  });
+
+  it('loses nothing when the worker restarts mid-petition: a new worker rebuilds the state from history', async () => {
+    const queue = uniqueTaskQueue('restart');
+    const first = await createTestWorker({ connection: dev.env.nativeConnection, taskQueue: queue });
+    const firstRun = first.run();
+    const p = await PetitionDriver.start(dev.env, queue, { department: 'D1' });
+    await p.act('accept', actors.dept);
+    await p.act('extend', actors.dept, { days: 10, reason: '需要补充材料' });
+    const before = await p.view();
+    first.shutdown();
+    await firstRun;
+
+    const second = await createTestWorker({ connection: dev.env.nativeConnection, taskQueue: queue });
+    await second.runUntil(async () => {
+      const after = await p.view();
+      expect(after.timeline).toEqual(before.timeline);
+      expect(after.deadlines).toEqual(before.deadlines);
+      await p.act('opinion', actors.dept, { outcome: 'support', text: '予以支持。' });
+      const replied = await p.act('reply', actors.dept);
+      expect(replied.step).toBe('review-window');
+      expect(replied.deadlines.find((d) => d.id === 'handling')).toMatchObject({ state: 'met', extendedDays: 10 });
+    });
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Worker entry point (`npm run worker`): polls the configured task queue for workflow and activity tasks.
+ * Run several for scale-out; they share the task queue. Only wiring lives here.
+ */
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { loadConfigOrExit } from './config';
+import { createLogger, temporalLogger } from './config/logger';
+import { temporalConnectionOptions } from './config/temporal';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config, 'worker');
+
+Runtime.install({
+  logger: temporalLogger(logger),
+  telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  // We stop the worker ourselves (below) so that the supervisor's signal order is respected.
+  shutdownSignals: [],
+});
+
+const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+const worker = await Worker.create({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
+  activities: createActivities({ logger, dataDir: config.dataDir }),
+});
+
+let stopping = false;
+const stop = (reason: string): void => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ reason }, 'worker shutting down');
+  worker.shutdown();
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+// Started by scripts/start.ts with an IPC channel: if the supervisor dies, so do we (no orphan workers).
+process.on('disconnect', () => stop('supervisor exited'));
+
+const running = worker.run();
+logger.info(
+  {
+    address: config.temporal.address,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+  },
+  'worker polling',
+);
+process.send?.({ type: 'ready' });
+await running;
+await connection.close();
+logger.info('worker stopped');
+// An open IPC channel to the supervisor would keep this process alive.
+if (process.connected) process.disconnect();

@@ -1,0 +1,637 @@
+import type { Action, Deadline, Element, GlobalAction } from '../../definitions/language/schema';
+import { feelContext } from './context';
+import { indexDefinition, type DefinitionIndex } from './definition-index';
+import { evalFeel, feelHolds } from './feel';
+import { activeDeadlines, checkAction } from './validate-action';
+import type {
+  ActionEvent,
+  Definition,
+  DeadlineState,
+  EngineCommand,
+  EngineEvent,
+  PetitionState,
+  StartEvent,
+  StepResult,
+  TimelineEntry,
+} from './types';
+
+const DAY_MS = 86_400_000;
+
+/** Thrown when a definition cannot be interpreted (a validator should have caught it) or an event is out of place. */
+export class EngineError extends Error {
+  override name = 'EngineError';
+}
+
+/**
+ * The interpreter: given a definition, the current state and one event, returns the next state and the commands
+ * the workflow must run. Pure and deterministic — no clock, no I/O, no Temporal import (design settled point 2).
+ */
+export function step(definition: Definition, state: PetitionState | undefined, event: EngineEvent): StepResult {
+  const index = indexDefinition(definition);
+  if (event.type === 'start') {
+    if (state) throw new EngineError(`petition ${state.petitionId} is already started`);
+    return run(index, initialState(definition, event), (ctx) => {
+      ctx.log({ type: 'registered', actor: event.actor, message: registeredMessage(event) });
+      ctx.follow(index.start.id);
+    }, event.at);
+  }
+  if (!state) throw new EngineError(`event "${event.type}" arrived before the petition was started`);
+  switch (event.type) {
+    case 'action':
+      return run(index, state, (ctx) => applyAction(ctx, event), event.at);
+    case 'deadline-computed':
+      return run(index, state, (ctx) => {
+        const d = ctx.state.deadlines.find((x) => x.key === event.key);
+        if (!d) throw new EngineError(`no deadline instance "${event.key}"`);
+        d.calculation = event.calculation;
+        if (d.status === 'pending') d.status = 'running';
+        if (d.pendingDocument) {
+          ctx.emit({ type: 'generate-document', ...d.pendingDocument, deadlineKey: d.key });
+          d.pendingDocument = undefined;
+        }
+        ctx.log({
+          type: 'deadline-computed',
+          step: d.step,
+          deadline: d.deadlineId,
+          message: event.calculation.explanation,
+          data: {
+            dueAt: event.calculation.dueAt,
+            lastDay: event.calculation.lastDay,
+            provisional: event.calculation.provisional,
+          },
+        });
+      }, event.at);
+    case 'timer-fired':
+      return run(index, state, (ctx) => fireTimers(ctx), event.at);
+    case 'activity-completed':
+      return run(index, state, (ctx) => {
+        if (ctx.state.token !== event.element) {
+          throw new EngineError(`activity for "${event.element}" completed while the token is on "${ctx.state.token}"`);
+        }
+        if (event.document) {
+          ctx.state.documents.push(event.document);
+          ctx.log({
+            type: 'document',
+            step: event.element,
+            message: `已生成《${event.document.title}》`,
+            data: { documentId: event.document.id, kind: event.document.kind },
+          });
+        } else {
+          ctx.log({ type: 'activity', step: event.element, message: event.detail ?? `完成：${event.element}` });
+        }
+        for (const [name, value] of Object.entries(event.variables ?? {})) {
+          ctx.state.variables[name] = normaliseValue(value);
+        }
+        ctx.followOutgoing(event.element);
+      }, event.at);
+    case 'document-generated':
+      return run(index, state, (ctx) => {
+        ctx.state.documents.push(event.document);
+        ctx.log({
+          type: 'document',
+          step: event.document.step,
+          message: `已生成《${event.document.title}》`,
+          data: { documentId: event.document.id, kind: event.document.kind },
+        });
+      }, event.at);
+    case 'document-delivered':
+      return run(index, state, (ctx) => {
+        const doc = ctx.state.documents.find((d) => d.id === event.documentId);
+        if (!doc) throw new EngineError(`no document "${event.documentId}"`);
+        doc.deliveries.push(...event.deliveries);
+        for (const delivery of event.deliveries) {
+          ctx.log({
+            type: 'document',
+            step: doc.step,
+            message: `《${doc.title}》${delivery.ok ? '已送达' : '送达失败'}（${delivery.channel}）`,
+            data: { documentId: doc.id, ...delivery },
+          });
+        }
+      }, event.at);
+    case 'calendar-updated':
+      return run(index, state, (ctx) => {
+        for (const d of activeDeadlines(ctx.state)) {
+          if (d.calculation?.provisional && !d.closedAt) ctx.compute(d);
+        }
+      }, event.at);
+  }
+}
+
+/** Builds the state of a newly registered petition (before the token moves). */
+function initialState(definition: Definition, event: StartEvent): PetitionState {
+  const p = event.petition;
+  return {
+    petitionId: event.petitionId,
+    definition: { id: definition.id, version: definition.version, hash: event.definitionHash },
+    petition: p,
+    status: 'open',
+    token: '',
+    enteredAt: event.at,
+    variables: {
+      category: p.category,
+      channel: p.channel,
+      intake: p.department ? 'department' : 'bureau',
+      department: p.department ?? null,
+      identityClear: Boolean(p.petitioner.name?.trim() && p.petitioner.address?.trim()),
+      receivedAt: new Date(Date.parse(p.receivedAt)).toISOString(),
+      concerns: p.concerns ?? null,
+    },
+    deadlines: [],
+    timeline: [],
+    documents: [],
+    supervision: [],
+    metrics: {},
+    seq: 0,
+  };
+}
+
+function registeredMessage(event: StartEvent): string {
+  const where = event.petition.department ? `由 ${event.petition.department} 直接收到（第二十三条第二款）` : '由信访部门登记（第二十二条）';
+  return `信访事项已登记：${where}，渠道 ${event.petition.channel}，类别 ${event.petition.category}`;
+}
+
+interface Ctx {
+  index: DefinitionIndex;
+  /** Set while a global action (withdrawal) interrupts the process: open deadlines are cancelled, not met. */
+  interrupting: boolean;
+  state: PetitionState;
+  at: string;
+  log(entry: Omit<TimelineEntry, 'seq' | 'at'>): void;
+  follow(elementId: string): void;
+  followOutgoing(elementId: string): void;
+  moveTo(elementId: string): void;
+  compute(d: DeadlineState): void;
+  emit(command: EngineCommand): void;
+}
+
+function run(index: DefinitionIndex, prev: PetitionState, body: (ctx: Ctx) => void, at: string): StepResult {
+  const state: PetitionState = JSON.parse(JSON.stringify(prev));
+  const commands: EngineCommand[] = [];
+  const now = at;
+  const ctx: Ctx = {
+    index,
+    interrupting: false,
+    state,
+    at: now,
+    log(entry) {
+      state.seq += 1;
+      state.timeline.push({ seq: state.seq, at: ctx.at, step: state.token || undefined, ...entry });
+    },
+    emit(command) {
+      commands.push(command);
+    },
+    compute(d) {
+      ctx.emit({
+        type: 'compute-deadline',
+        key: d.key,
+        request: {
+          from: d.from,
+          duration: d.duration,
+          counting: d.counting,
+          extensionDays: d.extendedDays,
+          pausedDays: d.pausedDays,
+          article: d.article,
+        },
+      });
+    },
+    follow(elementId) {
+      ctx.moveTo(elementId);
+    },
+    followOutgoing(elementId) {
+      const flows = index.outgoing(elementId);
+      const flow = flows[0];
+      if (!flow) throw new EngineError(`element "${elementId}" has no outgoing flow`);
+      ctx.moveTo(flow.to);
+    },
+    moveTo(elementId) {
+      advance(index, ctx, elementId);
+    },
+  };
+  body(ctx);
+  return { state, commands };
+}
+
+/** Moves the token from element to element until it rests on a user task, a service task or an end event. */
+function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
+  let current: Element = index.element(target);
+  for (let hops = 0; hops < 1000; hops++) {
+    switch (current.type) {
+      case 'startEvent':
+      case 'exclusiveGateway': {
+        if (current.type === 'startEvent') {
+          const context = feelContext(ctx.state, {}, ctx.at);
+          for (const [name, expression] of Object.entries(current.set)) {
+            ctx.state.variables[name] = normaliseValue(evalFeel(expression, context));
+          }
+        }
+        const next = current.type === 'startEvent' ? index.outgoing(current.id)[0] : chooseFlow(index, ctx, current.id);
+        if (!next) throw new EngineError(`element "${current.id}" has no outgoing flow`);
+        current = index.element(next.to);
+        continue;
+      }
+      case 'serviceTask':
+        ctx.state.token = current.id;
+        ctx.state.enteredAt = ctx.at;
+        ctx.emit({
+          type: 'run-service-task',
+          element: current.id,
+          activity: current.activity,
+          document: current.document,
+          recipient: current.recipient,
+        });
+        return;
+      case 'userTask':
+        rest(index, ctx, current.id);
+        ctx.log({ type: 'entered', step: current.id, message: `进入环节：${current.name}` });
+        armDeadlines(index, ctx, current.id);
+        return;
+      case 'endEvent': {
+        rest(index, ctx, current.id);
+        ctx.state.status = 'closed';
+        ctx.state.outcome = { endEvent: current.id, outcome: current.outcome, final: current.final, at: ctx.at };
+        ctx.log({
+          type: 'ended',
+          step: current.id,
+          message: `办理结束：${current.name ?? current.outcome}${current.final ? '（终结，第三十六条第三款）' : ''}`,
+          data: { outcome: current.outcome, final: current.final },
+        });
+        ctx.emit({ type: 'complete', outcome: ctx.state.outcome });
+        return;
+      }
+    }
+  }
+  throw new EngineError(`the token did not come to rest after 1000 moves from "${target}" (a gateway loop?)`);
+}
+
+function chooseFlow(index: DefinitionIndex, ctx: Ctx, gatewayId: string) {
+  const flows = index.outgoing(gatewayId);
+  const context = feelContext(ctx.state, {}, ctx.at);
+  const chosen = flows.find((f) => !f.default && f.condition !== undefined && feelHolds(f.condition, context));
+  const fallback = flows.find((f) => f.default);
+  const flow = chosen ?? fallback;
+  if (!flow) {
+    throw new EngineError(`gateway "${gatewayId}": no condition holds and there is no default flow`);
+  }
+  return flow;
+}
+
+/**
+ * The token comes to rest on `elementId`: deadlines whose scope (owning step plus `spans`) does not include it
+ * are closed — met when before their due instant, otherwise they stay missed, now closed.
+ */
+function rest(index: DefinitionIndex, ctx: Ctx, elementId: string): void {
+  const state = ctx.state;
+  state.token = elementId;
+  state.enteredAt = ctx.at;
+  for (const d of activeDeadlines(state)) {
+    if (d.supervision) {
+      if (d.step !== elementId) closeDeadline(ctx, d);
+      continue;
+    }
+    const def = index.deadline(d.step, d.deadlineId);
+    const scope = new Set([d.step, ...(def?.spans ?? [])]);
+    if (!scope.has(elementId)) closeDeadline(ctx, d);
+  }
+}
+
+function closeDeadline(ctx: Ctx, d: DeadlineState): void {
+  if (d.status === 'paused' && d.pausedAt) {
+    d.pausedMs += Date.parse(ctx.at) - Date.parse(d.pausedAt);
+    d.pausedDays += pausedDaysBetween(d.pausedAt, ctx.at);
+    d.pausedAt = undefined;
+  }
+  d.closedAt = ctx.at;
+  const due = d.calculation?.dueAt;
+  if (ctx.interrupting && d.missedAt === undefined) {
+    d.status = 'cancelled';
+    ctx.log({
+      type: 'deadline-met',
+      step: d.step,
+      deadline: d.deadlineId,
+      message: `${d.name}不再计算：办理程序已中止`,
+      data: { key: d.key, cancelled: true },
+    });
+    return;
+  }
+  const late = d.missedAt !== undefined || (due !== undefined && Date.parse(ctx.at) >= Date.parse(due));
+  if (late) {
+    if (!d.missedAt) d.missedAt = due;
+    d.status = 'missed';
+  } else {
+    d.status = 'met';
+  }
+  if (d.metric === 'acceptance') ctx.state.metrics.acceptedOnTime = !late;
+  if (d.metric === 'completion') ctx.state.metrics.finishedOnTime = !late;
+  ctx.log({
+    type: late ? 'deadline-missed' : 'deadline-met',
+    step: d.step,
+    deadline: d.deadlineId,
+    message: late
+      ? `${d.name}逾期后完成（${d.article}，期限 ${d.calculation?.lastDay ?? '未计算'}）`
+      : `${d.name}按期完成（${d.article}，期限 ${d.calculation?.lastDay ?? '未计算'}）`,
+    data: { key: d.key, dueAt: due, closedAt: ctx.at },
+  });
+}
+
+function armDeadlines(index: DefinitionIndex, ctx: Ctx, stepId: string): void {
+  const task = index.userTask(stepId);
+  if (!task) return;
+  for (const def of task.deadlines) {
+    const existing = activeDeadlines(ctx.state).find((d) => d.deadlineId === def.id && d.step === stepId);
+    if (existing) continue;
+    const d = newDeadline(ctx, def, stepId, task.assignee);
+    ctx.state.deadlines.push(d);
+    ctx.log({
+      type: 'deadline-armed',
+      step: stepId,
+      deadline: def.id,
+      message: `${def.name}开始计算：${def.duration}${def.counting === 'working-days' ? '个工作日' : '日'}，自 ${d.from} 起（${def.article}）`,
+      data: { key: d.key },
+    });
+    ctx.compute(d);
+  }
+}
+
+function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: string): DeadlineState {
+  const state = ctx.state;
+  state.seq += 1;
+  const department = typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : undefined;
+  return {
+    key: `${def.id}#${state.seq}`,
+    deadlineId: def.id,
+    name: def.name,
+    article: def.article,
+    step: stepId,
+    accountable: { assignee, department: assignee === 'department' ? department : undefined },
+    status: 'pending',
+    armedAt: ctx.at,
+    from: resolveFrom(state, def.from, ctx.at),
+    duration: def.duration,
+    counting: def.counting,
+    extendedDays: 0,
+    extensions: [],
+    pausedMs: 0,
+    pausedDays: 0,
+    warned: [],
+    bodyDeadline: def.onExpiry.kind === 'overdue',
+    metric: def.metric,
+  };
+}
+
+function resolveFrom(state: PetitionState, from: string, enteredAt: string): string {
+  if (from === 'entered') return enteredAt;
+  const value = from === 'receipt' ? state.variables['receivedAt'] : state.variables[from];
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(Date.parse(value)).toISOString();
+  return enteredAt;
+}
+
+function applyAction(ctx: Ctx, event: ActionEvent): void {
+  const checked = checkAction(ctx.index.definition, ctx.state, event);
+  if (!checked.ok) throw new EngineError(checked.refusal.message);
+  const { action, input } = checked;
+  const stepId = ctx.state.token;
+  ctx.log({
+    type: 'action',
+    step: stepId,
+    actor: event.actor,
+    action: action.id,
+    message: `${action.name}`,
+    data: { input: redactInput(input), requestId: event.requestId },
+  });
+  const context = feelContext(ctx.state, input, event.at);
+  for (const [name, expression] of Object.entries(action.set)) {
+    ctx.state.variables[name] = normaliseValue(evalFeel(expression, context));
+  }
+  applyEffect(ctx, action, input, event, stepId);
+  if (action.document && action.effect?.type !== 'extend') {
+    ctx.emit({ type: 'generate-document', document: action.document, step: stepId, input });
+  }
+  if (action.to) {
+    ctx.interrupting = !ctx.index.userTask(stepId)?.actions.some((a) => a.id === action.id);
+    ctx.moveTo(action.to);
+    ctx.interrupting = false;
+  }
+}
+
+function applyEffect(
+  ctx: Ctx,
+  action: Action | GlobalAction,
+  input: Record<string, unknown>,
+  event: ActionEvent,
+  stepId: string,
+): void {
+  const effect = action.effect;
+  if (!effect) return;
+  const target =
+    'deadline' in effect ? activeDeadlines(ctx.state).find((d) => d.deadlineId === effect.deadline) : undefined;
+  switch (effect.type) {
+    case 'extend': {
+      if (!target) throw new EngineError(`no running deadline "${effect.deadline}"`);
+      const days = input['days'] as number;
+      target.extendedDays += days;
+      target.extensions.push({ days, reason: input['reason'] as string | undefined, at: event.at, by: event.actor });
+      ctx.log({
+        type: 'deadline-extended',
+        step: target.step,
+        actor: event.actor,
+        deadline: target.deadlineId,
+        message: `${target.name}经批准延长${days}日，理由：${String(input['reason'] ?? '')}（${target.article}）`,
+        data: { days, key: target.key },
+      });
+      if (action.document) target.pendingDocument = { document: action.document, step: stepId, input };
+      ctx.compute(target);
+      return;
+    }
+    case 'pause': {
+      if (!target) throw new EngineError(`no running deadline "${effect.deadline}"`);
+      target.status = 'paused';
+      target.pausedAt = event.at;
+      ctx.log({
+        type: 'deadline-paused',
+        step: target.step,
+        actor: event.actor,
+        deadline: target.deadlineId,
+        message: `${target.name}暂停计算：听证时间不计入期限（${target.article}）`,
+      });
+      return;
+    }
+    case 'resume': {
+      if (!target || !target.pausedAt) throw new EngineError(`deadline "${'deadline' in effect ? effect.deadline : ''}" is not paused`);
+      const days = pausedDaysBetween(target.pausedAt, event.at);
+      target.pausedMs += Date.parse(event.at) - Date.parse(target.pausedAt);
+      target.pausedDays += days;
+      target.pausedAt = undefined;
+      target.status = target.missedAt ? 'missed' : 'running';
+      ctx.log({
+        type: 'deadline-resumed',
+        step: target.step,
+        actor: event.actor,
+        deadline: target.deadlineId,
+        message: `${target.name}恢复计算：本次听证${days}日、累计${target.pausedDays}日不计入期限（${target.article}）`,
+        data: { pausedMs: target.pausedMs, pausedDays: target.pausedDays },
+      });
+      ctx.compute(target);
+      return;
+    }
+    case 'supervise': {
+      const reason = String(input['reason'] ?? '');
+      const answerDays = typeof input['answerDays'] === 'number' ? (input['answerDays'] as number) : 15;
+      ctx.state.seq += 1;
+      const department =
+        typeof ctx.state.variables['department'] === 'string' ? (ctx.state.variables['department'] as string) : undefined;
+      const d: DeadlineState = {
+        key: `supervision#${ctx.state.seq}`,
+        deadlineId: 'supervision',
+        name: '督办答复期限',
+        article: '《信访工作条例》第四十条',
+        step: stepId,
+        accountable: { assignee: 'department', department },
+        status: 'pending',
+        armedAt: event.at,
+        from: event.at,
+        duration: answerDays,
+        counting: 'calendar-days',
+        extendedDays: 0,
+        extensions: [],
+        pausedMs: 0,
+    pausedDays: 0,
+        warned: [],
+        bodyDeadline: true,
+        supervision: true,
+      };
+      ctx.state.deadlines.push(d);
+      ctx.state.supervision.push({
+        seq: ctx.state.seq,
+        issuedAt: event.at,
+        by: event.actor,
+        reason,
+        answerDays,
+        step: stepId,
+        department,
+        deadlineKey: d.key,
+      });
+      ctx.log({
+        type: 'supervised',
+        step: stepId,
+        actor: event.actor,
+        message: `信访部门督办：${reason}；应于 ${answerDays} 日内书面答复（第四十条）`,
+        data: { answerDays, key: d.key },
+      });
+      ctx.compute(d);
+      ctx.emit({
+        type: 'escalate',
+        reason: 'supervision',
+        key: d.key,
+        step: stepId,
+        department,
+        message: `督办：${reason}（${answerDays}日内书面答复，《信访工作条例》第四十条）`,
+      });
+      return;
+    }
+    case 'evaluate':
+      ctx.state.metrics.satisfaction = String(input['rating'] ?? '');
+      return;
+  }
+}
+
+function fireTimers(ctx: Ctx): void {
+  const now = Date.parse(ctx.at);
+  const index = ctx.index;
+  for (const d of [...activeDeadlines(ctx.state)]) {
+    if (d.status !== 'running' || !d.calculation || d.closedAt) continue;
+    const due = Date.parse(d.calculation.dueAt);
+    const def = d.supervision ? undefined : index.deadline(d.step, d.deadlineId);
+    const warnings = def?.warnings ?? [];
+    const fresh = warnings.filter((w) => !d.warned.includes(w) && due - w * DAY_MS <= now);
+    if (fresh.length > 0 && now < due) {
+      d.warned.push(...fresh);
+      const daysBefore = Math.min(...fresh);
+      ctx.log({
+        type: 'warning',
+        step: d.step,
+        deadline: d.deadlineId,
+        message: `${d.name}将于 ${d.calculation.lastDay} 届满（剩余不足${daysBefore}日，${d.article}）`,
+      });
+      ctx.emit({
+        type: 'warn',
+        key: d.key,
+        daysBefore,
+        step: d.step,
+        department: d.accountable.department,
+        message: `${d.name}将于 ${d.calculation.lastDay} 届满（${d.article}）`,
+      });
+    } else if (fresh.length > 0) {
+      d.warned.push(...fresh);
+    }
+    if (now < due || d.missedAt) continue;
+    d.missedAt = d.calculation.dueAt;
+    d.status = 'missed';
+    const who = d.accountable.department ?? d.accountable.assignee;
+    ctx.log({
+      type: 'deadline-missed',
+      step: d.step,
+      deadline: d.deadlineId,
+      message: d.bodyDeadline
+        ? `${d.name}已逾期：${who} 未在 ${d.calculation.lastDay} 前完成环节「${d.step}」（${d.article}）`
+        : `${d.name}已届满（${d.calculation.lastDay}，${d.article}）`,
+      data: { key: d.key, accountable: d.accountable, dueAt: d.calculation.dueAt },
+    });
+    const onExpiry = def?.onExpiry ?? { kind: 'overdue' as const, escalate: true };
+    if (onExpiry.kind === 'overdue' && onExpiry.escalate) {
+      ctx.emit({
+        type: 'escalate',
+        reason: 'overdue',
+        key: d.key,
+        step: d.step,
+        department: d.accountable.department,
+        message: `${d.name}逾期：${who}，环节「${d.step}」，期限 ${d.calculation.lastDay}（${d.article}）`,
+      });
+      ctx.log({ type: 'escalated', step: d.step, deadline: d.deadlineId, message: `已向督办部门报告逾期：${who}` });
+    }
+    if (onExpiry.kind === 'follow' && ctx.state.status === 'open' && ctx.state.token === d.step) {
+      ctx.moveTo(onExpiry.to);
+    }
+  }
+}
+
+/** The deadline timers the workflow should wait for next: the earliest warning or due instant still ahead. */
+export function nextWakeAt(definition: Definition, state: PetitionState): string | undefined {
+  if (state.status === 'closed') return undefined;
+  const index = indexDefinition(definition);
+  let next: number | undefined;
+  for (const d of activeDeadlines(state)) {
+    if (d.status !== 'running' || !d.calculation || d.missedAt || d.closedAt) continue;
+    const due = Date.parse(d.calculation.dueAt);
+    const def = d.supervision ? undefined : index.deadline(d.step, d.deadlineId);
+    const candidates = [due, ...(def?.warnings ?? []).filter((w) => !d.warned.includes(w)).map((w) => due - w * DAY_MS)];
+    for (const c of candidates) if (next === undefined || c < next) next = c;
+  }
+  return next === undefined ? undefined : new Date(next).toISOString();
+}
+
+/**
+ * Days a pause takes out of a period, counted as periods are (《民法典》第二百零一条): from the day after the
+ * hearing began to the day it ended, in Asia/Shanghai civil days; a hearing begun and ended on one day counts 1.
+ */
+export function pausedDaysBetween(from: string, to: string): number {
+  const civilDay = (iso: string) => Math.floor((Date.parse(iso) + 8 * 3_600_000) / DAY_MS);
+  return Math.max(1, civilDay(to) - civilDay(from));
+}
+
+function normaliseValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value !== null && typeof value === 'object' && 'toString' in value && !Array.isArray(value)) {
+    const s = String(value);
+    return s === '[object Object]' ? value : s;
+  }
+  return value;
+}
+
+/** Free text is kept (it is the record), but long texts are summarised in the timeline entry. */
+function redactInput(input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) {
+    out[k] = typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}…` : v;
+  }
+  return out;
+}

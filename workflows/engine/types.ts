@@ -1,0 +1,294 @@
+import type { Counting, Definition } from '../../definitions/language/schema';
+
+/** Channels of Art. 17. */
+export const Channels = ['online', 'letter', 'phone', 'fax', 'visit'] as const;
+export type Channel = (typeof Channels)[number];
+
+/** Categories of Art. 22, 29–31. */
+export const Categories = ['suggestion', 'report', 'complaint'] as const;
+export type Category = (typeof Categories)[number];
+
+/** Roles an actor can hold; `system` is the engine itself (timers). */
+export const Roles = ['registrar', 'department', 'superior', 'supervisor', 'designer', 'admin', 'petitioner', 'system'] as const;
+export type Role = (typeof Roles)[number];
+
+/** The facts of a registered petition. Personal data lives only here (encrypted in history by the codec). */
+export interface PetitionFacts {
+  category: Category;
+  channel: Channel;
+  subject: string;
+  content: string;
+  receivedAt: string;
+  /** The body that received it directly (Art. 23 ¶2); absent when registered at the petition bureau (Art. 22). */
+  department?: string;
+  /** For a report: the body it is about (Art. 30 confidentiality). */
+  concerns?: string;
+  /** `email`, when given, is where notices go by e-mail (SMTP configured); otherwise they are posted (outbox). */
+  petitioner: { name: string; address?: string; phone?: string; idNumber?: string; email?: string };
+  representatives?: Array<{ name: string; phone?: string; idNumber?: string }>;
+  attachments?: Array<{ name: string; ref: string }>;
+}
+
+/** Who performs an action. */
+export interface Actor {
+  role: Role;
+  /** An opaque user id from the token (never personal data). */
+  id?: string;
+  /** For department staff and superiors: the body they act for. */
+  department?: string;
+}
+
+/** What the calendar activity returns for one deadline (see definitions/calendar). */
+export interface DeadlineCalculation {
+  dueAt: string;
+  lastDay: string;
+  provisional: boolean;
+  explanation: string;
+  rule?: string;
+  nominalLastDay?: string;
+  startDate?: string;
+  skippedRestDays?: Array<{ date: string; reason: string; name?: string }>;
+  [extra: string]: unknown;
+}
+
+/** What the engine asks the calendar to compute. */
+export interface DeadlineRequest {
+  from: string;
+  duration: number;
+  counting: Counting;
+  /** Days added by approved extensions (Art. 34). */
+  extensionDays: number;
+  /** Whole days the clock stood still (Art. 36 hearing). */
+  pausedDays: number;
+  article: string;
+}
+
+export const DeadlineStatuses = ['pending', 'running', 'paused', 'met', 'missed', 'cancelled'] as const;
+export type DeadlineStatus = (typeof DeadlineStatuses)[number];
+
+/** One armed instance of a definition deadline (a step entered twice arms it twice). */
+export interface DeadlineState {
+  key: string;
+  deadlineId: string;
+  name: string;
+  article: string;
+  step: string;
+  /** Who answers for missing it: the assignee of the step and, for a body, its code. */
+  accountable: { assignee: string; department?: string };
+  status: DeadlineStatus;
+  armedAt: string;
+  from: string;
+  duration: number;
+  counting: Counting;
+  extendedDays: number;
+  extensions: Array<{ days: number; reason?: string; at: string; by: Actor }>;
+  pausedMs: number;
+  pausedAt?: string;
+  /** Whole days not counted (Art. 36 hearing), summed over finished pauses; see `pausedDaysBetween`. */
+  pausedDays: number;
+  calculation?: DeadlineCalculation;
+  /** Warnings already issued (days before due). */
+  warned: number[];
+  /** The due instant passed while the deadline was still open. */
+  missedAt?: string;
+  /** The step was left (met, or completed late). */
+  closedAt?: string;
+  /** Overdue counts against a body; a petitioner's window lapsing is not overdue. */
+  bodyDeadline: boolean;
+  metric?: 'acceptance' | 'completion';
+  /** A 督办 answer deadline, not from the definition. */
+  supervision?: boolean;
+  /** A document to generate once the recomputed due date is known (the extension notice states it). */
+  pendingDocument?: { document: string; step: string; input: Record<string, unknown> };
+}
+
+export type TimelineType =
+  | 'registered'
+  | 'entered'
+  | 'action'
+  | 'document'
+  | 'deadline-armed'
+  | 'deadline-computed'
+  | 'deadline-met'
+  | 'deadline-missed'
+  | 'deadline-paused'
+  | 'deadline-resumed'
+  | 'deadline-extended'
+  | 'warning'
+  | 'escalated'
+  | 'supervised'
+  | 'activity'
+  | 'ended';
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  type: TimelineType;
+  step?: string;
+  actor?: Actor;
+  action?: string;
+  deadline?: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** A document the engine had generated (notice, opinion, …). */
+export interface DocumentRecord {
+  id: string;
+  kind: string;
+  title: string;
+  text: string;
+  step: string;
+  generatedAt: string;
+  deliveries: Array<{ channel: string; at: string; ok: boolean; detail?: string }>;
+}
+
+export interface SupervisionOrder {
+  seq: number;
+  issuedAt: string;
+  by: Actor;
+  reason: string;
+  answerDays: number;
+  step: string;
+  department?: string;
+  deadlineKey: string;
+}
+
+export interface PetitionOutcome {
+  endEvent: string;
+  outcome: string;
+  final: boolean;
+  at: string;
+}
+
+/** The whole state of one petition, as the interpreter sees it. Serializable. */
+export interface PetitionState {
+  petitionId: string;
+  definition: { id: string; version: number; hash: string };
+  petition: PetitionFacts;
+  status: 'open' | 'closed';
+  /** The element the token is on (a user task or service task while open). */
+  token: string;
+  enteredAt: string;
+  variables: Record<string, unknown>;
+  deadlines: DeadlineState[];
+  timeline: TimelineEntry[];
+  documents: DocumentRecord[];
+  supervision: SupervisionOrder[];
+  metrics: { acceptedOnTime?: boolean; finishedOnTime?: boolean; satisfaction?: string };
+  outcome?: PetitionOutcome;
+  /** Monotonic counter for timeline entries and instance keys. */
+  seq: number;
+}
+
+export interface StartEvent {
+  type: 'start';
+  at: string;
+  petitionId: string;
+  definitionHash: string;
+  petition: PetitionFacts;
+  actor: Actor;
+}
+export interface ActionEvent {
+  type: 'action';
+  at: string;
+  action: string;
+  actor: Actor;
+  input: Record<string, unknown>;
+  requestId?: string;
+}
+export interface DeadlineComputedEvent {
+  type: 'deadline-computed';
+  at: string;
+  key: string;
+  calculation: DeadlineCalculation;
+}
+export interface TimerFiredEvent {
+  type: 'timer-fired';
+  at: string;
+}
+export interface ActivityCompletedEvent {
+  type: 'activity-completed';
+  at: string;
+  element: string;
+  document?: DocumentRecord;
+  detail?: string;
+  /**
+   * Variables the activity's result sets (e.g. `reviewBody`, the body a delivery routed the review to), assigned
+   * before the token follows the outgoing flow.
+   */
+  variables?: Record<string, unknown>;
+}
+export interface DocumentGeneratedEvent {
+  type: 'document-generated';
+  at: string;
+  document: DocumentRecord;
+}
+export interface DocumentDeliveredEvent {
+  type: 'document-delivered';
+  at: string;
+  documentId: string;
+  deliveries: DocumentRecord['deliveries'];
+}
+export interface CalendarUpdatedEvent {
+  type: 'calendar-updated';
+  at: string;
+}
+export type EngineEvent =
+  | StartEvent
+  | ActionEvent
+  | DeadlineComputedEvent
+  | TimerFiredEvent
+  | ActivityCompletedEvent
+  | DocumentGeneratedEvent
+  | DocumentDeliveredEvent
+  | CalendarUpdatedEvent;
+
+/** Effects the workflow must carry out after a step; the interpreter never performs I/O. */
+export type EngineCommand =
+  | { type: 'compute-deadline'; key: string; request: DeadlineRequest }
+  | {
+      type: 'run-service-task';
+      element: string;
+      activity: 'notice' | 'delivery' | 'escalation' | 'archive';
+      document?: string;
+      recipient?: 'petitioner' | 'department' | 'supervisor';
+    }
+  | { type: 'generate-document'; document: string; step: string; input: Record<string, unknown>; deadlineKey?: string }
+  | { type: 'escalate'; reason: 'overdue' | 'supervision'; key: string; step: string; department?: string; message: string }
+  | { type: 'warn'; key: string; daysBefore: number; step: string; department?: string; message: string }
+  | { type: 'complete'; outcome: PetitionOutcome };
+
+export interface StepResult {
+  state: PetitionState;
+  commands: EngineCommand[];
+}
+
+/**
+ * Failure types that cross the workflow boundary (ApplicationFailure.type) and map onto HTTP statuses in the API.
+ * Wire names: never rename.
+ */
+export const EngineErrorType = {
+  /** The petition is closed; nothing more can be done (409). */
+  PetitionClosed: 'PetitionClosed',
+  /** The action does not exist in the current step (409). */
+  ActionNotAllowed: 'ActionNotAllowed',
+  /** The actor's role may not take this action, or acts for another body (403). */
+  Forbidden: 'Forbidden',
+  /** The input does not match the action's declared fields (400). */
+  InvalidInput: 'InvalidInput',
+  /** A statutory rule refuses the action, citing the article (422). */
+  StatutoryRule: 'StatutoryRule',
+  /** The definition handed to the workflow is unusable (fails the start). */
+  InvalidDefinition: 'InvalidDefinition',
+} as const;
+export type EngineErrorType = (typeof EngineErrorType)[keyof typeof EngineErrorType];
+
+/** Why an action was refused, as data (the workflow turns it into an ApplicationFailure). */
+export interface Refusal {
+  type: EngineErrorType;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type { Definition };

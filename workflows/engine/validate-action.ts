@@ -1,0 +1,265 @@
+import type { Action, Field, GlobalAction } from '../../definitions/language/schema';
+import { indexDefinition } from './definition-index';
+import { feelHolds } from './feel';
+import { feelContext } from './context';
+import type { ActionEvent, Definition, DeadlineState, PetitionState, Refusal } from './types';
+import { EngineErrorType } from './types';
+
+/** Roles that may act in any step on behalf of the body or the petitioner (recorded as themselves). */
+const OVERRIDE_ROLES = new Set(['admin']);
+
+/** The actions a given role may take now (for the query view and for error messages). */
+export function availableActions(definition: Definition, state: PetitionState, role?: string): string[] {
+  if (state.status === 'closed') return [];
+  return indexDefinition(definition)
+    .actionsOf(state.token)
+    .filter((a) => role === undefined || OVERRIDE_ROLES.has(role) || a.roles.includes(role))
+    .map((a) => a.id);
+}
+
+/**
+ * Decides whether an action may be applied now. Pure: the Update validator calls it, so a refused action never
+ * reaches history. Returns the normalised input when accepted.
+ */
+export function checkAction(
+  definition: Definition,
+  state: PetitionState,
+  event: Pick<ActionEvent, 'action' | 'actor' | 'input' | 'at'>,
+): { ok: true; action: Action | GlobalAction; input: Record<string, unknown> } | { ok: false; refusal: Refusal } {
+  const index = indexDefinition(definition);
+  const refuse = (type: Refusal['type'], message: string, details?: Record<string, unknown>) =>
+    ({ ok: false, refusal: { type, message, details } }) as const;
+
+  if (state.status === 'closed') {
+    return refuse(
+      EngineErrorType.PetitionClosed,
+      `Petition ${state.petitionId} is closed (${state.outcome?.outcome ?? 'ended'}); no further action is possible.` +
+        (state.outcome?.final ? ' 复核意见已作出，该信访事项已终结（《信访工作条例》第三十六条第三款）。' : ''),
+      { outcome: state.outcome?.outcome },
+    );
+  }
+  const step = index.userTask(state.token);
+  const stepName = step?.name ?? state.token;
+  const offered = index.actionsOf(state.token);
+  const action = offered.find((a) => a.id === event.action);
+  if (!action) {
+    return refuse(
+      EngineErrorType.ActionNotAllowed,
+      `Action "${event.action}" is not allowed in step "${state.token}" (${stepName}). Allowed now: ${
+        offered.map((a) => a.id).join(', ') || 'none'
+      }.`,
+      { step: state.token, allowedActions: offered.map((a) => a.id) },
+    );
+  }
+  const role = event.actor.role;
+  if (!OVERRIDE_ROLES.has(role) && !action.roles.includes(role)) {
+    return refuse(
+      EngineErrorType.Forbidden,
+      `Role "${role}" may not take action "${action.id}" in step "${state.token}"; it is reserved for: ${action.roles.join(', ')}.`,
+      { step: state.token, action: action.id, roles: action.roles },
+    );
+  }
+  if (role === 'department' && step?.assignee === 'department' && action.roles.includes('department')) {
+    const holder = state.variables['department'];
+    if (typeof holder === 'string' && event.actor.department !== holder) {
+      return refuse(
+        EngineErrorType.Forbidden,
+        `Step "${state.token}" is held by department "${holder}"; staff of "${event.actor.department ?? 'no department'}" may not act on it.`,
+        { step: state.token, department: holder },
+      );
+    }
+  }
+
+  const parsed = normaliseInput(action, event.input);
+  if (!parsed.ok) return refuse(EngineErrorType.InvalidInput, parsed.message, { field: parsed.field });
+  const input = parsed.input;
+
+  const ctx = feelContext(state, input, event.at);
+  for (const guard of action.guards) {
+    if (!feelHolds(guard.condition, ctx)) {
+      return refuse(EngineErrorType.StatutoryRule, `${guard.message}（${guard.article}）`, { article: guard.article });
+    }
+  }
+
+  const now = Date.parse(event.at);
+  for (const deadline of activeDeadlines(state)) {
+    const def = index.deadline(deadline.step, deadline.deadlineId);
+    if (!def || !def.refuseAfter.includes(action.id)) continue;
+    const due = deadline.calculation?.dueAt;
+    if (due && now >= Date.parse(due)) {
+      return refuse(
+        EngineErrorType.StatutoryRule,
+        `Action "${action.id}" is refused: the period "${deadline.name}" (${deadline.duration + deadline.extendedDays} ${
+          deadline.counting === 'working-days' ? 'working days' : 'days'
+        }, ${deadline.article}) ended on ${deadline.calculation?.lastDay} (due ${due}).`,
+        { article: deadline.article, deadline: deadline.deadlineId, dueAt: due },
+      );
+    }
+  }
+
+  const effect = action.effect;
+  if (effect && (effect.type === 'extend' || effect.type === 'pause' || effect.type === 'resume')) {
+    const target = activeDeadlines(state).find((d) => d.deadlineId === effect.deadline);
+    if (!target) {
+      return refuse(
+        EngineErrorType.ActionNotAllowed,
+        `Action "${action.id}" needs the deadline "${effect.deadline}" to be running, and it is not in step "${state.token}".`,
+        { step: state.token, deadline: effect.deadline },
+      );
+    }
+    const def = index.deadline(target.step, target.deadlineId);
+    if (effect.type === 'extend') {
+      const ext = def?.extension;
+      if (!ext) {
+        return refuse(EngineErrorType.StatutoryRule, `The deadline "${target.name}" cannot be extended (${target.article}).`, {
+          article: target.article,
+        });
+      }
+      if (target.extensions.length >= ext.maxTimes) {
+        return refuse(
+          EngineErrorType.StatutoryRule,
+          `The deadline "${target.name}" was already extended ${target.extensions.length} time(s); at most ${ext.maxTimes} extension(s) are allowed (${target.article}).`,
+          { article: target.article },
+        );
+      }
+      const days = input['days'];
+      if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > ext.maxDays) {
+        return refuse(
+          EngineErrorType.StatutoryRule,
+          `An extension of "${target.name}" must be between 1 and ${ext.maxDays} days (${target.article}); got ${String(days)}.`,
+          { article: target.article, field: 'days' },
+        );
+      }
+      if (ext.reasonRequired && !(typeof input['reason'] === 'string' && input['reason'].trim())) {
+        return refuse(
+          EngineErrorType.StatutoryRule,
+          `An extension of "${target.name}" must state its reason, which is told to the petitioner (${target.article}).`,
+          { article: target.article, field: 'reason' },
+        );
+      }
+      if (!OVERRIDE_ROLES.has(role) && !ext.approvalRoles.includes(role)) {
+        return refuse(
+          EngineErrorType.Forbidden,
+          `Extending "${target.name}" needs the approval of: ${ext.approvalRoles.join(', ')} (${target.article}).`,
+          { article: target.article },
+        );
+      }
+      if (target.missedAt) {
+        return refuse(
+          EngineErrorType.StatutoryRule,
+          `The deadline "${target.name}" already passed on ${target.calculation?.lastDay}; an extension must be approved before it expires (${target.article}).`,
+          { article: target.article },
+        );
+      }
+    }
+    if (effect.type === 'pause' && target.status === 'paused') {
+      return refuse(EngineErrorType.ActionNotAllowed, `The deadline "${target.name}" is already paused (since ${target.pausedAt}).`, {
+        deadline: target.deadlineId,
+      });
+    }
+    if (effect.type === 'resume' && target.status !== 'paused') {
+      return refuse(EngineErrorType.ActionNotAllowed, `The deadline "${target.name}" is not paused; nothing to resume.`, {
+        deadline: target.deadlineId,
+      });
+    }
+  }
+  if (def_pauseBlocks(state, index, action.id)) {
+    return refuse(
+      EngineErrorType.ActionNotAllowed,
+      `Action "${action.id}" is not allowed while the hearing is in progress; end the hearing first (hearing-end).`,
+      { step: state.token },
+    );
+  }
+  return { ok: true, action, input };
+}
+
+/** A step's deadline that is paused for a hearing blocks the step's completing actions until it resumes. */
+function def_pauseBlocks(state: PetitionState, index: ReturnType<typeof indexDefinition>, actionId: string): boolean {
+  const task = index.userTask(state.token);
+  if (!task) return false;
+  const action = task.actions.find((a) => a.id === actionId);
+  if (!action?.to) return false;
+  return activeDeadlines(state).some((d) => d.status === 'paused' && d.step === state.token);
+}
+
+/** Deadlines still armed (running or paused), whatever their due state. */
+export function activeDeadlines(state: PetitionState): DeadlineState[] {
+  return state.deadlines.filter((d) => d.status === 'pending' || d.status === 'running' || d.status === 'paused' || (d.status === 'missed' && !d.closedAt));
+}
+
+type Normalised = { ok: true; input: Record<string, unknown> } | { ok: false; field: string; message: string };
+
+/** Checks an action's input against its declared fields; unknown fields are refused so typos surface. */
+export function normaliseInput(action: Action | GlobalAction, raw: Record<string, unknown> | undefined): Normalised {
+  const input = raw ?? {};
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(input)) {
+    if (!(key in action.fields)) {
+      return {
+        ok: false,
+        field: key,
+        message: `Field "${key}" is not accepted by action "${action.id}"; accepted fields: ${Object.keys(action.fields).join(', ') || 'none'}.`,
+      };
+    }
+  }
+  for (const [name, field] of Object.entries(action.fields)) {
+    const value = input[name];
+    if (value === undefined || value === null || value === '') {
+      if (field.required) {
+        return { ok: false, field: name, message: `Field "${name}" is required by action "${action.id}"${describe(field)}.` };
+      }
+      continue;
+    }
+    const checked = checkField(action.id, name, field, value);
+    if (!checked.ok) return checked;
+    out[name] = checked.value;
+  }
+  return { ok: true, input: out };
+}
+
+function describe(field: Field): string {
+  if (field.type === 'enum' && field.values) return ` (one of: ${field.values.join(', ')})`;
+  return ` (${field.type})`;
+}
+
+function checkField(
+  action: string,
+  name: string,
+  field: Field,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false; field: string; message: string } {
+  const bad = (expected: string) => ({
+    ok: false as const,
+    field: name,
+    message: `Field "${name}" of action "${action}" must be ${expected}; got ${JSON.stringify(value)}.`,
+  });
+  switch (field.type) {
+    case 'string':
+    case 'text': {
+      if (typeof value !== 'string') return bad('a string');
+      const max = field.maxLength ?? (field.type === 'string' ? 500 : 20000);
+      if (value.length > max) return bad(`at most ${max} characters`);
+      return { ok: true, value: value.trim() };
+    }
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isInteger(value)) return bad('an integer');
+      if (field.min !== undefined && value < field.min) return bad(`at least ${field.min}`);
+      if (field.max !== undefined && value > field.max) return bad(`at most ${field.max}`);
+      return { ok: true, value };
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? { ok: true, value } : bad('true or false');
+    case 'datetime': {
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+        return bad('an ISO 8601 instant with offset, e.g. 2026-03-01T09:30:00+08:00');
+      }
+      const ms = Date.parse(value);
+      if (Number.isNaN(ms)) return bad('a valid ISO 8601 instant');
+      return { ok: true, value: new Date(ms).toISOString() };
+    }
+    case 'enum':
+      return typeof value === 'string' && (field.values ?? []).includes(value)
+        ? { ok: true, value }
+        : bad(`one of: ${(field.values ?? []).join(', ')}`);
+  }
+}

@@ -1,0 +1,216 @@
+import { indexDefinition } from './definition-index';
+import { activeDeadlines, availableActions } from './validate-action';
+import type {
+  Definition,
+  DeadlineState,
+  DocumentRecord,
+  PetitionFacts,
+  PetitionOutcome,
+  PetitionState,
+  SupervisionOrder,
+  TimelineEntry,
+} from './types';
+import { Roles } from './types';
+
+/** The state of one deadline as people read it: running, paused, met or missed (pending = being computed). */
+export interface DeadlineView {
+  id: string;
+  key: string;
+  name: string;
+  step: string;
+  article: string;
+  state: 'pending' | 'running' | 'paused' | 'met' | 'missed' | 'cancelled';
+  dueAt: string | null;
+  lastDay: string | null;
+  provisional: boolean;
+  paused: boolean;
+  overdue: boolean;
+  explanation: string;
+  counting: string;
+  duration: number;
+  extendedDays: number;
+  pausedDays: number;
+  from: string;
+  accountable: DeadlineState['accountable'];
+  closedAt: string | null;
+  missedAt: string | null;
+}
+
+/** Everything the API shows about a petition (the petition query's result). */
+export interface PetitionView {
+  id: string;
+  status: 'open' | 'closed';
+  step: string;
+  stepName: string;
+  category: string;
+  channel: string;
+  department: string | null;
+  concerns: string | null;
+  receivedAt: string;
+  definition: { id: string; version: number; hash: string };
+  petition: PetitionFacts;
+  deadlines: DeadlineView[];
+  availableActions: Record<string, string[]>;
+  timeline: TimelineEntry[];
+  documents: DocumentRecord[];
+  supervision: SupervisionOrder[];
+  outcome: PetitionOutcome | null;
+  metrics: PetitionState['metrics'];
+  variables: Record<string, unknown>;
+}
+
+
+/** Builds the read model of a petition from its state. */
+export function viewOf(definition: Definition, state: PetitionState): PetitionView {
+  const index = indexDefinition(definition);
+  const element = state.token ? index.element(state.token) : undefined;
+  const actions: Record<string, string[]> = {};
+  for (const role of Roles) {
+    if (role === 'system') continue;
+    actions[role] = availableActions(definition, state, role);
+  }
+  return {
+    id: state.petitionId,
+    status: state.status,
+    step: state.token,
+    stepName: element?.name ?? state.token,
+    category: state.petition.category,
+    channel: state.petition.channel,
+    department: typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : null,
+    concerns: state.petition.concerns ?? null,
+    receivedAt: String(state.variables['receivedAt']),
+    definition: state.definition,
+    petition: state.petition,
+    deadlines: state.deadlines.map(deadlineView),
+    availableActions: actions,
+    timeline: state.timeline,
+    documents: state.documents,
+    supervision: state.supervision,
+    outcome: state.outcome ?? null,
+    metrics: state.metrics,
+    variables: state.variables,
+  };
+}
+
+/** One deadline instance as people read it. */
+export function deadlineView(d: DeadlineState): DeadlineView {
+  return {
+    id: d.deadlineId,
+    key: d.key,
+    name: d.name,
+    step: d.step,
+    article: d.article,
+    state: d.status,
+    dueAt: d.status === 'paused' ? null : (d.calculation?.dueAt ?? null),
+    lastDay: d.status === 'paused' ? null : (d.calculation?.lastDay ?? null),
+    provisional: d.calculation?.provisional ?? false,
+    paused: d.status === 'paused',
+    overdue: isOverdue(d),
+    explanation:
+      d.status === 'paused'
+        ? `${d.name}因听证暂停计算（自 ${d.pausedAt}），听证时间不计入期限（${d.article}）。暂停前：${d.calculation?.explanation ?? ''}`
+        : (d.calculation?.explanation ?? `${d.name}正在计算（${d.article}）`),
+    counting: d.counting,
+    duration: d.duration,
+    extendedDays: d.extendedDays,
+    pausedDays: d.pausedDays,
+    from: d.from,
+    accountable: d.accountable,
+    closedAt: d.closedAt ?? null,
+    missedAt: d.missedAt ?? null,
+  };
+}
+
+/** Overdue: a body's deadline whose due instant passed while its step is still open. */
+export function isOverdue(d: DeadlineState): boolean {
+  return d.bodyDeadline && d.missedAt !== undefined && d.closedAt === undefined;
+}
+
+/** The values kept as search attributes: no personal data, only codes, categories and instants. */
+export interface PetitionSearchValues {
+  step: string;
+  department: string | null;
+  category: string;
+  channel: string;
+  status: 'open' | 'closed';
+  receivedAt: string;
+  dueAt: string | null;
+  deadline: string | null;
+  overdue: boolean;
+  definition: string;
+  concerns: string | null;
+  acceptedOnTime: boolean | null;
+  finishedOnTime: boolean | null;
+  satisfaction: string | null;
+  closedAt: string | null;
+}
+
+/**
+ * Search attribute values: `dueAt` is the earliest due instant among the open deadlines a body answers for
+ * (overdue ones included), so the supervisor's `PetitionDueAt < now AND open` query is right without a worker.
+ */
+export function searchValuesOf(state: PetitionState): PetitionSearchValues {
+  const open = state.status === 'open';
+  const candidates = open
+    ? activeDeadlines(state).filter((d) => d.bodyDeadline && d.status !== 'paused' && d.calculation && !d.closedAt)
+    : [];
+  candidates.sort((a, b) => Date.parse(a.calculation!.dueAt) - Date.parse(b.calculation!.dueAt));
+  const first = candidates[0];
+  return {
+    step: state.token,
+    department: typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : null,
+    category: state.petition.category,
+    channel: state.petition.channel,
+    status: state.status,
+    receivedAt: String(state.variables['receivedAt']),
+    dueAt: first?.calculation?.dueAt ?? null,
+    deadline: first?.deadlineId ?? null,
+    overdue: open && state.deadlines.some(isOverdue),
+    definition: `${state.definition.id}@${state.definition.version}`,
+    concerns: state.petition.concerns ?? null,
+    acceptedOnTime: state.metrics.acceptedOnTime ?? null,
+    finishedOnTime: state.metrics.finishedOnTime ?? null,
+    satisfaction: state.metrics.satisfaction ?? null,
+    closedAt: state.outcome?.at ?? null,
+  };
+}
+
+/** What an action returns: the new state without the bulky parts (facts, timeline, document texts). */
+export interface PetitionSummary {
+  id: string;
+  status: 'open' | 'closed';
+  step: string;
+  stepName: string;
+  category: string;
+  channel: string;
+  department: string | null;
+  receivedAt: string;
+  deadlines: DeadlineView[];
+  availableActions: Record<string, string[]>;
+  documents: Array<{ id: string; kind: string; title: string }>;
+  outcome: PetitionOutcome | null;
+  metrics: PetitionState['metrics'];
+  /** Sequence number of the latest timeline entry (to fetch only what is new). */
+  lastSeq: number;
+}
+
+/** Builds the summary an Update returns (kept small: every Update result is stored in history). */
+export function summaryOf(definition: Definition, state: PetitionState): PetitionSummary {
+  const view = viewOf(definition, state);
+  return {
+    id: view.id,
+    status: view.status,
+    step: view.step,
+    stepName: view.stepName,
+    category: view.category,
+    channel: view.channel,
+    department: view.department,
+    receivedAt: view.receivedAt,
+    deadlines: view.deadlines.filter((d) => d.closedAt === null || d.step === view.step),
+    availableActions: view.availableActions,
+    documents: view.documents.map((d) => ({ id: d.id, kind: d.kind, title: d.title })),
+    outcome: view.outcome,
+    metrics: view.metrics,
+    lastSeq: state.seq,
+  };
+}

@@ -1,0 +1,4 @@
+export * from './ping';
+export { petition } from './petition';
+export { definitionRegistry } from './registry';
+export { departmentRegistry } from './department-registry';

@@ -1,0 +1,51 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Definition } from '../definitions/language/schema';
+import type { Actor, PetitionFacts, PetitionOutcome } from './engine/types';
+import type { PetitionSummary, PetitionView } from './engine/view';
+
+/** The workflow type name; one workflow per petition, its id derived from the petition id. Never rename. */
+export const PETITION_WORKFLOW_TYPE = 'petition';
+
+/** Workflow id of a petition: the business key is the identity, so a second start is a typed conflict. */
+export function petitionWorkflowId(petitionId: string): string {
+  return `petition-${petitionId}`;
+}
+
+/** The input a petition workflow is started with: the facts and the pinned definition snapshot. */
+export interface PetitionWorkflowInput {
+  petitionId: string;
+  /** The definition the petition follows for its whole life (design settled point 1). */
+  definition: Definition;
+  /** Content hash of `definition` (recorded in state and search attributes). */
+  definitionHash: string;
+  petition: PetitionFacts;
+  registeredBy: Actor;
+  /** Registration instant; defaults to the workflow start time. */
+  registeredAt?: string;
+}
+
+/** An action request, as the API sends it. */
+export interface PetitionActionInput {
+  action: string;
+  actor: Actor;
+  input: Record<string, unknown>;
+  /** The client's request id (also the Update id, so a retry is applied once). */
+  requestId?: string;
+}
+
+/**
+ * Every action is an Update, not a Signal: the caller needs to know at once whether it was accepted, and the
+ * validator rejects an invalid action before it reaches history (design settled point 3).
+ */
+export const petitionActionUpdate = defineUpdate<PetitionSummary, [PetitionActionInput]>('petitionAction');
+
+/** The petition's whole read model (query: reads never touch history). */
+export const petitionStateQuery = defineQuery<PetitionView>('petitionState');
+
+/**
+ * Newer holiday data was published: recompute provisional deadlines. A Signal because the publisher needs no
+ * answer per petition and must not be blocked by thousands of them.
+ */
+export const calendarUpdatedSignal = defineSignal('calendarUpdated');
+
+export type { PetitionOutcome, PetitionSummary, PetitionView };
