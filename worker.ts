@@ -5,6 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { createCalendarProvider } from './config/calendar';
+import { createRegistryDirectory, loadDepartmentSeed } from './activities/connectors/directory';
 import { loadConfigOrExit } from './config';
 import { createLogger, temporalLogger } from './config/logger';
 import { temporalConnectionOptions } from './config/temporal';
@@ -25,7 +27,18 @@ const worker = await Worker.create({
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
-  activities: createActivities({ logger, dataDir: config.dataDir }),
+  activities: createActivities({
+    logger,
+    dataDir: config.dataDir,
+    // Official holiday data plus DATA_DIR/calendar/*.json supplements, re-read when a new one is published.
+    calendar: createCalendarProvider(config.dataDir),
+    smtp: config.smtp,
+    // The embedded default seeds the department registry from config/departments.seed.json at its first start.
+    departments: createRegistryDirectory({
+      taskQueue: config.temporal.taskQueue,
+      seed: config.temporal.embedded ? loadDepartmentSeed() : [],
+    }),
+  }),
 });
 
 let stopping = false;

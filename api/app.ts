@@ -12,6 +12,8 @@ import { registerDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
 import type { DefinitionService } from './services/definitions';
+import { loadDepartmentSeed } from '../activities/connectors/directory';
+import { createDepartmentService, type DepartmentService } from './services/departments';
 
 /** What the API needs from its process; `server.ts` builds it from the config, tests build their own. */
 export interface AppDeps {
@@ -27,6 +29,11 @@ export interface AppDeps {
   auth?: AuthOptions;
   /** The definition registry; absent, registration uses the built-in statutory definition and `/v1/definitions` answers 503. */
   definitions?: DefinitionService;
+  /**
+   * The department registry (`/v1/departments`). Default: the registry workflow on the task queue, seeded from
+   * config/departments.seed.json in the embedded default.
+   */
+  departments?: DepartmentService;
   /** The legal calendar in force (default: the official data shipped with the code). */
   calendar?: () => CalendarData;
   /** Body size and rate limits (defaults: 1 MiB; 600 requests a minute per token or address). */
@@ -150,6 +157,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     taskQueue: deps.config.temporal.taskQueue,
     auth: deps.auth ?? { secret: randomBytes(32).toString('base64url') },
     definitions: deps.definitions,
+    departments:
+      deps.departments ??
+      createDepartmentService(deps.client, {
+        taskQueue: deps.config.temporal.taskQueue,
+        seed: deps.config.temporal.embedded ? loadDepartmentSeed() : [],
+        connection: deps.connection,
+        rpcTimeoutMs: deps.rpcTimeoutMs,
+      }),
     calendar: deps.calendar ?? defaultCalendarData,
     rateLimit: {
       max: deps.limits?.rateLimitMax ?? 600,

@@ -9,7 +9,11 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Connection,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
 import type { FastifyError } from 'fastify';
 import { EngineErrorType } from '../workflows/engine/types';
 import { ApiError } from './app';
@@ -51,7 +55,12 @@ export class TemporalTimeoutError extends Error {
  * Runs one Temporal call with a deadline. The client retries UNAVAILABLE with backoff past a gRPC deadline, so the
  * call is also raced against a timer: a request never hangs on a Temporal that is down.
  */
-export async function boundedCall<T>(connection: Connection, ms: number, what: string, fn: () => Promise<T>): Promise<T> {
+export async function boundedCall<T>(
+  connection: Connection,
+  ms: number,
+  what: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TemporalTimeoutError(what, ms)), ms);
@@ -78,7 +87,12 @@ function grpcCode(err: unknown): number | undefined {
 function isConnectionFailure(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const message = e instanceof Error ? e.message : '';
-    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|Failed to connect|No connection established|connection (?:refused|closed)/i.test(message)) return true;
+    if (
+      /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|Failed to connect|No connection established|connection (?:refused|closed)/i.test(
+        message,
+      )
+    )
+      return true;
   }
   return false;
 }
@@ -125,7 +139,11 @@ export function toApiError(err: unknown): unknown {
   }
   if (err instanceof ApplicationFailure) return refusalToApiError(err);
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
-    return new ApiError(409, 'petition_exists', `A petition with this id exists already (${err.workflowId}).`);
+    return new ApiError(
+      409,
+      'petition_exists',
+      `A petition with this id exists already (${err.workflowId}).`,
+    );
   }
   if (err instanceof WorkflowNotFoundError) {
     return new ApiError(404, 'not_found', 'No such petition.');
@@ -151,12 +169,20 @@ export function toApiError(err: unknown): unknown {
       case GrpcStatus.RESOURCE_EXHAUSTED:
         return new ApiError(503, 'temporal_busy', 'Temporal is overloaded right now; retry in a moment.');
       case GrpcStatus.INVALID_ARGUMENT:
-        return new ApiError(400, 'invalid_request', `Temporal refused the request: ${(err as Error).message}`);
+        return new ApiError(
+          400,
+          'invalid_request',
+          `Temporal refused the request: ${(err as Error).message}`,
+        );
       case GrpcStatus.NOT_FOUND:
         return new ApiError(404, 'not_found', 'Not found.');
       case GrpcStatus.UNAUTHENTICATED:
       case GrpcStatus.PERMISSION_DENIED:
-        return new ApiError(503, 'temporal_unavailable', 'The API is not allowed to talk to Temporal; check its credentials.');
+        return new ApiError(
+          503,
+          'temporal_unavailable',
+          'The API is not allowed to talk to Temporal; check its credentials.',
+        );
     }
   }
   if ((err instanceof ServiceError || code !== undefined) && isConnectionFailure(err)) {
@@ -171,7 +197,11 @@ export function toApiError(err: unknown): unknown {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ApiError(400, 'malformed_json', `The body is not valid JSON: ${fe.message}`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, 'payload_too_large', 'The request body is larger than the API accepts (API_BODY_LIMIT).');
+      return new ApiError(
+        413,
+        'payload_too_large',
+        'The request body is larger than the API accepts (API_BODY_LIMIT).',
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(
         415,

@@ -1,6 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { defaultCalendarData, mergeCalendarData, parseCalendarSupplement, type CalendarData } from '../definitions/calendar';
+import {
+  defaultCalendarData,
+  mergeCalendarData,
+  parseCalendarSupplement,
+  type CalendarData,
+} from '../definitions/calendar';
 
 /**
  * The legal calendar of this deployment: the official data shipped with the code, plus every supplement in
@@ -11,7 +16,9 @@ export function loadCalendarData(dataDir: string): CalendarData {
   const dir = path.join(dataDir, 'calendar');
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return defaultCalendarData();
     throw err;
@@ -26,4 +33,37 @@ export function loadCalendarData(dataDir: string): CalendarData {
     }
   }
   return data;
+}
+
+/**
+ * A calendar provider that picks up supplements added to `DATA_DIR/calendar` while the process runs (checked at
+ * most every `checkMs`), so a worker computes with newly published holiday data without a restart.
+ */
+export function createCalendarProvider(dataDir: string, checkMs = 5_000): () => CalendarData {
+  const dir = path.join(dataDir, 'calendar');
+  const signature = (): string => {
+    try {
+      return readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => `${f}:${statSync(path.join(dir, f)).mtimeMs}`)
+        .join('|');
+    } catch {
+      return '';
+    }
+  };
+  let seen = signature();
+  let data = loadCalendarData(dataDir);
+  let checkedAt = Date.now();
+  return () => {
+    if (Date.now() - checkedAt >= checkMs) {
+      checkedAt = Date.now();
+      const now = signature();
+      if (now !== seen) {
+        data = loadCalendarData(dataDir);
+        seen = now;
+      }
+    }
+    return data;
+  };
 }

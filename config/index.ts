@@ -72,15 +72,18 @@ const variables = {
     expected: 'an HS256 signing secret of at least 32 characters',
   },
   JWT_JWKS_URL: {
-    schema: z
-      .url({ protocol: /^https?$/ })
-      .optional(),
+    schema: z.url({ protocol: /^https?$/ }).optional(),
     expected: 'the http(s) URL of a JWKS document (e.g. https://idp.example.com/.well-known/jwks.json)',
   },
   JWT_ISSUER: { schema: nonEmpty.optional(), expected: 'the expected `iss` claim of tokens' },
   JWT_AUDIENCE: { schema: nonEmpty.optional(), expected: 'the expected `aud` claim of tokens' },
   API_BODY_LIMIT: {
-    schema: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
     expected: 'a request body limit in bytes, 1024-67108864',
   },
   API_RATE_LIMIT_MAX: {
@@ -100,7 +103,10 @@ const variables = {
   },
   SMTP_HOST: { schema: nonEmpty.optional(), expected: 'the host name of the SMTP server' },
   SMTP_PORT: { schema: port.optional(), expected: 'an integer 1-65535' },
-  SMTP_SECURE: { schema: bool.optional(), expected: 'true (implicit TLS, port 465) or false (STARTTLS when offered)' },
+  SMTP_SECURE: {
+    schema: bool.optional(),
+    expected: 'true (implicit TLS, port 465) or false (STARTTLS when offered)',
+  },
   SMTP_USER: { schema: nonEmpty.optional(), expected: 'the SMTP user name' },
   SMTP_PASS: { schema: nonEmpty.optional(), expected: 'the SMTP password' },
   SMTP_FROM: {
@@ -156,7 +162,15 @@ export interface Config {
    * E-mail for notices and escalations (SMTP_URL, or SMTP_HOST with SMTP_PORT/SECURE/USER/PASS; SMTP_FROM). Absent:
    * notices go to the file outbox under `dataDir`.
    */
-  smtp?: { url?: string; host?: string; port?: number; secure?: boolean; user?: string; pass?: string; from: string };
+  smtp?: {
+    url?: string;
+    host?: string;
+    port?: number;
+    secure?: boolean;
+    user?: string;
+    pass?: string;
+    from: string;
+  };
   dataDir: string;
   log: {
     level: z.infer<typeof variables.LOG_LEVEL.schema>;
@@ -177,7 +191,12 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose values must never be echoed in an error message. */
-const secretVariables: ReadonlySet<string> = new Set(['JWT_SECRET', 'TEMPORAL_API_KEY', 'SMTP_URL', 'SMTP_PASS']);
+const secretVariables: ReadonlySet<string> = new Set([
+  'JWT_SECRET',
+  'TEMPORAL_API_KEY',
+  'SMTP_URL',
+  'SMTP_PASS',
+]);
 
 function describeProblem(name: string, raw: string | undefined): string {
   const variable = variables[name as VariableName];
@@ -220,7 +239,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (uiPort === e.TEMPORAL_PORT) problems.push('TEMPORAL_UI_PORT must differ from TEMPORAL_PORT');
   if (e.JWT_SECRET && e.JWT_JWKS_URL) {
-    problems.push('JWT_SECRET and JWT_JWKS_URL exclude each other (tokens are verified with one or the other)');
+    problems.push(
+      'JWT_SECRET and JWT_JWKS_URL exclude each other (tokens are verified with one or the other)',
+    );
   }
   if (e.SMTP_URL && e.SMTP_HOST) {
     problems.push('SMTP_URL and SMTP_HOST exclude each other (give the server as a URL or as host and port)');
@@ -228,7 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.SMTP_URL || e.SMTP_HOST) && !e.SMTP_FROM) {
     problems.push('SMTP_FROM must be set when SMTP_URL or SMTP_HOST is (the sender of notices)');
   }
-  if (!e.SMTP_URL && !e.SMTP_HOST && (e.SMTP_PORT || e.SMTP_USER || e.SMTP_PASS || e.SMTP_SECURE !== undefined)) {
+  if (
+    !e.SMTP_URL &&
+    !e.SMTP_HOST &&
+    (e.SMTP_PORT || e.SMTP_USER || e.SMTP_PASS || e.SMTP_SECURE !== undefined)
+  ) {
     problems.push('SMTP_PORT, SMTP_SECURE, SMTP_USER and SMTP_PASS need SMTP_HOST');
   }
   if (e.SMTP_PASS && !e.SMTP_USER) problems.push('SMTP_PASS needs SMTP_USER');

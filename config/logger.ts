@@ -14,6 +14,15 @@ const redactPaths = [
   '*.password',
   'token',
   '*.token',
+  // Department webhook secrets and SMTP credentials (department registry, config.smtp).
+  'secret',
+  '*.secret',
+  '*.*.secret',
+  '*.*.*.secret',
+  'pass',
+  '*.pass',
+  'smtp.url',
+  'req.headers["x-signature"]',
 ];
 
 /**

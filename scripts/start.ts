@@ -241,6 +241,12 @@ if (!shuttingDown) {
         ]
       : []),
     `  API            ${apiUrl}  (GET /healthz, GET /readyz)`,
+    `  API docs       ${apiUrl}/docs  (OpenAPI: ${apiUrl}/docs/json)`,
+    ...(config.auth.jwksUrl
+      ? []
+      : [
+          '  Tokens         npm run -s token -- ROLE [--dept CODE]  (registrar, department, superior, supervisor, designer, admin)',
+        ]),
     'Ctrl-C stops everything.',
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);

@@ -23,7 +23,12 @@ let parsed;
 try {
   parsed = parseArgs({
     allowPositionals: true,
-    options: { dept: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string', default: '8h' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      dept: { type: 'string' },
+      sub: { type: 'string' },
+      ttl: { type: 'string', default: '8h' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
 } catch (err) {
   fail((err as Error).message);
@@ -37,7 +42,8 @@ if (!role || extra.length > 0) fail('give exactly one ROLE');
 if (!(StaffRoles as readonly string[]).includes(role)) fail(`unknown role "${role}"`);
 const dept = parsed.values.dept;
 if ((role === 'department' || role === 'superior') && !dept) fail(`a ${role} token needs --dept CODE`);
-if (dept !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(dept)) fail(`--dept "${dept}" is not a department code`);
+if (dept !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(dept))
+  fail(`--dept "${dept}" is not a department code`);
 const ttlSeconds = parseTtl(parsed.values.ttl ?? '8h');
 if (ttlSeconds === undefined) fail(`--ttl "${parsed.values.ttl}" is not a lifetime such as 30m, 8h or 7d`);
 

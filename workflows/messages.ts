@@ -49,3 +49,9 @@ export const petitionStateQuery = defineQuery<PetitionView>('petitionState');
 export const calendarUpdatedSignal = defineSignal('calendarUpdated');
 
 export type { PetitionOutcome, PetitionSummary, PetitionView };
+
+/**
+ * A report (检举控告) was read through the API: recorded in its timeline (Art. 30). A Signal: the reader must not
+ * wait on the workflow, and nothing is refused.
+ */
+export const reportReadSignal = defineSignal<[{ actor: Actor }]>('reportRead');

@@ -29,6 +29,7 @@ import { deadlineView, searchValuesOf, summaryOf, viewOf, type PetitionSearchVal
 import {
   calendarUpdatedSignal,
   petitionActionUpdate,
+  reportReadSignal,
   petitionStateQuery,
   type PetitionWorkflowInput,
 } from './messages';
@@ -139,6 +140,11 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
 
   setHandler(calendarUpdatedSignal, () => {
     calendarUpdates += 1;
+  });
+
+  setHandler(reportReadSignal, ({ actor }) => {
+    if (current().petition.category !== 'report') return;
+    void serialised(() => process({ type: 'report-read', at: now(), actor }));
   });
 
   /** Applies one event and everything that follows from it, then publishes the search attributes. */
@@ -312,7 +318,9 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
       const info = (cause instanceof ApplicationFailure ? cause.details?.[0] : undefined) as
         | { department?: string; channel?: string }
         | undefined;
-      const body = resolved ?? info?.department ?? (route.target.kind === 'department' ? route.target.code : department);
+      // A routing failure names the body whose superior is unknown: tell its supervisor, but it holds nothing.
+      const receiver = resolved ?? (info?.channel === 'routing' ? undefined : info?.department);
+      const body = receiver ?? info?.department ?? (route.target.kind === 'department' ? route.target.code : department);
       const reason = cause?.message ?? err.message;
       const failed: Delivery = { channel: info?.channel ?? (resolved ? 'worker' : 'delivery'), at: now(), ok: false, detail: reason };
       const escalations = await io.escalate({
@@ -327,7 +335,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
       });
       return {
         deliveries: [failed, ...escalations.map((d) => ({ ...d, detail: `raised to the supervisor${d.detail ? `: ${d.detail}` : ''}` }))],
-        variables: route.records ? { [route.records]: body ?? null } : undefined,
+        variables: route.records ? { [route.records]: receiver ?? null } : undefined,
       };
     }
   }
@@ -414,6 +422,8 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     if (wake && !timer) {
       const armed = { at: wake, scope: new CancellationScope(), fired: false };
       armed.scope
+        // The workflow clock: Temporal's sandbox replaces Date with the deterministic workflow time.
+        // eslint-disable-next-line no-restricted-properties
         .run(() => sleep(Math.max(1, Date.parse(wake) - Date.now())))
         .then(
           () => (armed.fired = true),

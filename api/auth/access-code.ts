@@ -31,11 +31,7 @@ export function generateAccessCode(): string {
 
 /** The canonical form a code is hashed in: upper case, no separators, Crockford's look-alikes folded. */
 export function normaliseAccessCode(code: string): string {
-  return code
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
 /** SHA-256 (hex) of the normalised code, as stored in the memo. */

@@ -16,7 +16,18 @@ export interface AuthOptions {
 }
 
 /** The asymmetric algorithms accepted with a JWKS (never `none`, never HMAC with a public key). */
-const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const JWKS_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 /** Registers @fastify/jwt in the calling scope with the configured verifier. */
 export async function registerJwt(app: FastifyInstance, opts: AuthOptions): Promise<void> {
@@ -39,7 +50,10 @@ export async function registerJwt(app: FastifyInstance, opts: AuthOptions): Prom
     return;
   }
   if (!opts.secret) throw new Error('registerJwt needs a secret or a JWKS URL');
-  await app.register(fastifyJwt, { secret: opts.secret, verify: { ...verify, algorithms: ['HS256'] as never } });
+  await app.register(fastifyJwt, {
+    secret: opts.secret,
+    verify: { ...verify, algorithms: ['HS256'] as never },
+  });
 }
 
 function unauthorized(reply: FastifyReply, message: string): ApiError {
@@ -48,9 +62,15 @@ function unauthorized(reply: FastifyReply, message: string): ApiError {
 }
 
 /** Verifies the bearer token and reads its claims; 401 when it is missing, invalid, expired or lacks a claim. */
-export async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Extract<Principal, { kind: 'staff' }>> {
+export async function authenticate(
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Extract<Principal, { kind: 'staff' }>> {
   if (!request.headers.authorization) {
-    throw unauthorized(reply, 'This endpoint needs a bearer token: send "Authorization: Bearer <token>" (for the embedded default: npm run -s token -- ROLE).');
+    throw unauthorized(
+      reply,
+      'This endpoint needs a bearer token: send "Authorization: Bearer <token>" (for the embedded default: npm run -s token -- ROLE).',
+    );
   }
   let payload: unknown;
   try {
@@ -73,6 +93,11 @@ export async function authenticate(request: FastifyRequest, reply: FastifyReply)
 export function requireRole(principal: Principal, roles: readonly StaffRole[], what: string): void {
   const role = principal.kind === 'petitioner' ? 'petitioner' : principal.role;
   if (!(roles as readonly string[]).includes(role)) {
-    throw new ApiError(403, 'forbidden', `Role "${role}" may not ${what}; it is reserved for: ${roles.join(', ')}.`, { role, roles });
+    throw new ApiError(
+      403,
+      'forbidden',
+      `Role "${role}" may not ${what}; it is reserved for: ${roles.join(', ')}.`,
+      { role, roles },
+    );
   }
 }

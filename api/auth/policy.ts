@@ -29,7 +29,10 @@ export interface PetitionRecord {
 const FULL_ACCESS = new Set(['registrar', 'supervisor', 'admin']);
 
 /** A report is hidden from the body it concerns, whoever of that body asks (Art. 30). */
-export function concernsCaller(principal: Principal, record: Pick<PetitionRecord, 'category' | 'concerns'>): boolean {
+export function concernsCaller(
+  principal: Principal,
+  record: Pick<PetitionRecord, 'category' | 'concerns'>,
+): boolean {
   return (
     principal.kind === 'staff' &&
     record.category === 'report' &&
@@ -59,7 +62,10 @@ export function maySee(principal: Principal, record: PetitionRecord): boolean | 
 
 /** A superior sees a petition the superior may act on now, or acted on before. */
 export function superiorMaySee(view: PetitionView): boolean {
-  return (view.availableActions['superior'] ?? []).length > 0 || view.timeline.some((t) => t.actor?.role === 'superior');
+  return (
+    (view.availableActions['superior'] ?? []).length > 0 ||
+    view.timeline.some((t) => t.actor?.role === 'superior')
+  );
 }
 
 /** Whether the caller is shown the petitioner's identity unmasked. */
@@ -128,7 +134,8 @@ function redactDeep<T>(value: T, replacements: Array<[string, string]>): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redact(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;

@@ -8,7 +8,10 @@ export type StaffRole = (typeof StaffRoles)[number];
 /** A department (body) code: opaque, short, safe inside a visibility query and a URL. */
 export const departmentCode = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a department code: letters, digits, "_", "." or "-", at most 64');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+    'must be a department code: letters, digits, "_", "." or "-", at most 64',
+  );
 
 /**
  * The claims the API reads from a verified token: `sub` (an opaque user id, never personal data), `role`, and for
@@ -29,8 +32,7 @@ export type TokenClaims = z.infer<typeof tokenClaimsSchema>;
 
 /** Who is calling: a staff member (verified token) or a petitioner (verified access code for one petition). */
 export type Principal =
-  | { kind: 'staff'; role: StaffRole; sub: string; dept?: string }
-  | { kind: 'petitioner'; petitionId: string };
+  { kind: 'staff'; role: StaffRole; sub: string; dept?: string } | { kind: 'petitioner'; petitionId: string };
 
 /** The engine's actor for a principal (admin acts as admin: the engine records it as such). */
 export function actorOf(principal: Principal): Actor {

@@ -31,7 +31,10 @@ export function loadOrCreateJwtSecret(dataDir: string): string {
 
 function readSecret(file: string): string {
   const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) throw new Error(`${file} holds no usable secret (fewer than 32 characters); delete it to have a new one generated`);
+  if (secret.length < 32)
+    throw new Error(
+      `${file} holds no usable secret (fewer than 32 characters); delete it to have a new one generated`,
+    );
   return secret;
 }
 
@@ -83,7 +86,13 @@ export function parseTtl(text: string): number | undefined {
 export function resolveAuthOptions(config: {
   auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   dataDir: string;
-}): { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; source: 'jwks' | 'JWT_SECRET' | 'data-dir' } {
+}): {
+  secret?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  source: 'jwks' | 'JWT_SECRET' | 'data-dir';
+} {
   const { jwksUrl, secret, issuer, audience } = config.auth;
   const common = { ...(issuer !== undefined && { issuer }), ...(audience !== undefined && { audience }) };
   if (jwksUrl) return { jwksUrl, ...common, source: 'jwks' };

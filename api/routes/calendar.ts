@@ -17,7 +17,8 @@ export const calendarRoutes: FastifyPluginAsyncZod<CalendarRouteOptions> = async
     {
       schema: {
         tags: ['calendar'],
-        summary: 'When does a period end? (《民法典》第二百零一条–第二百零三条, rest days and make-up working days)',
+        summary:
+          'When does a period end? (《民法典》第二百零一条–第二百零三条, rest days and make-up working days)',
         description: 'Give exactly one of `days` (calendar days) or `workingDays`. Any authenticated role.',
         security: bearer,
         querystring: deadlineQuery,
@@ -37,9 +38,14 @@ export const calendarRoutes: FastifyPluginAsyncZod<CalendarRouteOptions> = async
           },
           calendar(),
         );
-        return { ...result, unofficialYears: [...result.unofficialYears], skippedRestDays: [...result.skippedRestDays] };
+        return {
+          ...result,
+          unofficialYears: [...result.unofficialYears],
+          skippedRestDays: [...result.skippedRestDays],
+        };
       } catch (err) {
-        if (err instanceof DeadlineInputError) throw new ApiError(400, 'validation_failed', err.message, err.issues);
+        if (err instanceof DeadlineInputError)
+          throw new ApiError(400, 'validation_failed', err.message, err.issues);
         throw err;
       }
     },

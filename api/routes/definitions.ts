@@ -21,14 +21,25 @@ export interface DefinitionRouteOptions {
   definitions?: DefinitionService;
 }
 
-function sourceOf(body: { source: string; format: 'yaml' | 'json' } | string): { source: string; format: 'yaml' | 'json' } {
+function sourceOf(body: { source: string; format: 'yaml' | 'json' } | string): {
+  source: string;
+  format: 'yaml' | 'json';
+} {
   return typeof body === 'string' ? { source: body, format: 'yaml' } : body;
 }
 
 /** Definitions (designer, admin): list, read, validate, publish. Publishing never affects running petitions. */
-export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = async (app, { definitions }) => {
+export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = async (
+  app,
+  { definitions },
+) => {
   const service = (): DefinitionService => {
-    if (!definitions) throw new ApiError(503, 'definitions_unavailable', 'The definition registry is not configured in this API process.');
+    if (!definitions)
+      throw new ApiError(
+        503,
+        'definitions_unavailable',
+        'The definition registry is not configured in this API process.',
+      );
     return definitions;
   };
   const sourceDoc =
@@ -67,7 +78,12 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
       const { id } = request.params;
       const { version } = request.query;
       const found = version === undefined ? await service().latest(id) : await service().get(id, version);
-      if (!found) throw new ApiError(404, 'not_found', `No published definition ${id}${version === undefined ? '' : `@${version}`}.`);
+      if (!found)
+        throw new ApiError(
+          404,
+          'not_found',
+          `No published definition ${id}${version === undefined ? '' : `@${version}`}.`,
+        );
       return found as unknown as typeof publishedDefinitionSchema._zod.output;
     },
   );
@@ -110,10 +126,14 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
       const { source, format } = sourceOf(request.body);
       const result = await service().publish(source, format, actorOf(principal));
       if (!result.ok) {
-        if (result.conflict) throw new ApiError(409, 'definition_version_exists', result.message, { issues: result.issues });
+        if (result.conflict)
+          throw new ApiError(409, 'definition_version_exists', result.message, { issues: result.issues });
         throw new ApiError(422, 'invalid_definition', result.message, { issues: result.issues });
       }
-      void reply.header('location', `/v1/definitions/${result.definition.id}?version=${result.definition.version}`);
+      void reply.header(
+        'location',
+        `/v1/definitions/${result.definition.id}?version=${result.definition.version}`,
+      );
       return reply.code(201).send(result.definition);
     },
   );

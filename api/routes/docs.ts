@@ -32,7 +32,9 @@ export function registerDocs(app: FastifyInstance): void {
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
-    transform: createJsonSchemaTransform({ skipList: ['/docs', '/docs/', '/docs/json', '/docs/yaml', '/docs/static/*', '/docs/*'] }),
+    transform: createJsonSchemaTransform({
+      skipList: ['/docs', '/docs/', '/docs/json', '/docs/yaml', '/docs/static/*', '/docs/*'],
+    }),
     transformObject: jsonSchemaTransformObject,
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });

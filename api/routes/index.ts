@@ -7,10 +7,12 @@ import type { CalendarData } from '../../definitions/calendar';
 import { ApiError } from '../app';
 import { registerJwt, type AuthOptions } from '../auth/plugin';
 import type { DefinitionService } from '../services/definitions';
+import type { DepartmentService } from '../services/departments';
 import { createPetitionService } from '../services/petitions';
 import { createSupervisionService } from '../services/supervision';
 import { calendarRoutes } from './calendar';
 import { definitionRoutes } from './definitions';
+import { departmentRoutes } from './departments';
 import { petitionRoutes } from './petitions';
 import { supervisionRoutes } from './supervision';
 
@@ -21,6 +23,7 @@ export interface ApiRouteOptions {
   taskQueue: string;
   auth: AuthOptions;
   definitions?: DefinitionService;
+  departments: DepartmentService;
   calendar: () => CalendarData;
   rateLimit: { max: number; windowMs: number };
   /** Bound on each Temporal call a request makes. */
@@ -31,7 +34,8 @@ export interface ApiRouteOptions {
 /** Per token when there is one (hashed, so the log never sees it), else per client address. */
 function rateLimitKey(request: { headers: Record<string, unknown>; ip: string }): string {
   const auth = request.headers['authorization'];
-  if (typeof auth === 'string' && auth.length > 0) return `t:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}`;
+  if (typeof auth === 'string' && auth.length > 0)
+    return `t:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}`;
   return `ip:${request.ip}`;
 }
 
@@ -46,14 +50,21 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     timeWindow: opts.rateLimit.windowMs,
     keyGenerator: rateLimitKey,
     errorResponseBuilder: (_request, context) =>
-      new ApiError(429, 'rate_limited', `Too many requests: at most ${context.max} per ${context.after}. Retry after ${context.after}.`, {
-        max: context.max,
-        retryAfter: context.after,
-      }),
+      new ApiError(
+        429,
+        'rate_limited',
+        `Too many requests: at most ${context.max} per ${context.after}. Retry after ${context.after}.`,
+        {
+          max: context.max,
+          retryAfter: context.after,
+        },
+      ),
   });
   // Definitions may be sent as YAML text; JSON stays the default for everything else.
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml'],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
   );
 
   const petitions = createPetitionService({
@@ -76,4 +87,5 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
   await app.register(supervisionRoutes, { supervision });
   await app.register(calendarRoutes, { calendar: opts.calendar });
   await app.register(definitionRoutes, { definitions: opts.definitions });
+  await app.register(departmentRoutes, { departments: opts.departments, supervision });
 };

@@ -37,10 +37,14 @@ export interface PetitionRouteOptions {
 }
 
 const notFound = (id: string) =>
-  new ApiError(404, 'not_found', `No petition ${id} that you may see (check the id, and the access code if you are the petitioner).`);
+  new ApiError(
+    404,
+    'not_found',
+    `No petition ${id} that you may see (check the id, and the access code if you are the petitioner).`,
+  );
 
 const actionsDoc = [
-  'The action\'s fields as a JSON object; the workflow checks them against the definition the petition follows and',
+  "The action's fields as a JSON object; the workflow checks them against the definition the petition follows and",
   'refuses unknown or missing fields (400, naming the field). The statutory definition (petition-2022):',
   '`forward {department, mode?}`, `accept {route?}`, `decline {reason}`, `object {reason}`, `divert {channel, body?, reason?}`,',
   '`opinion {outcome: support|explain|reject, text}`, `extend {days ≤ 30, reason}`, `mediate {kind, text}`, `reply {servedAt?}`,',
@@ -50,9 +54,16 @@ const actionsDoc = [
   'A petitioner may send evaluate, request-review, request-re-review and withdraw with the X-Access-Code header instead of a token.',
 ].join(' ');
 
-export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async (app, { petitions, supervision }) => {
+export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async (
+  app,
+  { petitions, supervision },
+) => {
   /** Who calls about petition `id`, and its record: a petitioner by access code, or staff by token. */
-  async function callerFor(request: FastifyRequest, reply: FastifyReply, id: string): Promise<{ principal: Principal; record: PetitionRecord }> {
+  async function callerFor(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+  ): Promise<{ principal: Principal; record: PetitionRecord }> {
     const code = request.headers['x-access-code'];
     if (!request.headers.authorization && typeof code === 'string' && code !== '') {
       const record = await petitions.record(id);
@@ -68,14 +79,22 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
   }
 
   /** The view, if the caller may see the petition (404 otherwise, as if it did not exist). */
-  async function visibleView(request: FastifyRequest, principal: Principal, record: PetitionRecord): Promise<PetitionView> {
+  async function visibleView(
+    request: FastifyRequest,
+    principal: Principal,
+    record: PetitionRecord,
+  ): Promise<PetitionView> {
     const may = maySee(principal, record);
     if (may === false) throw notFound(record.id);
     const view = await petitions.view(record.id);
     if (may === 'view' && !superiorMaySee(view)) throw notFound(record.id);
     if (view.category === 'report') {
-      // Art. 30: every read of a report is recorded. Until the workflow offers a signal for it, the audit log keeps it.
-      request.log.info({ audit: 'report-read', petitionId: record.id, actor: actorOf(principal) }, 'report read');
+      // Art. 30: every read of a report is recorded, in its timeline and in the audit log.
+      request.log.info(
+        { audit: 'report-read', petitionId: record.id, actor: actorOf(principal) },
+        'report read',
+      );
+      await petitions.recordReportRead(record.id, actorOf(principal));
     }
     return view;
   }
@@ -87,19 +106,27 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         tags: ['petitions'],
         summary: 'Register a petition (registrar)',
         description:
-          'Starts the petition\'s workflow with the latest published statutory definition (or `definition`). Answers 201 with the ' +
+          "Starts the petition's workflow with the latest published statutory definition (or `definition`). Answers 201 with the " +
           'petition and its `accessCode`, shown this once. With an `Idempotency-Key`, a retry of the same body answers 200 with ' +
           'the same petition and `replayed: true` (no access code: only its hash is kept); the same key with another body is 409.',
         security: bearer,
         headers: idempotencyHeaders,
         body: registerPetitionBody,
-        response: { 201: registeredSchema, 200: replayedSchema, ...errors(400, 401, 403, 409, 413, 415, 422, 429, 503) },
+        response: {
+          201: registeredSchema,
+          200: replayedSchema,
+          ...errors(400, 401, 403, 409, 413, 415, 422, 429, 503),
+        },
       },
     },
     async (request, reply) => {
       const principal = await authenticate(request, reply);
       requireRole(principal, ['registrar', 'admin'], 'register petitions');
-      const result = await petitions.register(request.body, actorOf(principal), request.headers['idempotency-key']);
+      const result = await petitions.register(
+        request.body,
+        actorOf(principal),
+        request.headers['idempotency-key'],
+      );
       const detail = projectPetition(result.view, principal);
       void reply.header('location', `/v1/petitions/${result.id}`);
       if (result.created) return reply.code(201).send({ ...detail, accessCode: result.accessCode });
@@ -114,7 +141,7 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         tags: ['petitions'],
         summary: 'Read a petition',
         description:
-          'Staff with a token, or the petitioner with `X-Access-Code`. `availableActions` lists what the caller\'s role may do now. ' +
+          "Staff with a token, or the petitioner with `X-Access-Code`. `availableActions` lists what the caller's role may do now. " +
           'Identity fields are masked unless the caller needs them (Art. 30 for reports). Unknown, or not visible to the caller: 404.',
         security: bearerOrAccessCode,
         params: petitionIdParam,
@@ -146,10 +173,15 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       const { id, action } = request.params;
       const { principal, record } = await callerFor(request, reply, id);
       if (principal.kind === 'petitioner' && !PETITIONER_ACTIONS.has(action)) {
-        throw new ApiError(403, 'forbidden', `With an access code a petitioner may only: ${[...PETITIONER_ACTIONS].join(', ')}.`, {
-          action,
-          allowed: [...PETITIONER_ACTIONS],
-        });
+        throw new ApiError(
+          403,
+          'forbidden',
+          `With an access code a petitioner may only: ${[...PETITIONER_ACTIONS].join(', ')}.`,
+          {
+            action,
+            allowed: [...PETITIONER_ACTIONS],
+          },
+        );
       }
       const may = maySee(principal, record);
       if (may === false) throw notFound(id);
@@ -160,9 +192,16 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       const updateId = key ? `${caller}:${key}` : randomUUID();
       // The body's hash rides along in the request id (it is recorded in the timeline), so a reused key with
       // another body is recognised after Temporal has deduplicated the Update by its id.
-      const requestId = key ? `${updateId}#${requestHash({ action, input: request.body }).slice(0, 16)}` : updateId;
+      const requestId = key
+        ? `${updateId}#${requestHash({ action, input: request.body }).slice(0, 16)}`
+        : updateId;
       const replayOf = (view: PetitionView) =>
-        view.timeline.find((t) => t.type === 'action' && typeof t.data?.['requestId'] === 'string' && (t.data['requestId'] as string).startsWith(`${updateId}#`));
+        view.timeline.find(
+          (t) =>
+            t.type === 'action' &&
+            typeof t.data?.['requestId'] === 'string' &&
+            (t.data['requestId'] as string).startsWith(`${updateId}#`),
+        );
 
       const closed = async () => {
         if (key) {
@@ -170,7 +209,12 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
           const earlier = replayOf(view);
           if (earlier?.data?.['requestId'] === requestId) return view;
         }
-        throw new ApiError(409, 'petition_closed', `Petition ${id} is closed; no further action is possible.`, { step: null });
+        throw new ApiError(
+          409,
+          'petition_closed',
+          `Petition ${id} is closed; no further action is possible.`,
+          { step: null },
+        );
       };
 
       let view: PetitionView;
@@ -182,7 +226,12 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
           view = await petitions.view(id);
         } catch (err) {
           // An Update sent to a workflow that has just finished fails at the server, not in the workflow.
-          if (!(err instanceof ApiError) && (err instanceof WorkflowNotFoundError || /completed|not found/i.test(String((err as Error)?.message))) && (await petitions.isClosed(id))) {
+          if (
+            !(err instanceof ApiError) &&
+            (err instanceof WorkflowNotFoundError ||
+              /completed|not found/i.test(String((err as Error)?.message))) &&
+            (await petitions.isClosed(id))
+          ) {
             view = await closed();
           } else {
             throw err;
@@ -192,9 +241,14 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       if (key) {
         const earlier = replayOf(view);
         if (earlier && earlier.data?.['requestId'] !== requestId) {
-          throw new ApiError(409, 'idempotency_conflict', `This Idempotency-Key was already used on petition ${id} for another request (action "${earlier.action}"); use a new key.`, {
-            action: earlier.action,
-          });
+          throw new ApiError(
+            409,
+            'idempotency_conflict',
+            `This Idempotency-Key was already used on petition ${id} for another request (action "${earlier.action}"); use a new key.`,
+            {
+              action: earlier.action,
+            },
+          );
         }
       }
       return projectPetition(view, principal);
@@ -224,10 +278,17 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
 };
 
 /** Department staff are scoped to their body; asking for another body is refused rather than silently narrowed. */
-export function departmentScope(principal: Extract<Principal, { kind: 'staff' }>, requested: string | undefined): { department?: string } {
+export function departmentScope(
+  principal: Extract<Principal, { kind: 'staff' }>,
+  requested: string | undefined,
+): { department?: string } {
   if (principal.role !== 'department') return {};
   if (requested !== undefined && requested !== principal.dept) {
-    throw new ApiError(403, 'forbidden', `Department staff see their own body's petitions only (${principal.dept}), not ${requested}.`);
+    throw new ApiError(
+      403,
+      'forbidden',
+      `Department staff see their own body's petitions only (${principal.dept}), not ${requested}.`,
+    );
   }
   return { department: principal.dept! };
 }

@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { authenticate, requireRole } from '../auth/plugin';
 import { bearer, errors } from '../schemas/common';
-import { atRiskQuery, atRiskResponse, overdueQuery, overdueResponse, statsQuery, statsResponse } from '../schemas/supervision';
+import {
+  atRiskQuery,
+  atRiskResponse,
+  overdueQuery,
+  overdueResponse,
+  statsQuery,
+  statsResponse,
+} from '../schemas/supervision';
 import type { SupervisionService } from '../services/supervision';
 import { departmentScope, LIST_ROLES } from './petitions';
 
@@ -10,7 +17,10 @@ export interface SupervisionRouteOptions {
 }
 
 /** `GET /v1/supervision/overdue`, `GET /v1/supervision/at-risk`, `GET /v1/stats`: read from visibility only. */
-export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> = async (app, { supervision }) => {
+export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> = async (
+  app,
+  { supervision },
+) => {
   app.get(
     '/v1/supervision/overdue',
     {
@@ -70,7 +80,11 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> =
       const principal = await authenticate(request, reply);
       requireRole(principal, LIST_ROLES, 'read statistics');
       const scope = departmentScope(principal, request.query.department);
-      return await supervision.stats(request.query.from, request.query.to, scope.department ?? request.query.department);
+      return await supervision.stats(
+        request.query.from,
+        request.query.to,
+        scope.department ?? request.query.department,
+      );
     },
   );
 };

@@ -5,10 +5,17 @@ const count = z.coerce.number().int().min(1).max(3650);
 
 export const deadlineQuery = z
   .strictObject({
-    from: dayOrInstant.describe('The day of receipt or service (not counted), YYYY-MM-DD or an instant with offset.'),
+    from: dayOrInstant.describe(
+      'The day of receipt or service (not counted), YYYY-MM-DD or an instant with offset.',
+    ),
     days: count.optional().describe('A period in calendar days.'),
     workingDays: count.optional().describe('A period in working days.'),
-    article: z.string().min(1).max(200).optional().describe('The article setting the period, quoted in the explanation.'),
+    article: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The article setting the period, quoted in the explanation.'),
   })
   .refine((q) => (q.days === undefined) !== (q.workingDays === undefined), {
     message: 'give exactly one of days or workingDays',
@@ -27,7 +34,9 @@ export const deadlineResponse = z
     dueAt: z.string().describe('24:00 of lastDay in Asia/Shanghai, as a UTC instant.'),
     provisional: z.boolean().describe('True when a year without official holiday data decided the result.'),
     unofficialYears: z.array(z.number().int()),
-    skippedRestDays: z.array(z.object({ date: z.string(), reason: z.enum(['weekend', 'holiday']), name: z.string().optional() })),
+    skippedRestDays: z.array(
+      z.object({ date: z.string(), reason: z.enum(['weekend', 'holiday']), name: z.string().optional() }),
+    ),
     rule: z.string(),
     ruleEn: z.string(),
     article: z.string().optional(),

@@ -5,7 +5,10 @@ export const errorSchema = z
   .object({
     error: z.string().describe('A stable, machine-readable code, e.g. `action_not_allowed`.'),
     message: z.string().describe('What went wrong and what to do about it.'),
-    details: z.unknown().optional().describe('Structured detail: the failing fields, the step and allowed actions, the article, …'),
+    details: z
+      .unknown()
+      .optional()
+      .describe('Structured detail: the failing fields, the step and allowed actions, the article, …'),
   })
   .meta({ id: 'Error' });
 
@@ -40,7 +43,10 @@ export const queryBool = z.enum(['true', 'false']).transform((v) => v === 'true'
 export const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
-    .regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'must be 8-128 characters of letters, digits, "_", ".", ":" or "-" (a UUID is ideal)')
+    .regex(
+      /^[A-Za-z0-9_.:-]{8,128}$/,
+      'must be 8-128 characters of letters, digits, "_", ".", ":" or "-" (a UUID is ideal)',
+    )
     .optional()
     .describe('Makes a retry of this request safe: the same key returns the same result.'),
 });

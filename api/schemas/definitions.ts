@@ -1,10 +1,18 @@
 import { z } from 'zod';
 
-const definitionId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a definition id such as petition-2022');
+const definitionId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a definition id such as petition-2022');
 
 export const definitionParams = z.object({ id: definitionId });
 export const definitionQuery = z.strictObject({
-  version: z.coerce.number().int().min(1).max(999_999).optional().describe('A published version (default: the latest).'),
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(999_999)
+    .optional()
+    .describe('A published version (default: the latest).'),
 });
 
 /**
@@ -32,7 +40,9 @@ export const issueSchema = z
   })
   .meta({ id: 'DefinitionIssue' });
 
-export const validationResponse = z.object({ valid: z.boolean(), issues: z.array(issueSchema) }).meta({ id: 'DefinitionValidation' });
+export const validationResponse = z
+  .object({ valid: z.boolean(), issues: z.array(issueSchema) })
+  .meta({ id: 'DefinitionValidation' });
 
 const actor = z.object({ role: z.string(), id: z.string().optional(), department: z.string().optional() });
 
@@ -50,7 +60,11 @@ export const definitionSummarySchema = z
 export const definitionListResponse = z.object({ items: z.array(definitionSummarySchema) });
 
 export const publishedDefinitionSchema = definitionSummarySchema
-  .extend({ definition: z.record(z.string(), z.unknown()).describe('The definition as published (the language of definitions/).') })
+  .extend({
+    definition: z
+      .record(z.string(), z.unknown())
+      .describe('The definition as published (the language of definitions/).'),
+  })
   .meta({ id: 'PublishedDefinition' });
 
 export const publishErrorSchema = z.object({

@@ -16,7 +16,9 @@ const person = {
 export const registerPetitionBody = z
   .strictObject({
     channel: z.enum(Channels).describe('How it arrived (Art. 17).'),
-    category: z.enum(Categories).describe('suggestion (Art. 29), report 检举控告 (Art. 30), complaint (Art. 31).'),
+    category: z
+      .enum(Categories)
+      .describe('suggestion (Art. 29), report 检举控告 (Art. 30), complaint (Art. 31).'),
     petitioner: z.strictObject({ ...person, address: z.string().trim().min(1).max(500).optional() }),
     subject: z.string().trim().min(1).max(200),
     content: z.string().trim().min(1).max(20_000),
@@ -40,7 +42,12 @@ export const registerPetitionBody = z
       .array(
         z.strictObject({
           name: z.string().trim().min(1).max(255),
-          ref: z.string().trim().min(1).max(500).describe('An opaque reference to where the file is kept; never fetched.'),
+          ref: z
+            .string()
+            .trim()
+            .min(1)
+            .max(500)
+            .describe('An opaque reference to where the file is kept; never fetched.'),
         }),
       )
       .max(50)
@@ -63,10 +70,7 @@ export const actionParams = petitionIdParam.extend({
 });
 
 /** The action's own fields; checked against the definition by the workflow (unknown fields are refused). */
-export const actionBody = z
-  .record(z.string(), z.unknown())
-  .default({})
-  .meta({ id: 'ActionInput' });
+export const actionBody = z.record(z.string(), z.unknown()).default({}).meta({ id: 'ActionInput' });
 
 export const accessCodeHeaders = z.object({
   'x-access-code': z
@@ -144,7 +148,11 @@ export const petitionDetailSchema = z
     category: z.string(),
     channel: z.string(),
     department: z.string().nullable().describe('The body that holds the petition now.'),
-    concerns: z.string().nullable().optional().describe('For a report: the body it is about (only shown to registrar, supervisor, admin).'),
+    concerns: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('For a report: the body it is about (only shown to registrar, supervisor, admin).'),
     receivedAt: z.string(),
     definition: z.object({ id: z.string(), version: z.number(), hash: z.string() }),
     subject: z.string(),
@@ -158,9 +166,18 @@ export const petitionDetailSchema = z
     timeline: z.array(timelineEntrySchema),
     documents: z.array(documentSchema),
     supervision: z.array(
-      z.object({ seq: z.number(), issuedAt: z.string(), reason: z.string(), answerDays: z.number(), step: z.string(), department: z.string().optional() }),
+      z.object({
+        seq: z.number(),
+        issuedAt: z.string(),
+        reason: z.string(),
+        answerDays: z.number(),
+        step: z.string(),
+        department: z.string().optional(),
+      }),
     ),
-    outcome: z.object({ endEvent: z.string(), outcome: z.string(), final: z.boolean(), at: z.string() }).nullable(),
+    outcome: z
+      .object({ endEvent: z.string(), outcome: z.string(), final: z.boolean(), at: z.string() })
+      .nullable(),
     metrics: z.object({
       acceptedOnTime: z.boolean().optional(),
       finishedOnTime: z.boolean().optional(),
@@ -174,21 +191,32 @@ export const registeredSchema = petitionDetailSchema
   .extend({
     accessCode: z
       .string()
-      .describe("The petitioner's access code: shown once, only in this response; hand it to the petitioner."),
+      .describe(
+        "The petitioner's access code: shown once, only in this response; hand it to the petitioner.",
+      ),
   })
   .meta({ id: 'RegisteredPetition' });
 
 export const replayedSchema = petitionDetailSchema
-  .extend({ replayed: z.literal(true).describe('A retry with the same Idempotency-Key: no access code is shown again.') })
+  .extend({
+    replayed: z
+      .literal(true)
+      .describe('A retry with the same Idempotency-Key: no access code is shown again.'),
+  })
   .meta({ id: 'ReplayedRegistration' });
 
 /** `GET /v1/petitions` query. */
 export const listQuery = z.strictObject({
-  step: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a step id').optional(),
+  step: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a step id')
+    .optional(),
   department: departmentCode.optional(),
   status: z.enum(['open', 'closed']).optional(),
   category: z.enum(Categories).optional(),
-  overdue: queryBool.optional().describe('true: open and past the earliest body deadline; false: the others.'),
+  overdue: queryBool
+    .optional()
+    .describe('true: open and past the earliest body deadline; false: the others.'),
   dueBefore: dayOrInstant.optional(),
   receivedFrom: dayOrInstant.optional(),
   receivedTo: dayOrInstant.optional(),

@@ -4,7 +4,10 @@ import { dayOrInstant } from './common';
 
 const stepId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a step id');
 
-export const overdueQuery = z.strictObject({ department: departmentCode.optional(), step: stepId.optional() });
+export const overdueQuery = z.strictObject({
+  department: departmentCode.optional(),
+  step: stepId.optional(),
+});
 
 export const overdueResponse = z
   .object({
@@ -14,7 +17,10 @@ export const overdueResponse = z
         id: z.string(),
         step: z.string().nullable(),
         department: z.string().nullable(),
-        deadline: z.string().nullable().describe('The id of the deadline that is overdue (e.g. forwarding, acceptance, handling).'),
+        deadline: z
+          .string()
+          .nullable()
+          .describe('The id of the deadline that is overdue (e.g. forwarding, acceptance, handling).'),
         dueAt: z.string(),
         overdueDays: z.number().int().describe('Whole days since dueAt.'),
       }),
@@ -31,7 +37,8 @@ export const isoDuration = z
   .regex(DURATION, 'must be an ISO 8601 duration such as P3D, PT12H or P1W')
   .transform((s, ctx) => {
     const [, w, d, h, m] = DURATION.exec(s)!;
-    const ms = ((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 * 60 + Number(h ?? 0) * 60 + Number(m ?? 0)) * 60_000;
+    const ms =
+      ((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 * 60 + Number(h ?? 0) * 60 + Number(m ?? 0)) * 60_000;
     if (ms <= 0 || ms > 366 * 86_400_000) {
       ctx.addIssue({ code: 'custom', message: 'must be longer than zero and at most a year (P366D)' });
       return z.NEVER;
@@ -74,7 +81,10 @@ export const statsQuery = z.strictObject({
 });
 
 const rate = z.object({
-  rate: z.number().nullable().describe('numerator / denominator, rounded to 4 places; null when the denominator is 0.'),
+  rate: z
+    .number()
+    .nullable()
+    .describe('numerator / denominator, rounded to 4 places; null when the denominator is 0.'),
   numerator: z.number().int(),
   denominator: z.number().int(),
 });
@@ -85,7 +95,9 @@ export const statsResponse = z
     to: z.string().nullable(),
     department: z.string().nullable(),
     registered: z.number().int().describe('Petitions received in the range.'),
-    timelyAcceptanceRate: rate.describe('及时受理率: accepted within the acceptance period / all whose acceptance was decided.'),
+    timelyAcceptanceRate: rate.describe(
+      '及时受理率: accepted within the acceptance period / all whose acceptance was decided.',
+    ),
     onTimeCompletionRate: rate.describe('按期办结率: finished within the handling period / all finished.'),
     satisfactionRate: rate.describe('群众满意率: satisfied + basically satisfied / all rated.'),
   })

@@ -21,6 +21,7 @@ import { viewOf, type PetitionSummary, type PetitionView } from '../../workflows
 import {
   PETITION_WORKFLOW_TYPE,
   petitionActionUpdate,
+  reportReadSignal,
   petitionStateQuery,
   petitionWorkflowId,
   type PetitionWorkflowInput,
@@ -56,7 +57,12 @@ const petitionIdOf = (workflowId: string) => workflowId.replace(/^petition-/, ''
 
 /** `YYYYMMDD` of an instant in Asia/Shanghai, the calendar petitions are registered in. */
 function shanghaiDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
     .format(at)
     .replace(/-/g, '');
 }
@@ -70,7 +76,9 @@ export function createPetitionService(deps: PetitionServiceDeps) {
   const { client, connection, rpcTimeoutMs } = deps;
   const call = <T>(what: string, fn: () => Promise<T>) => boundedCall(connection, rpcTimeoutMs, what, fn);
 
-  async function resolveDefinition(ref: string | undefined): Promise<{ definition: Definition; hash: string }> {
+  async function resolveDefinition(
+    ref: string | undefined,
+  ): Promise<{ definition: Definition; hash: string }> {
     if (ref) {
       const [id, version] = ref.split('@') as [string, string];
       const published = deps.definitions ? await deps.definitions.get(id, Number(version)) : undefined;
@@ -78,9 +86,14 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       if (id === STATUTORY_DEFINITION_ID && Number(version) === STATUTORY_DEFINITION_VERSION) {
         return { definition: loadStatutoryDefinition(), hash: statutoryDefinitionHash() };
       }
-      throw new ApiError(422, 'unknown_definition', `No published definition ${ref}; GET /v1/definitions lists them.`, {
-        field: 'definition',
-      });
+      throw new ApiError(
+        422,
+        'unknown_definition',
+        `No published definition ${ref}; GET /v1/definitions lists them.`,
+        {
+          field: 'definition',
+        },
+      );
     }
     const latest = deps.definitions ? await deps.definitions.latest(STATUTORY_DEFINITION_ID) : undefined;
     if (latest) return { definition: latest.definition, hash: latest.hash };
@@ -106,9 +119,18 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       );
     }
     if (body.concerns !== undefined && body.category !== 'report') {
-      throw new ApiError(400, 'validation_failed', 'The request is not valid: body.concerns: only a report (category "report") concerns a body.', [
-        { in: 'body', field: 'body.concerns', message: 'only a report (category "report") concerns a body' },
-      ]);
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'The request is not valid: body.concerns: only a report (category "report") concerns a body.',
+        [
+          {
+            in: 'body',
+            field: 'body.concerns',
+            message: 'only a report (category "report") concerns a body',
+          },
+        ],
+      );
     }
     if (body.category === 'report' && body.concerns !== undefined && body.department === body.concerns) {
       throw new ApiError(
@@ -123,7 +145,9 @@ export function createPetitionService(deps: PetitionServiceDeps) {
   /** The petition's record, or undefined when there is no such petition. */
   async function record(id: string): Promise<PetitionRecord | undefined> {
     try {
-      const d = await call('describe petition', () => client.workflow.getHandle(petitionWorkflowId(id)).describe());
+      const d = await call('describe petition', () =>
+        client.workflow.getHandle(petitionWorkflowId(id)).describe(),
+      );
       if (d.type !== PETITION_WORKFLOW_TYPE) return undefined;
       const sa = d.typedSearchAttributes;
       return {
@@ -143,7 +167,9 @@ export function createPetitionService(deps: PetitionServiceDeps) {
   /** The petition's full read model (a Query: answered by a worker, from history when it has finished). */
   async function view(id: string): Promise<PetitionView> {
     try {
-      return await call('query petition', () => client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery));
+      return await call('query petition', () =>
+        client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery),
+      );
     } catch (err) {
       if (err instanceof TemporalTimeoutError) {
         throw new ApiError(
@@ -185,7 +211,12 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       const hash = requestHash(body);
       let id: string;
       if (idempotencyKey) {
-        const suffix = base32(createHash('sha256').update(`${actor.id ?? actor.role}\n${idempotencyKey}`).digest(), 12);
+        const suffix = base32(
+          createHash('sha256')
+            .update(`${actor.id ?? actor.role}\n${idempotencyKey}`)
+            .digest(),
+          12,
+        );
         id = `XF${shanghaiDay(now)}${suffix}`;
         const yesterday = `XF${shanghaiDay(new Date(now.getTime() - 86_400_000))}${suffix}`;
         for (const candidate of [id, yesterday]) {
@@ -223,11 +254,23 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           actor,
         }).state;
       } catch (err) {
-        if (err instanceof EngineError) throw new ApiError(422, 'registration_refused', `The petition cannot be registered: ${err.message}`);
+        if (err instanceof EngineError)
+          throw new ApiError(
+            422,
+            'registration_refused',
+            `The petition cannot be registered: ${err.message}`,
+          );
         throw err;
       }
       const accessCode = generateAccessCode();
-      const input: PetitionWorkflowInput = { petitionId: id, definition, definitionHash, petition, registeredBy: actor, registeredAt };
+      const input: PetitionWorkflowInput = {
+        petitionId: id,
+        definition,
+        definitionHash,
+        petition,
+        registeredBy: actor,
+        registeredAt,
+      };
       const searchAttributes: SearchAttributePair[] = [
         { key: SA.step, value: initial.token },
         { key: SA.status, value: 'open' },
@@ -275,7 +318,14 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     },
 
     /** Applies an action (an Update whose id is the request id, so a retry is applied once). */
-    async act(id: string, action: string, actor: Actor, input: Record<string, unknown>, requestId: string, updateId: string): Promise<PetitionSummary> {
+    async act(
+      id: string,
+      action: string,
+      actor: Actor,
+      input: Record<string, unknown>,
+      requestId: string,
+      updateId: string,
+    ): Promise<PetitionSummary> {
       try {
         return await call('apply action', () =>
           client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
@@ -293,6 +343,18 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         }
         throw err;
       }
+    },
+
+    /**
+     * Records that a report was read (Art. 30) in its timeline. Signals reach a running petition only; a closed
+     * report's reads stay in the audit log the route writes.
+     */
+    async recordReportRead(id: string, actor: Actor): Promise<void> {
+      await call('signal report read', () =>
+        client.workflow.getHandle(petitionWorkflowId(id)).signal(reportReadSignal, { actor }),
+      ).catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      });
     },
 
     /** Whether the id names a petition workflow that has finished (used when an Update is refused by the server). */

@@ -24,14 +24,23 @@ export class VisibilityQuery {
 
   static quote(value: string): string {
     if (!/^[\p{L}\p{N} _.:@+-]*$/u.test(value)) {
-      throw new ApiError(400, 'validation_failed', `The request is not valid: a filter value contains characters that are not allowed (${JSON.stringify(value)}).`);
+      throw new ApiError(
+        400,
+        'validation_failed',
+        `The request is not valid: a filter value contains characters that are not allowed (${JSON.stringify(value)}).`,
+      );
     }
     return `'${value}'`;
   }
 
   static instant(value: string | Date): string {
     const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
-    if (Number.isNaN(ms)) throw new ApiError(400, 'validation_failed', `The request is not valid: ${String(value)} is not a date-time.`);
+    if (Number.isNaN(ms))
+      throw new ApiError(
+        400,
+        'validation_failed',
+        `The request is not valid: ${String(value)} is not a date-time.`,
+      );
     return `'${new Date(ms).toISOString()}'`;
   }
 
@@ -71,7 +80,8 @@ export function toInstant(value: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value;
 }
 
-const checksum = (query: string, token: string) => createHash('sha256').update(`${query}\n${token}`).digest('base64url').slice(0, 22);
+const checksum = (query: string, token: string) =>
+  createHash('sha256').update(`${query}\n${token}`).digest('base64url').slice(0, 22);
 
 /**
  * The API's page token: Temporal's, bound to the query it belongs to by a checksum. Temporal answers a damaged
@@ -105,7 +115,9 @@ function scoped(query: VisibilityQuery, scope: Scope): VisibilityQuery {
   if (scope.department === undefined) return query;
   // A report is never listed to the body it concerns (Art. 30), even if it were ever held there.
   const dept = VisibilityQuery.quote(scope.department);
-  return query.eq(SA.department.name, scope.department).raw(`${SA.concerns.name} IS NULL OR ${SA.concerns.name} != ${dept}`);
+  return query
+    .eq(SA.department.name, scope.department)
+    .raw(`${SA.concerns.name} IS NULL OR ${SA.concerns.name} != ${dept}`);
 }
 
 export interface ListFilters {
@@ -155,9 +167,16 @@ export interface Stats {
   satisfactionRate: Rate;
 }
 
-export function createSupervisionService(deps: { client: Client; connection: Connection; namespace: string; rpcTimeoutMs: number; now: () => Date }) {
+export function createSupervisionService(deps: {
+  client: Client;
+  connection: Connection;
+  namespace: string;
+  rpcTimeoutMs: number;
+  now: () => Date;
+}) {
   const { client, connection } = deps;
-  const call = <T>(what: string, fn: () => Promise<T>) => boundedCall(connection, deps.rpcTimeoutMs, what, fn);
+  const call = <T>(what: string, fn: () => Promise<T>) =>
+    boundedCall(connection, deps.rpcTimeoutMs, what, fn);
 
   async function page(query: string, pageSize: number, token?: Uint8Array) {
     const res = await call('list petitions', () =>
@@ -173,7 +192,8 @@ export function createSupervisionService(deps: { client: Client; connection: Con
       const sa = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
       const status = sa.get(SA.status) ?? null;
       const dueAt = sa.get(SA.dueAt) ?? null;
-      const overdue = status === 'open' && ((sa.get(SA.overdue) ?? false) || (dueAt !== null && dueAt.getTime() < now));
+      const overdue =
+        status === 'open' && ((sa.get(SA.overdue) ?? false) || (dueAt !== null && dueAt.getTime() < now));
       return {
         id: (raw.execution?.workflowId ?? '').replace(/^petition-/, ''),
         status,
@@ -186,12 +206,16 @@ export function createSupervisionService(deps: { client: Client; connection: Con
         overdue,
       };
     });
-    const deadlineIds = res.executions.map((raw) => decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields).get(SA.deadline) ?? null);
+    const deadlineIds = res.executions.map(
+      (raw) => decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields).get(SA.deadline) ?? null,
+    );
     const next = res.nextPageToken && res.nextPageToken.length > 0 ? res.nextPageToken : undefined;
     return { items, deadlineIds, next };
   }
 
-  async function scan(query: string): Promise<{ items: Array<PetitionListItem & { deadline: string | null }>; truncated: boolean }> {
+  async function scan(
+    query: string,
+  ): Promise<{ items: Array<PetitionListItem & { deadline: string | null }>; truncated: boolean }> {
     const all: Array<PetitionListItem & { deadline: string | null }> = [];
     let token: Uint8Array | undefined;
     do {
@@ -215,7 +239,10 @@ export function createSupervisionService(deps: { client: Client; connection: Con
 
   return {
     /** `GET /v1/petitions`: one page of petitions matching the filters. */
-    async list(filters: ListFilters, scope: Scope): Promise<{ items: PetitionListItem[]; nextPageToken: string | null }> {
+    async list(
+      filters: ListFilters,
+      scope: Scope,
+    ): Promise<{ items: PetitionListItem[]; nextPageToken: string | null }> {
       const now = deps.now();
       const q = scoped(new VisibilityQuery(), scope)
         .eq(SA.step.name, filters.step)
@@ -293,21 +320,28 @@ export function createSupervisionService(deps: { client: Client; connection: Con
      * - 群众满意率 = Satisfaction ∈ {satisfied, basically-satisfied} / Satisfaction ∈ {all three ratings}.
      * Petitions whose period still runs (flag unset) or that were not rated count in no denominator.
      */
-    async stats(from: string | undefined, to: string | undefined, department: string | undefined): Promise<Stats> {
+    async stats(
+      from: string | undefined,
+      to: string | undefined,
+      department: string | undefined,
+    ): Promise<Stats> {
       const base = () =>
         new VisibilityQuery()
           .eq(SA.department.name, department)
           .compare(SA.receivedAt.name, '>=', from && toInstant(from))
           .compare(SA.receivedAt.name, '<', to && toInstant(to));
-      const [registered, acceptedYes, acceptedNo, finishedYes, finishedNo, satisfied, rated] = await Promise.all([
-        count(base().toString()),
-        count(base().bool(SA.acceptedOnTime.name, true).toString()),
-        count(base().bool(SA.acceptedOnTime.name, false).toString()),
-        count(base().bool(SA.finishedOnTime.name, true).toString()),
-        count(base().bool(SA.finishedOnTime.name, false).toString()),
-        count(base().in(SA.satisfaction.name, ['satisfied', 'basically-satisfied']).toString()),
-        count(base().in(SA.satisfaction.name, ['satisfied', 'basically-satisfied', 'unsatisfied']).toString()),
-      ]);
+      const [registered, acceptedYes, acceptedNo, finishedYes, finishedNo, satisfied, rated] =
+        await Promise.all([
+          count(base().toString()),
+          count(base().bool(SA.acceptedOnTime.name, true).toString()),
+          count(base().bool(SA.acceptedOnTime.name, false).toString()),
+          count(base().bool(SA.finishedOnTime.name, true).toString()),
+          count(base().bool(SA.finishedOnTime.name, false).toString()),
+          count(base().in(SA.satisfaction.name, ['satisfied', 'basically-satisfied']).toString()),
+          count(
+            base().in(SA.satisfaction.name, ['satisfied', 'basically-satisfied', 'unsatisfied']).toString(),
+          ),
+        ]);
       return {
         from: from ? new Date(toInstant(from)).toISOString() : null,
         to: to ? new Date(toInstant(to)).toISOString() : null,

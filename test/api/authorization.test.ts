@@ -14,7 +14,8 @@ const S = uniqueDept('S');
 /** Petition at A; petition at B; a report about A held by B; a complaint of A in review. */
 const ids = {} as { atA: string; atB: string; reportAboutA: string; inReview: string; codeA: string };
 
-type Who = StaffRole | 'dept-A' | 'dept-B' | 'superior-A' | 'superior-S' | 'none' | 'code-right' | 'code-wrong';
+type Who =
+  StaffRole | 'dept-A' | 'dept-B' | 'superior-A' | 'superior-S' | 'none' | 'code-right' | 'code-wrong';
 function auth(who: Who): { token?: string; headers: Record<string, string> } {
   switch (who) {
     case 'none':
@@ -42,14 +43,23 @@ function auth(who: Who): { token?: string; headers: Record<string, string> } {
 
 async function call(who: Who, method: 'GET' | 'POST', url: string, payload?: unknown) {
   const { token, headers } = auth(who);
-  return await t.call(token, { method, url, headers, ...(payload !== undefined && { payload: payload as Record<string, unknown> }) });
+  return await t.call(token, {
+    method,
+    url,
+    headers,
+    ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
+  });
 }
 
 beforeAll(async () => {
   t = await startApiTest();
   const registrar = t.token('registrar');
   const reg = async (body: Record<string, unknown>) => {
-    const res = await t.call(registrar, { method: 'POST', url: '/v1/petitions', payload: petitionBody(body) });
+    const res = await t.call(registrar, {
+      method: 'POST',
+      url: '/v1/petitions',
+      payload: petitionBody(body),
+    });
     expect(res.statusCode).toBe(201);
     return res.json() as { id: string; accessCode: string };
   };
@@ -66,7 +76,11 @@ beforeAll(async () => {
     [deptA, 'opinion', { outcome: 'reject', text: '经调查不予支持。' }],
     [deptA, 'reply', {}],
   ] as const) {
-    const res = await t.call(token, { method: 'POST', url: `/v1/petitions/${review.id}/actions/${action}`, payload });
+    const res = await t.call(token, {
+      method: 'POST',
+      url: `/v1/petitions/${review.id}/actions/${action}`,
+      payload,
+    });
     expect(res.statusCode).toBe(200);
   }
   const requested = await t.call(undefined, {
@@ -129,14 +143,27 @@ describe('authorization matrix', () => {
     ['code-right', 'atA', 'accept', {}, 403],
     ['supervisor', 'atA', 'accept', {}, 403],
     ['dept-A', 'inReview', 'review-opinion', { outcome: 'reject', text: 'x' }, 403],
-  ])('POST /v1/petitions/:id/actions as %s on %s (%s) → %i, nothing changes', async (who, which, action, payload, status) => {
-    const before = (await call('admin', 'GET', `/v1/petitions/${ids[which]}`)).json().timeline.length;
-    expect((await call(who, 'POST', `/v1/petitions/${ids[which]}/actions/${action}`, payload)).statusCode).toBe(status);
-    expect((await call('admin', 'GET', `/v1/petitions/${ids[which]}`)).json().timeline.length).toBe(before);
-  });
+  ])(
+    'POST /v1/petitions/:id/actions as %s on %s (%s) → %i, nothing changes',
+    async (who, which, action, payload, status) => {
+      // Reads of a report are themselves recorded (Art. 30); "nothing changes" means no other entry appears.
+      const entries = async () =>
+        (await call('admin', 'GET', `/v1/petitions/${ids[which]}`))
+          .json()
+          .timeline.filter((t: { type: string }) => t.type !== 'report-read').length;
+      const before = await entries();
+      expect(
+        (await call(who, 'POST', `/v1/petitions/${ids[which]}/actions/${action}`, payload)).statusCode,
+      ).toBe(status);
+      expect(await entries()).toBe(before);
+    },
+  );
 
   it('a superior acts on a petition in review (Art. 35)', async () => {
-    const res = await call('superior-S', 'POST', `/v1/petitions/${ids.inReview}/actions/review-opinion`, { outcome: 'explain', text: '维持原意见。' });
+    const res = await call('superior-S', 'POST', `/v1/petitions/${ids.inReview}/actions/review-opinion`, {
+      outcome: 'explain',
+      text: '维持原意见。',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().step).toBe('re-review-window');
   });
@@ -159,7 +186,7 @@ describe('authorization matrix', () => {
     });
   }
 
-  it('department staff list only their own body\'s petitions, automatically', async () => {
+  it("department staff list only their own body's petitions, automatically", async () => {
     const res = await call('dept-A', 'GET', '/v1/petitions?pageSize=200');
     expect(res.statusCode).toBe(200);
     const items = res.json().items as Array<{ id: string; department: string }>;
@@ -197,4 +224,15 @@ describe('authorization matrix', () => {
       expect((await call(who, method, url, payload)).statusCode).toBe(status);
     });
   }
+
+  it('records every read of a report in its timeline, naming who read it (Art. 30)', async () => {
+    expect((await call('registrar', 'GET', `/v1/petitions/${ids.reportAboutA}`)).statusCode).toBe(200);
+    let reads: Array<{ type: string; actor?: { role: string } }> = [];
+    for (let i = 0; i < 50 && reads.length === 0; i++) {
+      const view = (await call('supervisor', 'GET', `/v1/petitions/${ids.reportAboutA}`)).json();
+      reads = view.timeline.filter((t: { type: string }) => t.type === 'report-read');
+      if (reads.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(reads.map((r) => r.actor?.role)).toContain('registrar');
+  });
 });

@@ -17,11 +17,27 @@ afterAll(async () => {
 });
 
 async function register(body: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  return await t.call(registrar, { method: 'POST', url: '/v1/petitions', payload: petitionBody({ department: dept, ...body }), headers });
+  return await t.call(registrar, {
+    method: 'POST',
+    url: '/v1/petitions',
+    payload: petitionBody({ department: dept, ...body }),
+    headers,
+  });
 }
 
-async function act(token: string | undefined, id: string, action: string, payload: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  return await t.call(token, { method: 'POST', url: `/v1/petitions/${id}/actions/${action}`, payload, headers });
+async function act(
+  token: string | undefined,
+  id: string,
+  action: string,
+  payload: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  return await t.call(token, {
+    method: 'POST',
+    url: `/v1/petitions/${id}/actions/${action}`,
+    payload,
+    headers,
+  });
 }
 
 describe('POST /v1/petitions: registration', () => {
@@ -32,9 +48,20 @@ describe('POST /v1/petitions: registration', () => {
     expect(body.id).toMatch(/^XF\d{8}[0-9A-HJKMNP-TV-Z]{12}$/);
     expect(res.headers.location).toBe(`/v1/petitions/${body.id}`);
     expect(body.accessCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/);
-    expect(body).toMatchObject({ status: 'open', step: 'accept-notice', category: 'complaint', channel: 'letter', department: dept });
+    expect(body).toMatchObject({
+      status: 'open',
+      step: 'accept-notice',
+      category: 'complaint',
+      channel: 'letter',
+      department: dept,
+    });
     const acceptance = body.deadlines.find((d: { id: string }) => d.id === 'acceptance');
-    expect(acceptance).toMatchObject({ state: 'running', article: expect.stringContaining('第二十三条'), overdue: false, paused: false });
+    expect(acceptance).toMatchObject({
+      state: 'running',
+      article: expect.stringContaining('第二十三条'),
+      overdue: false,
+      paused: false,
+    });
     expect(acceptance.dueAt).toMatch(/Z$/);
     expect(acceptance.explanation).toContain('期限');
     expect(body.availableActions).toEqual(['withdraw']);
@@ -43,7 +70,11 @@ describe('POST /v1/petitions: registration', () => {
   it('registers at the petition bureau when no department is given: the first step is forwarding (Art. 22)', async () => {
     const res = await t.call(registrar, { method: 'POST', url: '/v1/petitions', payload: petitionBody() });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ step: 'forward', department: null, availableActions: expect.arrayContaining(['forward']) });
+    expect(res.json()).toMatchObject({
+      step: 'forward',
+      department: null,
+      availableActions: expect.arrayContaining(['forward']),
+    });
   });
 
   it('keeps only the hash of the access code, in the memo, and never personal data in search attributes', async () => {
@@ -53,7 +84,8 @@ describe('POST /v1/petitions: registration', () => {
     expect(d.memo?.['accessCodeHash']).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(d.memo)).not.toContain(accessCode);
     const attributes = JSON.stringify(d.searchAttributes);
-    for (const personal of ['李四', '13800001234', '110101199001011234', '北京市']) expect(attributes).not.toContain(personal);
+    for (const personal of ['李四', '13800001234', '110101199001011234', '北京市'])
+      expect(attributes).not.toContain(personal);
     expect(d.searchAttributes['PetitionStep']).toEqual(['accept-notice']);
   });
 
@@ -73,7 +105,10 @@ describe('POST /v1/petitions: registration', () => {
     expect((await register({ subject: '第一件' }, { 'idempotency-key': key })).statusCode).toBe(201);
     const res = await register({ subject: '第二件' }, { 'idempotency-key': key });
     expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ error: 'idempotency_conflict', message: expect.stringContaining('Idempotency-Key') });
+    expect(res.json()).toMatchObject({
+      error: 'idempotency_conflict',
+      message: expect.stringContaining('Idempotency-Key'),
+    });
   });
 
   it('names the failing field of an invalid body (400)', async () => {
@@ -87,7 +122,9 @@ describe('POST /v1/petitions: registration', () => {
     expect(body.error).toBe('validation_failed');
     expect(body.message).toContain('body.petitioner.name');
     expect(body.message).toContain('body.channel');
-    expect(body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.channel' })]));
+    expect(body.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'body.channel' })]),
+    );
   });
 
   it('refuses an unknown field rather than dropping it (400 naming it)', async () => {
@@ -97,7 +134,12 @@ describe('POST /v1/petitions: registration', () => {
   });
 
   it('answers malformed JSON with 400 malformed_json, never 500', async () => {
-    const res = await t.call(registrar, { method: 'POST', url: '/v1/petitions', payload: '{"channel": "letter",', headers: { 'content-type': 'application/json' } });
+    const res = await t.call(registrar, {
+      method: 'POST',
+      url: '/v1/petitions',
+      payload: '{"channel": "letter",',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: 'malformed_json' });
   });
@@ -119,7 +161,10 @@ describe('POST /v1/petitions: registration', () => {
     const representatives = Array.from({ length: 6 }, (_, i) => ({ name: `代表${i + 1}` }));
     const res = await register({ representatives });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ error: 'statutory_rule', details: { article: '《信访工作条例》第二十条' } });
+    expect(res.json()).toMatchObject({
+      error: 'statutory_rule',
+      details: { article: '《信访工作条例》第二十条' },
+    });
     expect(res.json().message).toContain('第二十条');
   });
 
@@ -130,7 +175,9 @@ describe('POST /v1/petitions: registration', () => {
   });
 
   it('accepts attachment references and keeps them as given (they are never fetched)', async () => {
-    const res = await register({ attachments: [{ name: '照片.jpg', ref: 'https://files.example.invalid/a/1' }] });
+    const res = await register({
+      attachments: [{ name: '照片.jpg', ref: 'https://files.example.invalid/a/1' }],
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().attachments).toEqual([{ name: '照片.jpg', ref: 'https://files.example.invalid/a/1' }]);
   });
@@ -144,12 +191,24 @@ describe('POST /v1/petitions: registration', () => {
 });
 
 describe('GET /v1/petitions/:id', () => {
-  it('shows the contract fields, the caller\'s available actions, the timeline and the outcome', async () => {
+  it("shows the contract fields, the caller's available actions, the timeline and the outcome", async () => {
     const { id } = (await register()).json();
     const res = await t.call(staff, { method: 'GET', url: `/v1/petitions/${id}` });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    for (const field of ['id', 'status', 'step', 'category', 'channel', 'department', 'receivedAt', 'deadlines', 'availableActions', 'timeline', 'outcome']) {
+    for (const field of [
+      'id',
+      'status',
+      'step',
+      'category',
+      'channel',
+      'department',
+      'receivedAt',
+      'deadlines',
+      'availableActions',
+      'timeline',
+      'outcome',
+    ]) {
       expect(body).toHaveProperty(field);
     }
     expect(body.availableActions).toEqual(['accept', 'decline', 'object', 'divert']);
@@ -159,17 +218,32 @@ describe('GET /v1/petitions/:id', () => {
   });
 
   it('answers 404 for an unknown petition', async () => {
-    const res = await t.call(t.token('supervisor'), { method: 'GET', url: '/v1/petitions/XF20260101AAAAAAAAAAAA' });
+    const res = await t.call(t.token('supervisor'), {
+      method: 'GET',
+      url: '/v1/petitions/XF20260101AAAAAAAAAAAA',
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: 'not_found' });
   });
 
   it('lets the petitioner read progress with the access code, identity masked; a wrong code is a 404', async () => {
     const { id, accessCode } = (await register()).json();
-    const res = await t.call(undefined, { method: 'GET', url: `/v1/petitions/${id}`, headers: { 'x-access-code': accessCode.toLowerCase() } });
+    const res = await t.call(undefined, {
+      method: 'GET',
+      url: `/v1/petitions/${id}`,
+      headers: { 'x-access-code': accessCode.toLowerCase() },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id, identityMasked: true, petitioner: { name: '李*', phone: '138****1234' } });
-    const wrong = await t.call(undefined, { method: 'GET', url: `/v1/petitions/${id}`, headers: { 'x-access-code': 'AAAA-AAAA-AAAA-AAAA-AAAA' } });
+    expect(res.json()).toMatchObject({
+      id,
+      identityMasked: true,
+      petitioner: { name: '李*', phone: '138****1234' },
+    });
+    const wrong = await t.call(undefined, {
+      method: 'GET',
+      url: `/v1/petitions/${id}`,
+      headers: { 'x-access-code': 'AAAA-AAAA-AAAA-AAAA-AAAA' },
+    });
     expect(wrong.statusCode).toBe(404);
   });
 });
@@ -179,7 +253,11 @@ describe('POST /v1/petitions/:id/actions/:action', () => {
     const { id } = (await register()).json();
     const res = await act(staff, id, 'accept');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id, step: 'handle', availableActions: expect.arrayContaining(['opinion', 'extend']) });
+    expect(res.json()).toMatchObject({
+      id,
+      step: 'handle',
+      availableActions: expect.arrayContaining(['opinion', 'extend']),
+    });
     expect(res.json().timeline.some((e: { action?: string }) => e.action === 'accept')).toBe(true);
   });
 
@@ -229,14 +307,26 @@ describe('POST /v1/petitions/:id/actions/:action', () => {
     expect(first.statusCode).toBe(200);
     expect(again.statusCode).toBe(200);
     expect(again.json().timeline.filter((e: { action?: string }) => e.action === 'accept')).toHaveLength(1);
-    const conflict = await act(staff, id, 'extend', { days: 10, reason: '补充材料' }, { 'idempotency-key': key });
+    const conflict = await act(
+      staff,
+      id,
+      'extend',
+      { days: 10, reason: '补充材料' },
+      { 'idempotency-key': key },
+    );
     expect(conflict.statusCode).toBe(409);
     expect(conflict.json()).toMatchObject({ error: 'idempotency_conflict', details: { action: 'accept' } });
   });
 
   it('answers 409 petition_closed for an action on a closed petition', async () => {
     const { id, accessCode } = (await register()).json();
-    const withdrawn = await act(undefined, id, 'withdraw', { reason: '问题已解决' }, { 'x-access-code': accessCode });
+    const withdrawn = await act(
+      undefined,
+      id,
+      'withdraw',
+      { reason: '问题已解决' },
+      { 'x-access-code': accessCode },
+    );
     expect(withdrawn.statusCode).toBe(200);
     expect(withdrawn.json()).toMatchObject({ status: 'closed', outcome: { outcome: 'withdrawn' } });
     const res = await act(staff, id, 'accept');
@@ -248,10 +338,12 @@ describe('POST /v1/petitions/:id/actions/:action', () => {
     const { id } = (await register()).json();
     const res = await act(t.token('supervisor'), id, 'supervise', { reason: '请加快办理', answerDays: 5 });
     expect(res.statusCode).toBe(200);
-    expect(res.json().supervision).toEqual([expect.objectContaining({ reason: '请加快办理', answerDays: 5 })]);
+    expect(res.json().supervision).toEqual([
+      expect.objectContaining({ reason: '请加快办理', answerDays: 5 }),
+    ]);
   });
 
-  it('lets the petitioner only take the petitioner\'s actions with an access code (403 otherwise)', async () => {
+  it("lets the petitioner only take the petitioner's actions with an access code (403 otherwise)", async () => {
     const { id, accessCode } = (await register()).json();
     const res = await act(undefined, id, 'accept', {}, { 'x-access-code': accessCode });
     expect(res.statusCode).toBe(403);
@@ -274,14 +366,23 @@ describe('reports (检举控告, Art. 30)', () => {
     const accepted = await act(staff, id, 'accept');
     expect(accepted.statusCode).toBe(200);
     const view = accepted.json();
-    expect(view).toMatchObject({ identityMasked: true, petitioner: { name: '李*', idNumber: '11**************34' } });
+    expect(view).toMatchObject({
+      identityMasked: true,
+      petitioner: { name: '李*', idNumber: '11**************34' },
+    });
     expect(view.concerns).toBeUndefined();
     expect(JSON.stringify(view)).not.toContain('李四');
     expect(JSON.stringify(view)).not.toContain('13800001234');
   });
 
   it('refuses to forward a report to the body it concerns (Art. 30): 422 citing 第三十条', async () => {
-    const { id } = (await t.call(registrar, { method: 'POST', url: '/v1/petitions', payload: petitionBody({ category: 'report', concerns: other }) })).json();
+    const { id } = (
+      await t.call(registrar, {
+        method: 'POST',
+        url: '/v1/petitions',
+        payload: petitionBody({ category: 'report', concerns: other }),
+      })
+    ).json();
     const res = await act(registrar, id, 'forward', { department: other });
     expect(res.statusCode).toBe(422);
     expect(res.json().message).toContain('第三十条');

@@ -17,40 +17,83 @@ afterAll(async () => {
 });
 
 async function register(body: Record<string, unknown>) {
-  const res = await t.call(t.token('registrar'), { method: 'POST', url: '/v1/petitions', payload: petitionBody(body) });
+  const res = await t.call(t.token('registrar'), {
+    method: 'POST',
+    url: '/v1/petitions',
+    payload: petitionBody(body),
+  });
   expect(res.statusCode).toBe(201);
   return res.json() as { id: string; accessCode: string };
 }
-async function act(token: string | undefined, id: string, action: string, payload: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const res = await t.call(token, { method: 'POST', url: `/v1/petitions/${id}/actions/${action}`, payload, headers });
+async function act(
+  token: string | undefined,
+  id: string,
+  action: string,
+  payload: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  const res = await t.call(token, {
+    method: 'POST',
+    url: `/v1/petitions/${id}/actions/${action}`,
+    payload,
+    headers,
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
 const list = async (query: string) => {
   const res = await t.call(supervisor, { method: 'GET', url: `/v1/petitions?${query}` });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { items: Array<Record<string, unknown> & { id: string }>; nextPageToken: string | null };
+  return res.json() as {
+    items: Array<Record<string, unknown> & { id: string }>;
+    nextPageToken: string | null;
+  };
 };
 
 describe('GET /v1/petitions', () => {
   const ids = {} as { complaint: string; handled: string; suggestion: string };
   beforeAll(async () => {
-    ids.complaint = (await register({ department: L, receivedAt: new Date(Date.now() - 3 * DAY).toISOString() })).id;
+    ids.complaint = (
+      await register({ department: L, receivedAt: new Date(Date.now() - 3 * DAY).toISOString() })
+    ).id;
     ids.handled = (await register({ department: L })).id;
     ids.suggestion = (await register({ department: L, category: 'suggestion' })).id;
     await act(t.token('department', L), ids.handled, 'accept');
-    await eventually(() => list(`department=${L}&step=handle`), (r) => r.items.length === 1, 'the accepted petition in handle');
+    await eventually(
+      () => list(`department=${L}&step=handle`),
+      (r) => r.items.length === 1,
+      'the accepted petition in handle',
+    );
   });
 
   it('filters by department, step, category and status, with items made of search attributes only', async () => {
     const all = await list(`department=${L}`);
     expect(all.items.map((i) => i.id).sort()).toEqual(Object.values(ids).sort());
     const item = all.items.find((i) => i.id === ids.handled)!;
-    expect(Object.keys(item).sort()).toEqual(['category', 'channel', 'department', 'dueAt', 'id', 'overdue', 'receivedAt', 'status', 'step']);
-    expect(item).toMatchObject({ status: 'open', step: 'handle', category: 'complaint', channel: 'letter', department: L, overdue: false });
+    expect(Object.keys(item).sort()).toEqual([
+      'category',
+      'channel',
+      'department',
+      'dueAt',
+      'id',
+      'overdue',
+      'receivedAt',
+      'status',
+      'step',
+    ]);
+    expect(item).toMatchObject({
+      status: 'open',
+      step: 'handle',
+      category: 'complaint',
+      channel: 'letter',
+      department: L,
+      overdue: false,
+    });
     expect(JSON.stringify(all)).not.toContain('李四');
     expect((await list(`department=${L}&step=handle`)).items.map((i) => i.id)).toEqual([ids.handled]);
-    expect((await list(`department=${L}&category=suggestion`)).items.map((i) => i.id)).toEqual([ids.suggestion]);
+    expect((await list(`department=${L}&category=suggestion`)).items.map((i) => i.id)).toEqual([
+      ids.suggestion,
+    ]);
     expect((await list(`department=${L}&status=closed`)).items).toEqual([]);
     expect((await list(`department=${L}&overdue=false`)).items).toHaveLength(3);
     expect((await list(`department=${L}&overdue=true`)).items).toEqual([]);
@@ -59,7 +102,9 @@ describe('GET /v1/petitions', () => {
   it('filters by receipt range and by due date', async () => {
     const from = new Date(Date.now() - DAY).toISOString();
     expect((await list(`department=${L}&receivedFrom=${encodeURIComponent(from)}`)).items).toHaveLength(2);
-    expect((await list(`department=${L}&receivedTo=${encodeURIComponent(from)}`)).items.map((i) => i.id)).toEqual([ids.complaint]);
+    expect(
+      (await list(`department=${L}&receivedTo=${encodeURIComponent(from)}`)).items.map((i) => i.id),
+    ).toEqual([ids.complaint]);
     const farFuture = new Date(Date.now() + 400 * DAY).toISOString().slice(0, 10);
     expect((await list(`department=${L}&dueBefore=${farFuture}`)).items).toHaveLength(3);
     expect((await list(`department=${L}&dueBefore=2000-01-01`)).items).toHaveLength(0);
@@ -91,7 +136,10 @@ describe('GET /v1/petitions', () => {
       expect(res.statusCode, query).toBe(400);
       expect(res.json().message, query).toContain(field);
     }
-    const forged = await t.call(supervisor, { method: 'GET', url: '/v1/petitions?pageToken=bm90LWEtdG9rZW4.AAAAAAAAAAAAAAAAAAAAAA' });
+    const forged = await t.call(supervisor, {
+      method: 'GET',
+      url: '/v1/petitions?pageToken=bm90LWEtdG9rZW4.AAAAAAAAAAAAAAAAAAAAAA',
+    });
     expect(forged.statusCode).toBe(400);
     expect(forged.json().error).toBe('invalid_page_token');
   });
@@ -108,12 +156,28 @@ describe('GET /v1/stats', () => {
       await act(staff, p.id, 'opinion', { outcome: 'support', text: '予以支持。' });
       await act(staff, p.id, 'reply');
     }
-    await act(undefined, onTime.id, 'evaluate', { rating: 'satisfied' }, { 'x-access-code': onTime.accessCode });
-    await act(undefined, late.id, 'evaluate', { rating: 'unsatisfied' }, { 'x-access-code': late.accessCode });
+    await act(
+      undefined,
+      onTime.id,
+      'evaluate',
+      { rating: 'satisfied' },
+      { 'x-access-code': onTime.accessCode },
+    );
+    await act(
+      undefined,
+      late.id,
+      'evaluate',
+      { rating: 'unsatisfied' },
+      { 'x-access-code': late.accessCode },
+    );
     const from = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
     const stats = await eventually(
-      async () => (await t.call(supervisor, { method: 'GET', url: `/v1/stats?department=${S}&from=${from}` })).json(),
-      (s) => s.registered === 3 && s.satisfactionRate?.denominator === 2 && s.onTimeCompletionRate?.denominator === 2,
+      async () =>
+        (await t.call(supervisor, { method: 'GET', url: `/v1/stats?department=${S}&from=${from}` })).json(),
+      (s) =>
+        s.registered === 3 &&
+        s.satisfactionRate?.denominator === 2 &&
+        s.onTimeCompletionRate?.denominator === 2,
       'stats to catch up',
     );
     expect(stats).toMatchObject({
@@ -126,29 +190,54 @@ describe('GET /v1/stats', () => {
   });
 
   it('gives null rates when nothing was decided', async () => {
-    const res = await t.call(supervisor, { method: 'GET', url: `/v1/stats?department=${uniqueDept('none')}` });
+    const res = await t.call(supervisor, {
+      method: 'GET',
+      url: `/v1/stats?department=${uniqueDept('none')}`,
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ registered: 0, timelyAcceptanceRate: { rate: null, numerator: 0, denominator: 0 } });
+    expect(res.json()).toMatchObject({
+      registered: 0,
+      timelyAcceptanceRate: { rate: null, numerator: 0, denominator: 0 },
+    });
   });
 });
 
 describe('GET /v1/calendar/deadline', () => {
   const token = () => t.token('registrar');
   it('answers what the legal calendar computes, with its explanation', async () => {
-    const res = await t.call(token(), { method: 'GET', url: '/v1/calendar/deadline?from=2026-09-28&days=15' });
+    const res = await t.call(token(), {
+      method: 'GET',
+      url: '/v1/calendar/deadline?from=2026-09-28&days=15',
+    });
     expect(res.statusCode).toBe(200);
-    const expected = computeDeadline({ from: '2026-09-28', duration: 15, counting: 'calendar-days' }, defaultCalendarData());
-    expect(res.json()).toMatchObject({ dueAt: expected.dueAt, lastDay: expected.lastDay, provisional: expected.provisional, explanation: expected.explanation });
+    const expected = computeDeadline(
+      { from: '2026-09-28', duration: 15, counting: 'calendar-days' },
+      defaultCalendarData(),
+    );
+    expect(res.json()).toMatchObject({
+      dueAt: expected.dueAt,
+      lastDay: expected.lastDay,
+      provisional: expected.provisional,
+      explanation: expected.explanation,
+    });
   });
 
   it('counts working days when asked', async () => {
-    const res = await t.call(token(), { method: 'GET', url: '/v1/calendar/deadline?from=2026-09-28T10:00:00%2B08:00&workingDays=5' });
+    const res = await t.call(token(), {
+      method: 'GET',
+      url: '/v1/calendar/deadline?from=2026-09-28T10:00:00%2B08:00&workingDays=5',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ counting: 'working-days', duration: 5 });
   });
 
   it('needs exactly one of days and workingDays (400)', async () => {
-    for (const q of ['from=2026-09-28', 'from=2026-09-28&days=3&workingDays=3', 'from=tomorrow&days=3', 'from=2026-09-28&days=0']) {
+    for (const q of [
+      'from=2026-09-28',
+      'from=2026-09-28&days=3&workingDays=3',
+      'from=tomorrow&days=3',
+      'from=2026-09-28&days=0',
+    ]) {
       const res = await t.call(token(), { method: 'GET', url: `/v1/calendar/deadline?${q}` });
       expect(res.statusCode, q).toBe(400);
       expect(res.json().error).toBe('validation_failed');

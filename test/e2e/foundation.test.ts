@@ -128,7 +128,8 @@ describe('foundation: the API and workers against the real Temporal dev server',
 
   it('runs two workers on one task queue, one of them `npm run worker` as its own process: both poll it and both do work', async () => {
     // The Temporal core refuses two workers for one task queue in one process, so the second is a real worker.ts
-    // process, exactly what `npm run worker` runs for scale-out.
+    // process, exactly what `npm run worker` runs for scale-out. It bundles the workflows itself (webpack): allow
+    // for a loaded machine.
     const taskQueue = uniqueTaskQueue('two-workers');
     const app = appFor(taskQueue, connection);
     const native = await connectDevServerNative();
@@ -198,7 +199,7 @@ describe('foundation: the API and workers against the real Temporal dev server',
       await native.close();
       await app.close();
     }
-  });
+  }, 90_000);
 
   it('answers an unknown route with 404 and the error shape { error, message }', async () => {
     const app = appFor(uniqueTaskQueue('404'), connection);

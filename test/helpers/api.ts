@@ -12,7 +12,13 @@ import type { StaffRole } from '../../api/auth/principal';
 import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
 import { loadConfig } from '../../config';
-import { connectDevServer, connectDevServerNative, createTestWorker, testLogger, uniqueTaskQueue } from './temporal';
+import {
+  connectDevServer,
+  connectDevServerNative,
+  createTestWorker,
+  testLogger,
+  uniqueTaskQueue,
+} from './temporal';
 
 export interface ApiTestContext {
   app: FastifyInstance;
@@ -24,6 +30,8 @@ export interface ApiTestContext {
   token(role: StaffRole, dept?: string, sub?: string): string;
   /** `app.inject` with a bearer token for the role, or none when `as` is undefined. */
   call(as: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Stops the worker (the API keeps running): what still works without one? */
+  stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,7 +40,9 @@ export function uniqueDept(prefix = 'D'): string {
   return `${prefix}${randomUUID().slice(0, 8)}`;
 }
 
-export async function startApiTest(opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now'>> & { worker?: boolean } = {}): Promise<ApiTestContext> {
+export async function startApiTest(
+  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now'>> & { worker?: boolean } = {},
+): Promise<ApiTestContext> {
   const taskQueue = uniqueTaskQueue('api');
   const { client, connection } = await connectDevServer();
   let native: NativeConnection | undefined;
@@ -51,14 +61,22 @@ export async function startApiTest(opts: Partial<Pick<AppDeps, 'limits' | 'rpcTi
     connection,
     client,
     auth: { secret },
-    definitions: createDefinitionService(client, { taskQueue, registryId: `definition-registry-${taskQueue}` }),
+    definitions: createDefinitionService(client, {
+      taskQueue,
+      registryId: `definition-registry-${taskQueue}`,
+    }),
     limits: { rateLimitMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     ...(opts.now && { now: opts.now }),
   });
   await app.ready();
   const token = (role: StaffRole, dept?: string, sub?: string) =>
-    mintToken(secret, { role, sub: sub ?? `${role}-${dept ?? 'x'}`, ...(dept !== undefined && { dept }), ttlSeconds: 3600 });
+    mintToken(secret, {
+      role,
+      sub: sub ?? `${role}-${dept ?? 'x'}`,
+      ...(dept !== undefined && { dept }),
+      ttlSeconds: 3600,
+    });
   return {
     app,
     client,
@@ -67,10 +85,17 @@ export async function startApiTest(opts: Partial<Pick<AppDeps, 'limits' | 'rpcTi
     secret,
     token,
     call: (as, options) =>
-      app.inject({ ...options, headers: { ...(as ? { authorization: `Bearer ${as}` } : {}), ...options.headers } }),
+      app.inject({
+        ...options,
+        headers: { ...(as ? { authorization: `Bearer ${as}` } : {}), ...options.headers },
+      }),
+    async stopWorker() {
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
     async close() {
       await app.close();
-      worker?.shutdown();
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
       await running;
       await native?.close();
       await connection.close();
@@ -79,13 +104,19 @@ export async function startApiTest(opts: Partial<Pick<AppDeps, 'limits' | 'rpcTi
 }
 
 /** Polls until `ok` holds (visibility is eventually consistent), up to `ms`. */
-export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, ms = 10_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+  ms = 10_000,
+): Promise<T> {
   const until = Date.now() + ms;
   let last: T | undefined;
   for (;;) {
     last = await read();
     if (ok(last)) return last;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 1500)}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 1500)}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -95,7 +126,12 @@ export function petitionBody(overrides: Record<string, unknown> = {}): Record<st
   return {
     channel: 'letter',
     category: 'complaint',
-    petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800001234', idNumber: '110101199001011234' },
+    petitioner: {
+      name: '李四',
+      address: '北京市海淀区某路2号',
+      phone: '13800001234',
+      idNumber: '110101199001011234',
+    },
     subject: '小区供暖不达标',
     content: '入冬以来室温长期低于16度，多次反映未果。',
     ...overrides,

@@ -3,7 +3,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { InternalConnectionOptionsSymbol } from '@temporalio/client/lib/connection';
@@ -58,7 +57,8 @@ export const testLogger = pino({ level: 'silent' });
 let dataDir: string | undefined;
 /** A scratch DATA_DIR for this test process (outbox, archive), so tests never write into the repository's data/. */
 export function testDataDir(): string {
-  dataDir ??= mkdtempSync(path.join(tmpdir(), 'petition-test-data-'));
+  // Under the run's directory, which global teardown removes (test processes may be killed without an exit event).
+  dataDir ??= mkdtempSync(path.join(inject('testRunDir'), 'data-'));
   return dataDir;
 }
 

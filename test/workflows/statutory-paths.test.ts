@@ -40,9 +40,6 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 800)}`);
 }
 
-const stepIs = (p: PetitionDriver, step: string) =>
-  eventually(() => p.view(), (v) => v.step === step, `step ${step}`);
-
 async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await promise.then(
     () => undefined,
@@ -307,13 +304,15 @@ describe('statutory paths on the time-skipping server', () => {
       const p = await PetitionDriver.start(env, queue, { department: 'D1', receivedAt: '2026-12-20T10:00:00+08:00' });
       const accepted = await p.act('accept', actors.dept);
       const handling = accepted.deadlines.find((d) => d.id === 'handling')!;
+      // The test server's clock has moved on by the time-skipping of earlier tests: take the years from the result.
+      const years = [...new Set([handling.from.slice(0, 4), handling.lastDay!.slice(0, 4)])].filter((y) => Number(y) > 2026);
       expect(handling.provisional).toBe(true);
-      expect(handling.explanation).toContain('2027');
+      expect(handling.explanation).toContain(handling.lastDay!.slice(0, 4));
       calendar = mergeCalendarData(
         calendar,
         parseCalendarSupplement({
-          source: 'test: a 2027 arrangement (fictional data for the test)',
-          years: { '2027': { holidays: [], workdays: [] } },
+          source: 'test: fictional arrangements without holidays, for the test only',
+          years: Object.fromEntries(years.map((y) => [y, { holidays: [], workdays: [] }])),
         }),
       );
       await p.handle.signal(calendarUpdatedSignal);

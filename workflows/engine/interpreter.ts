@@ -108,6 +108,16 @@ export function step(definition: Definition, state: PetitionState | undefined, e
           });
         }
       }, event.at);
+    case 'report-read':
+      return run(index, state, (ctx) => {
+        ctx.log({
+          type: 'report-read',
+          actor: event.actor,
+          message: `检举控告材料被查阅：${event.actor.role}${event.actor.id ? ` ${event.actor.id}` : ''}${
+            event.actor.department ? `（${event.actor.department}）` : ''
+          }（第三十条）`,
+        });
+      }, event.at);
     case 'calendar-updated':
       return run(index, state, (ctx) => {
         for (const d of activeDeadlines(ctx.state)) {

@@ -118,6 +118,7 @@ export type TimelineType =
   | 'escalated'
   | 'supervised'
   | 'activity'
+  | 'report-read'
   | 'ended';
 
 export interface TimelineEntry {
@@ -230,6 +231,12 @@ export interface DocumentDeliveredEvent {
   documentId: string;
   deliveries: DocumentRecord['deliveries'];
 }
+/** Someone read a report (检举控告): Art. 30 confidentiality makes every read part of the record. */
+export interface ReportReadEvent {
+  type: 'report-read';
+  at: string;
+  actor: Actor;
+}
 export interface CalendarUpdatedEvent {
   type: 'calendar-updated';
   at: string;
@@ -242,7 +249,8 @@ export type EngineEvent =
   | ActivityCompletedEvent
   | DocumentGeneratedEvent
   | DocumentDeliveredEvent
-  | CalendarUpdatedEvent;
+  | CalendarUpdatedEvent
+  | ReportReadEvent;
 
 /** Effects the workflow must carry out after a step; the interpreter never performs I/O. */
 export type EngineCommand =

@@ -1,0 +1,55 @@
+/**
+ * The baseline's worker: the minimal workflow of bench/baseline-workflow.ts on its own task queue, with SDK
+ * defaults (as worker.ts uses them), in its own process so its CPU is measured on its own.
+ * Env: BENCH_TEMPORAL_ADDRESS, BENCH_TASK_QUEUE.
+ */
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+
+const address = process.env.BENCH_TEMPORAL_ADDRESS;
+const taskQueue = process.env.BENCH_TASK_QUEUE ?? 'bench-baseline';
+if (!address) throw new Error('BENCH_TEMPORAL_ADDRESS is not set');
+
+Runtime.install({
+  logger: {
+    log: (level: LogLevel, message: string) => {
+      if (level === 'ERROR' || level === 'WARN') process.stderr.write(`[baseline-worker] ${level} ${message}\n`);
+    },
+    trace() {},
+    debug() {},
+    info() {},
+    warn: (m: string) => process.stderr.write(`[baseline-worker] WARN ${m}\n`),
+    error: (m: string) => process.stderr.write(`[baseline-worker] ERROR ${m}\n`),
+  },
+  telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  shutdownSignals: [],
+});
+
+const connection = await NativeConnection.connect({ address });
+const worker = await Worker.create({
+  connection,
+  namespace: 'default',
+  taskQueue,
+  workflowsPath: fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url)),
+});
+
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  worker.shutdown();
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+process.on('disconnect', stop);
+process.on('message', (msg: { type?: string }) => {
+  if (msg?.type !== 'mem') return;
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  process.send?.({ type: 'mem', rss: m.rss, heapUsed: m.heapUsed });
+});
+
+const running = worker.run();
+process.send?.({ type: 'ready' });
+await running;
+await connection.close();
+if (process.connected) process.disconnect();

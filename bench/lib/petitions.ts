@@ -1,0 +1,105 @@
+/**
+ * Petitions started straight through the Temporal client, with exactly what `POST /v1/petitions` starts them with
+ * (api/services/petitions.ts: the pinned statutory definition, memo, and the search attributes of the first step),
+ * for seeding many at once without the API in the way.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
+import { step as interpret } from '../../workflows/engine/interpreter';
+import type { Actor, PetitionFacts } from '../../workflows/engine/types';
+import { PETITION_WORKFLOW_TYPE, petitionWorkflowId, type PetitionWorkflowInput } from '../../workflows/messages';
+import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
+
+/** Department codes of the embedded default's seed (config/departments.seed.json) with a manual connector. */
+export const BENCH_DEPARTMENTS = ['city-housing', 'district-housing', 'district-gov', 'city-gov'] as const;
+
+export const registrar: Actor = { role: 'registrar', id: 'bench-registrar' };
+
+const definition = loadStatutoryDefinition();
+const definitionHash = statutoryDefinitionHash();
+
+/** The body of a registration as a client of the API sends it. */
+export function registrationBody(opts: { department?: string; channel?: string; receivedAt?: string } = {}): Record<string, unknown> {
+  return {
+    channel: opts.channel ?? 'letter',
+    category: 'complaint',
+    petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800001234' },
+    subject: '小区供暖不达标',
+    content: '入冬以来室温长期低于16度，多次反映未果。',
+    ...(opts.department !== undefined && { department: opts.department }),
+    ...(opts.receivedAt !== undefined && { receivedAt: opts.receivedAt }),
+  };
+}
+
+/** Starts one petition workflow as the API would; resolves when the server has accepted the start. */
+export async function startPetitionDirect(
+  client: Client,
+  opts: { id: string; taskQueue: string; department?: string; channel: string; receivedAt: Date },
+): Promise<void> {
+  const now = new Date();
+  const petition: PetitionFacts = {
+    category: 'complaint',
+    channel: opts.channel as PetitionFacts['channel'],
+    subject: '小区供暖不达标',
+    content: '入冬以来室温长期低于16度，多次反映未果。',
+    receivedAt: opts.receivedAt.toISOString(),
+    petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800001234' },
+    ...(opts.department !== undefined && { department: opts.department }),
+  };
+  const registeredAt = now.toISOString();
+  const initial = interpret(definition, undefined, {
+    type: 'start',
+    at: registeredAt,
+    petitionId: opts.id,
+    definitionHash,
+    petition,
+    actor: registrar,
+  }).state;
+  const input: PetitionWorkflowInput = { petitionId: opts.id, definition, definitionHash, petition, registeredBy: registrar, registeredAt };
+  const searchAttributes = [
+    { key: SA.step, value: initial.token },
+    { key: SA.status, value: 'open' },
+    { key: SA.category, value: petition.category },
+    { key: SA.channel, value: petition.channel },
+    { key: SA.receivedAt, value: new Date(petition.receivedAt) },
+    { key: SA.definition, value: `${definition.id}@${definition.version}` },
+    { key: SA.overdue, value: false },
+    ...(petition.department !== undefined ? [{ key: SA.department, value: petition.department }] : []),
+  ] as SearchAttributePair[];
+  await client.workflow.start(PETITION_WORKFLOW_TYPE, {
+    taskQueue: opts.taskQueue,
+    workflowId: petitionWorkflowId(opts.id),
+    args: [input],
+    memo: {
+      accessCodeHash: createHash('sha256').update(randomBytes(16)).digest('hex'),
+      requestHash: createHash('sha256').update(opts.id).digest('hex'),
+    },
+    typedSearchAttributes: searchAttributes,
+  });
+}
+
+/** Size in bytes of the workflow input a petition is started with (the definition snapshot is most of it). */
+export function startInputBytes(): { total: number; definition: number } {
+  const input: PetitionWorkflowInput = {
+    petitionId: 'XF20260101AAAAAAAAAAAA',
+    definition,
+    definitionHash,
+    petition: {
+      category: 'complaint',
+      channel: 'letter',
+      subject: '小区供暖不达标',
+      content: '入冬以来室温长期低于16度，多次反映未果。',
+      receivedAt: new Date().toISOString(),
+      petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800001234' },
+      department: 'district-housing',
+    },
+    registeredBy: registrar,
+    registeredAt: new Date().toISOString(),
+  };
+  return {
+    total: Buffer.byteLength(JSON.stringify(input)),
+    definition: Buffer.byteLength(JSON.stringify(definition)),
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * `npm run bench [-- --quick] [--open N] [--levels 1,8,32] [--seconds S] [--out DIR] [--keep] [--cpu-prof]`
+ *
+ * Starts its own Temporal dev server (a fresh SQLite file, the embedded default's flags), the product's worker and
+ * API as child processes and a baseline worker, then measures in one run: the baseline (start → Update → complete
+ * through the client), our path (registrations and actions through HTTP), their ratios, the supervision queries
+ * over many open petitions, and the cost of a petition (history, worker memory). Prints a table and writes
+ * JSON to bench/results/<timestamp>.json. Everything it starts binds 127.0.0.1 and is stopped at the end, on
+ * Ctrl-C and on failure. See bench/README.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pendingStops, startBenchEnvironment, type BenchEnvironment } from './lib/environment';
+import { progress } from './lib/progress';
+import { rssBytes } from './lib/processes';
+import {
+  createContext,
+  measureApi,
+  measureBaseline,
+  measureLifecycle,
+  measureMemory,
+  measureSupervision,
+  warmApi,
+  warmBaseline,
+  type ApiLevel,
+  type BaselineLevel,
+  type Settings,
+} from './phases';
+import { evaluateTargets, formatReport } from './report';
+
+const usage = `usage: npm run bench -- [--quick] [--open N] [--levels 1,8,32] [--seconds S] [--samples N]
+                        [--mem-petitions N] [--seed-concurrency N] [--idempotency-keys]
+                        [--out DIR] [--keep] [--cpu-prof] [--log-level info]`;
+
+function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boolean } {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      open: { type: 'string' },
+      levels: { type: 'string' },
+      seconds: { type: 'string' },
+      samples: { type: 'string' },
+      'mem-petitions': { type: 'string' },
+      'seed-concurrency': { type: 'string' },
+      'idempotency-keys': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  const int = (name: string, v: string | undefined, fallback: number, min = 1, max = 10_000_000): number => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      process.stderr.write(`--${name} must be an integer ${min}-${max} (got ${JSON.stringify(v)})\n${usage}\n`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const quick = values.quick;
+  const levels = values.levels
+    ? values.levels.split(',').map((x) => int('levels', x.trim(), 1, 1, 256))
+    : quick
+      ? [1, 8]
+      : [1, 8, 32];
+  const open = int('open', values.open, quick ? 200 : 10_000, 0, 1_000_000);
+  const settings: Settings = {
+    mode: quick ? 'quick' : 'full',
+    levels,
+    phaseSeconds: int('seconds', values.seconds, quick ? 2 : 15, 1, 600),
+    warmupSeconds: quick ? 1 : 3,
+    maxOpsPerPhase: 20_000,
+    open,
+    seedConcurrency: int('seed-concurrency', values['seed-concurrency'], quick ? 32 : 64, 1, 512),
+    overdueFraction: 0.2,
+    // Seeding waits for the worker; bounded so a slow machine still finishes (what was processed is reported).
+    seedTimeoutSeconds: quick ? 90 : Math.max(600, Math.ceil(open / 10)),
+    querySamples: int('samples', values.samples, quick ? 10 : 40, 1, 10_000),
+    memPetitions: int('mem-petitions', values['mem-petitions'], quick ? 24 : 1000, 8, 100_000),
+    idempotencyKeys: values['idempotency-keys'],
+    logLevel: values['log-level'] ?? 'info',
+  };
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return { settings, out: path.resolve(values.out ?? path.join(here, 'results')), keep: values.keep, cpuProf: values['cpu-prof'] };
+}
+
+const { settings, out, keep, cpuProf } = parse();
+const startedAt = new Date();
+const loadAverageAtStart = os.loadavg();
+let env: BenchEnvironment | undefined;
+let exiting = false;
+
+async function stopAll(): Promise<void> {
+  await Promise.all([...pendingStops].map((stop) => stop().catch(() => undefined)));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (exiting) process.exit(130);
+    exiting = true;
+    progress.say(`${signal}: stopping everything the bench started`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  const cpuProfileDir = cpuProf ? path.join(out, `profiles-${startedAt.toISOString().replace(/[:.]/g, '-')}`) : undefined;
+  if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+  progress.say(`mode ${settings.mode}: levels ${settings.levels.join(', ')}, ${settings.phaseSeconds} s per phase, ${settings.open} open petitions`);
+  const t0 = performance.now();
+  env = await startBenchEnvironment({ logLevel: settings.logLevel, keep, ...(cpuProfileDir && { cpuProfileDir }) });
+  const setupSeconds = (performance.now() - t0) / 1000;
+  progress.say(`ready after ${setupSeconds.toFixed(1)} s: Temporal ${env.address}, API ${env.apiUrl}`);
+  const ctx = createContext(env, settings);
+  /** Wall time and the machine's 1-minute load average per section: these machines are shared and noisy. */
+  const sections: Record<string, { seconds: number; loadAverage1m: number }> = {
+    setup: { seconds: Number(setupSeconds.toFixed(1)), loadAverage1m: os.loadavg()[0]! },
+  };
+  const section = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const result = await fn();
+    sections[name] = { seconds: Number(((performance.now() - t) / 1000).toFixed(1)), loadAverage1m: os.loadavg()[0]! };
+    return result;
+  };
+
+  try {
+    progress.say('5a. cost: one whole statutory lifecycle through HTTP');
+    const lifecycle = await section('lifecycle', () => measureLifecycle(ctx));
+    progress.say(`    ${lifecycle.events} history events, ${lifecycle.bytes} bytes`);
+
+    progress.say('5b. cost: worker memory per cached open petition (a second worker.ts on its own task queue)');
+    const memory = await section('memory', () => measureMemory(ctx));
+
+    progress.say('1-3. baseline and our path at each concurrency level (warm-up first)');
+    await section('warm-up', async () => {
+      await warmBaseline(ctx);
+      await warmApi(ctx);
+    });
+    const baseline: BaselineLevel[] = [];
+    const api: ApiLevel[] = [];
+    for (const c of settings.levels) {
+      baseline.push(await section(`baseline c=${c}`, () => measureBaseline(ctx, c)));
+      const { petitions: _petitions, ...level } = await section(`api c=${c}`, () => measureApi(ctx, c));
+      api.push(level);
+    }
+    const ratios = settings.levels.map((c, i) => ({
+      concurrency: c,
+      starts: Number((api[i]!.registrations.perSecond / baseline[i]!.starts.perSecond).toFixed(3)),
+      updates: Number((api[i]!.actions.perSecond / baseline[i]!.updates.perSecond).toFixed(3)),
+    }));
+
+    progress.say(`4. supervision at scale: seeding ${settings.open} open petitions`);
+    const supervision = await section('supervision', () => measureSupervision(ctx));
+
+    const processes: Record<string, number | undefined> = {
+      server: rssBytes(env.server.child.pid),
+      worker: rssBytes(env.worker.child.pid),
+      baselineWorker: rssBytes(env.baselineWorker.child.pid),
+      api: rssBytes(env.api.child.pid),
+      bench: process.memoryUsage().rss,
+    };
+    const totalWorkflows = (await env.client.workflow.count('')).count;
+    const dbBytes = env.dbBytes();
+    const finishedAt = new Date();
+    const results = {
+      baseline,
+      api,
+      ratios,
+      supervision,
+      cost: {
+        lifecycle,
+        memory,
+        disk: { sqliteBytes: dbBytes, workflows: totalWorkflows, bytesPerWorkflow: Math.round(dbBytes / Math.max(1, totalWorkflows)) },
+      },
+      rssBytesAtEnd: processes,
+    };
+    const report = {
+      kind: 'petition-engine-bench',
+      schemaVersion: 1,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        memoryBytes: os.totalmem(),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        loadAverageAtStart,
+        loadAverageAtEnd: os.loadavg(),
+      },
+      sections,
+      versions: { temporalCli: env.versions.temporal, temporalSdk: env.versions.sdk },
+      settings: {
+        ...settings,
+        setupSeconds: Number(setupSeconds.toFixed(1)),
+        devServerArgs: env.devServerArgs.map((a) => (a.startsWith('/') ? path.basename(a) : a)),
+        processes:
+          'Temporal dev server, worker.ts (child process), baseline worker (child process), api/server.ts (child process), load generator (this process): each measured on its own',
+        apiRateLimitMax: 1_000_000_000,
+        departments: 'config/departments.seed.json (manual connectors)',
+      },
+      results,
+      targets: evaluateTargets(results),
+    };
+    const file = path.join(out, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`\n${formatReport(report)}\n\nJSON: ${file}\n`);
+  } finally {
+    ctx.http.close();
+    progress.say('stopping API, workers and Temporal');
+    await env.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  async (err: unknown) => {
+    process.stderr.write(`\n[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    await stopAll();
+    process.exit(1);
+  },
+);
