@@ -83,7 +83,7 @@ function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boo
     seedConcurrency: int('seed-concurrency', values['seed-concurrency'], quick ? 32 : 64, 1, 512),
     overdueFraction: 0.2,
     // Seeding waits for the worker; bounded so a slow machine still finishes (what was processed is reported).
-    seedTimeoutSeconds: quick ? 90 : Math.max(600, Math.ceil(open / 10)),
+    seedTimeoutSeconds: quick ? 90 : Math.max(900, Math.ceil(open / 4)),
     querySamples: int('samples', values.samples, quick ? 10 : 40, 1, 10_000),
     memPetitions: int('mem-petitions', values['mem-petitions'], quick ? 24 : 1000, 8, 100_000),
     idempotencyKeys: values['idempotency-keys'],

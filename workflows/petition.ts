@@ -187,7 +187,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
       case 'generate-document': {
         const document = await generate(snapshot, command.document, command.step, command.input, command.deadlineKey, at);
         if (!document) return [];
-        return [{ type: 'document-generated', at, document }, ...(await deliver(snapshot, document))];
+        return [{ type: 'document-generated', at, document }, ...(await deliver(snapshot, document, command.recipient))];
       }
       case 'run-service-task': {
         if (command.activity === 'notice') {

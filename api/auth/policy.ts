@@ -103,7 +103,14 @@ export function maskAddress(address: string): string {
   return chars.slice(0, Math.min(6, Math.ceil(chars.length / 2))).join('') + '****';
 }
 
-type Person = { name: string; address?: string; phone?: string; idNumber?: string };
+type Person = { name: string; address?: string; phone?: string; idNumber?: string; email?: string };
+
+/** `zhang.san@example.cn` → `z*******@example.cn`. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '*'.repeat([...email].length);
+  return email[0] + '*'.repeat(Math.max(1, at - 1)) + email.slice(at);
+}
 
 function maskPerson(p: Person): Person {
   return {
@@ -111,6 +118,7 @@ function maskPerson(p: Person): Person {
     ...(p.address !== undefined && { address: maskAddress(p.address) }),
     ...(p.phone !== undefined && { phone: maskPhone(p.phone) }),
     ...(p.idNumber !== undefined && { idNumber: maskIdNumber(p.idNumber) }),
+    ...(p.email !== undefined && { email: maskEmail(p.email) }),
   };
 }
 
@@ -119,7 +127,7 @@ function identityReplacements(facts: PetitionFacts): Array<[string, string]> {
   const pairs = new Map<string, string>();
   for (const p of [facts.petitioner as Person, ...((facts.representatives ?? []) as Person[])]) {
     const masked = maskPerson(p);
-    for (const key of ['address', 'idNumber', 'phone', 'name'] as const) {
+    for (const key of ['address', 'idNumber', 'phone', 'email', 'name'] as const) {
       const value = p[key]?.trim();
       if (value && [...value].length >= 2) pairs.set(value, masked[key]!);
     }

@@ -19,7 +19,11 @@ export const registerPetitionBody = z
     category: z
       .enum(Categories)
       .describe('suggestion (Art. 29), report 检举控告 (Art. 30), complaint (Art. 31).'),
-    petitioner: z.strictObject({ ...person, address: z.string().trim().min(1).max(500).optional() }),
+    petitioner: z.strictObject({
+      ...person,
+      address: z.string().trim().min(1).max(500).optional(),
+      email: z.email().max(254).optional().describe('Where notices are e-mailed when SMTP is configured.'),
+    }),
     subject: z.string().trim().min(1).max(200),
     content: z.string().trim().min(1).max(20_000),
     receivedAt: instant
@@ -136,6 +140,7 @@ const personOut = z.object({
   address: z.string().optional(),
   phone: z.string().optional(),
   idNumber: z.string().optional(),
+  email: z.string().optional(),
 });
 
 /** `GET /v1/petitions/:id`: the petition as the caller may see it. */

@@ -147,7 +147,7 @@ describe('the interpreter: refusing actions', () => {
   it('refuses staff of another department', () => {
     const r = refusal(started({ department: 'D1' }), 'accept', { role: 'department', department: 'D2' });
     expect(r.type).toBe(EngineErrorType.Forbidden);
-    expect(r.message).toContain('held by department "D1"');
+    expect(r.message).toContain('held by "D1"');
   });
 
   it('refuses missing, unknown and mistyped fields, naming the field', () => {
@@ -260,6 +260,18 @@ describe('the interpreter: handling, extension, reply and review (Art. 34–35)'
     expect(d.pausedDays).toBe(10);
     expect(d.state).toBe('running');
     expect(d.lastDay).toBe('2026-05-20');
+  });
+
+  it('lets only the reviewing body act in review and makes it accountable for the review deadline (Art. 35)', () => {
+    const h = accepted();
+    h.act('2026-04-01T02:00:00.000Z', 'opinion', dept, { outcome: 'reject', text: '不予支持' });
+    h.act('2026-04-02T02:00:00.000Z', 'reply', dept, {});
+    h.s.variables['reviewBody'] = 'S1'; // as the routing delivery records it
+    h.act('2026-04-10T02:00:00.000Z', 'request-review', petitioner, { reason: '不服' });
+    expect(h.deadline('review').accountable).toEqual({ assignee: 'superior', department: 'S1' });
+    const other = checkAction(def, h.s, { action: 'review-opinion', actor: { role: 'superior', department: 'S2' }, input: { outcome: 'support', text: 'x' }, at: '2026-04-11T02:00:00.000Z' });
+    expect(other).toMatchObject({ ok: false, refusal: { type: 'Forbidden' } });
+    expect(checkAction(def, h.s, { action: 'review-opinion', actor: superior, input: { outcome: 'support', text: 'x' }, at: '2026-04-11T02:00:00.000Z' }).ok).toBe(true);
   });
 
   it('records a supervision order with its answer deadline and escalates it (Art. 40)', () => {

@@ -2,7 +2,7 @@ import type { Action, Deadline, Element, GlobalAction } from '../../definitions/
 import { feelContext } from './context';
 import { indexDefinition, type DefinitionIndex } from './definition-index';
 import { evalFeel, feelHolds } from './feel';
-import { activeDeadlines, checkAction } from './validate-action';
+import { activeDeadlines, checkAction, HOLDER_VARIABLE } from './validate-action';
 import type {
   ActionEvent,
   Definition,
@@ -365,14 +365,15 @@ function armDeadlines(index: DefinitionIndex, ctx: Ctx, stepId: string): void {
 function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: string): DeadlineState {
   const state = ctx.state;
   state.seq += 1;
-  const department = typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : undefined;
+  const holderVariable = HOLDER_VARIABLE[assignee];
+  const holder = holderVariable ? state.variables[holderVariable] : undefined;
   return {
     key: `${def.id}#${state.seq}`,
     deadlineId: def.id,
     name: def.name,
     article: def.article,
     step: stepId,
-    accountable: { assignee, department: assignee === 'department' ? department : undefined },
+    accountable: { assignee, department: typeof holder === 'string' ? holder : undefined },
     status: 'pending',
     armedAt: ctx.at,
     from: resolveFrom(state, def.from, ctx.at),
@@ -414,7 +415,13 @@ function applyAction(ctx: Ctx, event: ActionEvent): void {
   }
   applyEffect(ctx, action, input, event, stepId);
   if (action.document && action.effect?.type !== 'extend') {
-    ctx.emit({ type: 'generate-document', document: action.document, step: stepId, input });
+    ctx.emit({
+      type: 'generate-document',
+      document: action.document,
+      step: stepId,
+      input,
+      recipient: action.effect?.type === 'supervise' ? 'department' : 'petitioner',
+    });
   }
   if (action.to) {
     ctx.interrupting = !ctx.index.userTask(stepId)?.actions.some((a) => a.id === action.id);

@@ -262,7 +262,15 @@ export type EngineCommand =
       document?: string;
       recipient?: 'petitioner' | 'department' | 'supervisor';
     }
-  | { type: 'generate-document'; document: string; step: string; input: Record<string, unknown>; deadlineKey?: string }
+  | {
+      type: 'generate-document';
+      document: string;
+      step: string;
+      input: Record<string, unknown>;
+      deadlineKey?: string;
+      /** Who receives it: the petitioner (notices), or the department (a 督办 order, Art. 40). */
+      recipient?: 'petitioner' | 'department';
+    }
   | { type: 'escalate'; reason: 'overdue' | 'supervision'; key: string; step: string; department?: string; message: string }
   | { type: 'warn'; key: string; daysBefore: number; step: string; department?: string; message: string }
   | { type: 'complete'; outcome: PetitionOutcome };

@@ -5,6 +5,21 @@ import { feelContext } from './context';
 import type { ActionEvent, Definition, DeadlineState, PetitionState, Refusal } from './types';
 import { EngineErrorType } from './types';
 
+/**
+ * The variable naming the body that holds a step, by the step's assignee: the handling department, the reviewing
+ * superior (Art. 35) and the re-reviewing superior (Art. 36), as routing recorded them.
+ */
+export const HOLDER_VARIABLE: Partial<Record<string, string>> = {
+  department: 'department',
+  superior: 'reviewBody',
+  'superior-of-superior': 'reReviewBody',
+};
+const HOLDER_ROLE: Partial<Record<string, string>> = {
+  department: 'department',
+  superior: 'superior',
+  'superior-of-superior': 'superior',
+};
+
 /** Roles that may act in any step on behalf of the body or the petitioner (recorded as themselves). */
 const OVERRIDE_ROLES = new Set(['admin']);
 
@@ -59,12 +74,13 @@ export function checkAction(
       { step: state.token, action: action.id, roles: action.roles },
     );
   }
-  if (role === 'department' && step?.assignee === 'department' && action.roles.includes('department')) {
-    const holder = state.variables['department'];
+  const holderVariable = step ? HOLDER_VARIABLE[step.assignee] : undefined;
+  if (holderVariable && role === HOLDER_ROLE[step!.assignee] && action.roles.includes(role)) {
+    const holder = state.variables[holderVariable];
     if (typeof holder === 'string' && event.actor.department !== holder) {
       return refuse(
         EngineErrorType.Forbidden,
-        `Step "${state.token}" is held by department "${holder}"; staff of "${event.actor.department ?? 'no department'}" may not act on it.`,
+        `Step "${state.token}" is held by "${holder}"; staff of "${event.actor.department ?? 'no body'}" may not act on it.`,
         { step: state.token, department: holder },
       );
     }
