@@ -4,6 +4,7 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
+  log,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -42,6 +43,16 @@ const local = proxyLocalActivities<PetitionLocalActivities>({
 
 const io = proxyActivities<PetitionActivities>({
   startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['DeliveryRejected'] },
+});
+
+/**
+ * Notices and escalations: retried with backoff for up to a day, then recorded as failed. They run beside the
+ * petition (not under its processing lock), so a mail server that is down never holds up actions or deadlines.
+ */
+const notices = proxyActivities<PetitionActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['DeliveryRejected'] },
 });
 
@@ -92,6 +103,18 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     const next = queue.then(fn);
     queue = next.catch(() => undefined);
     return next;
+  };
+
+  /** Deliveries and escalations running beside the petition; awaited before the workflow returns. */
+  const background: Promise<void>[] = [];
+  const inBackground = (work: () => Promise<EngineEvent[]>): void => {
+    background.push(
+      work().then((events) =>
+        serialised(async () => {
+          for (const event of events) await process(event);
+        }),
+      ),
+    );
   };
 
   const current = (): PetitionState => {
@@ -187,7 +210,8 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
       case 'generate-document': {
         const document = await generate(snapshot, command.document, command.step, command.input, command.deadlineKey, at);
         if (!document) return [];
-        return [{ type: 'document-generated', at, document }, ...(await deliver(snapshot, document, command.recipient))];
+        inBackground(() => deliver(snapshot, document, command.recipient));
+        return [{ type: 'document-generated', at, document }];
       }
       case 'run-service-task': {
         if (command.activity === 'notice') {
@@ -201,9 +225,8 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
             document,
             detail: document ? undefined : `${command.element}: 无文书`,
           };
-          if (!document) return [completed];
-          const delivered = await deliver(snapshot, document, command.recipient);
-          return [completed, ...delivered];
+          if (document) inBackground(() => deliver(snapshot, document, command.recipient));
+          return [completed];
         }
         const { deliveries, variables } = await runIo(command, snapshot, at);
         return [
@@ -218,7 +241,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
       }
       case 'escalate':
       case 'warn': {
-        await io.escalate({
+        const escalation = {
           petitionId: snapshot.petitionId,
           reason: command.type === 'warn' ? 'warning' : command.reason,
           step: command.step,
@@ -227,6 +250,13 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
           message: command.message,
           at,
           idempotencyKey: `${snapshot.petitionId}:${command.type}:${command.key}:${command.type === 'warn' ? command.daysBefore : command.reason}`,
+        } as const;
+        inBackground(async () => {
+          await notices.escalate(escalation).catch((err: unknown) => {
+            if (!(err instanceof ActivityFailure)) throw err;
+            log.warn('escalation could not be delivered', { petitionId: snapshot.petitionId, key: command.key, error: err.message });
+          });
+          return [];
         });
         return [];
       }
@@ -371,14 +401,20 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     document: NonNullable<Awaited<ReturnType<typeof generate>>>,
     recipient: 'petitioner' | 'department' | 'supervisor' = 'petitioner',
   ): Promise<EngineEvent[]> {
-    const deliveries = await io.deliverDocument({
-      petitionId: snapshot.petitionId,
-      document,
-      recipient,
-      department: typeof snapshot.variables['department'] === 'string' ? (snapshot.variables['department'] as string) : undefined,
-      petitioner: snapshot.petition.petitioner,
-      idempotencyKey: `${snapshot.petitionId}:${document.id}:${recipient}`,
-    });
+    let deliveries: Delivery[];
+    try {
+      deliveries = await notices.deliverDocument({
+        petitionId: snapshot.petitionId,
+        document,
+        recipient,
+        department: typeof snapshot.variables['department'] === 'string' ? (snapshot.variables['department'] as string) : undefined,
+        petitioner: snapshot.petition.petitioner,
+        idempotencyKey: `${snapshot.petitionId}:${document.id}:${recipient}`,
+      });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      deliveries = [{ channel: 'delivery', at: now(), ok: false, detail: err.cause?.message ?? err.message }];
+    }
     return [{ type: 'document-delivered', at: now(), documentId: document.id, deliveries }];
   }
 
@@ -445,6 +481,8 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     }
   }
   timer?.scope.cancel();
+  // Notices still on their way (the closing opinion's, say) are delivered before the workflow completes.
+  while (background.length > 0) await Promise.all(background.splice(0));
   await condition(allHandlersFinished);
   return current().outcome!;
 }

@@ -74,12 +74,18 @@ describe('notices and escalations by e-mail through a real SMTP server', () => {
     expect(mail.headers.get('x-petition-id')).toBe(view.id);
     expect(mail.messageId).toMatch(/^<[0-9a-f]{32}@xfj\.example\.gov\.cn>$/);
 
-    const notice = view.documents.find((d) => d.kind === 'acceptance-notice')!;
+    // Notices are delivered beside the petition (never under its lock): the delivery is recorded once it is made.
+    const delivered = await eventually(
+      () => t.view(p),
+      (v) => (v.documents.find((d) => d.kind === 'acceptance-notice')?.deliveries.length ?? 0) > 0,
+      'the recorded delivery',
+    );
+    const notice = delivered.documents.find((d) => d.kind === 'acceptance-notice')!;
     expect(notice.deliveries).toEqual([
       expect.objectContaining({ channel: 'email', ok: true, detail: expect.stringMatching(/^to l\*\*\*@example\.com: 250/) }),
     ]);
-    expect(view.timeline.some((e) => e.type === 'document' && e.message === '《信访事项受理告知书》已送达（email）')).toBe(true);
-    expect(JSON.stringify(view.timeline)).not.toContain('li.si@example.com');
+    expect(delivered.timeline.some((e) => e.type === 'document' && e.message === '《信访事项受理告知书》已送达（email）')).toBe(true);
+    expect(JSON.stringify(delivered.timeline)).not.toContain('li.si@example.com');
   });
 
   it('e-mails a 督办 to the supervisor contact the registry names for the department (Art. 40)', async () => {
