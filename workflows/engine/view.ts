@@ -176,23 +176,15 @@ export function searchValuesOf(state: PetitionState): PetitionSearchValues {
 }
 
 /** What an action returns: the new state without the bulky parts (facts, timeline, document texts). */
-export interface PetitionSummary {
-  id: string;
-  status: 'open' | 'closed';
-  step: string;
-  stepName: string;
-  category: string;
-  channel: string;
-  department: string | null;
-  receivedAt: string;
-  deadlines: DeadlineView[];
-  availableActions: Record<string, string[]>;
-  documents: Array<{ id: string; kind: string; title: string }>;
-  outcome: PetitionOutcome | null;
-  metrics: PetitionState['metrics'];
-  /** Sequence number of the latest timeline entry (to fetch only what is new). */
-  lastSeq: number;
-}
+export type PetitionSummary = Pick<
+  PetitionView,
+  'id' | 'status' | 'step' | 'stepName' | 'category' | 'channel' | 'department' | 'receivedAt' | 'deadlines'
+> &
+  Pick<PetitionView, 'availableActions' | 'outcome' | 'metrics'> & {
+    documents: Array<{ id: string; kind: string; title: string }>;
+    /** Sequence number of the latest timeline entry (to fetch only what is new). */
+    lastSeq: number;
+  };
 
 /** Builds the summary an Update returns (kept small: every Update result is stored in history). */
 export function summaryOf(definition: Definition, state: PetitionState): PetitionSummary {
