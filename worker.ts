@@ -27,6 +27,9 @@ const worker = await Worker.create({
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
+  // The SDK's default cache (derived from the memory limit) lets a worker grow past 4 GB of ~2 MiB petitions and
+  // stall; a bounded cache trades a replay on the next task for a steady footprint (bench/README.md).
+  maxCachedWorkflows: config.worker.maxCachedWorkflows,
   activities: createActivities({
     logger,
     dataDir: config.dataDir,

@@ -13,7 +13,8 @@ if (!address) throw new Error('BENCH_TEMPORAL_ADDRESS is not set');
 Runtime.install({
   logger: {
     log: (level: LogLevel, message: string) => {
-      if (level === 'ERROR' || level === 'WARN') process.stderr.write(`[baseline-worker] ${level} ${message}\n`);
+      if (level === 'ERROR' || level === 'WARN')
+        process.stderr.write(`[baseline-worker] ${level} ${message}\n`);
     },
     trace() {},
     debug() {},

@@ -12,7 +12,9 @@ export interface BaselineInput {
 }
 
 /** The one Update: records a value and lets the workflow complete. */
-export const baselineUpdate = defineUpdate<{ seq: number; value: string }, [{ value: string }]>('baselineUpdate');
+export const baselineUpdate = defineUpdate<{ seq: number; value: string }, [{ value: string }]>(
+  'baselineUpdate',
+);
 
 export async function baseline(input: BaselineInput): Promise<string> {
   let value: string | undefined;

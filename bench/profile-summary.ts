@@ -18,7 +18,10 @@ interface Profile {
   endTime: number;
 }
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '25' } },
+});
 const top = Number(values.top);
 
 function where(url: string): string {
@@ -39,23 +42,31 @@ for (const file of positionals) {
   const self = new Map<number, number>();
   p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  const idle = [...self.entries()].filter(([id]) => ['(idle)', '(program)', '(garbage collector)'].includes(byId.get(id)!.callFrame.functionName));
+  const idle = [...self.entries()].filter(([id]) =>
+    ['(idle)', '(program)', '(garbage collector)'].includes(byId.get(id)!.callFrame.functionName),
+  );
   const fn = new Map<string, number>();
   const file2 = new Map<string, number>();
   for (const [id, us] of self) {
     const n = byId.get(id)!;
     const key = `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
     fn.set(key, (fn.get(key) ?? 0) + us);
-    const f = ['(idle)', '(program)', '(garbage collector)'].includes(n.callFrame.functionName) ? n.callFrame.functionName : where(n.callFrame.url);
+    const f = ['(idle)', '(program)', '(garbage collector)'].includes(n.callFrame.functionName)
+      ? n.callFrame.functionName
+      : where(n.callFrame.url);
     file2.set(f, (file2.get(f) ?? 0) + us);
   }
   const ms = (us: number) => (us / 1000).toFixed(0).padStart(7);
   const share = (us: number) => `${((us / total) * 100).toFixed(1)}%`.padStart(6);
-  process.stdout.write(`\n${file}: ${(total / 1e6).toFixed(1)} s sampled; ${idle.map(([id, us]) => `${byId.get(id)!.callFrame.functionName} ${(us / 1e6).toFixed(1)} s`).join(', ')}\n`);
+  process.stdout.write(
+    `\n${file}: ${(total / 1e6).toFixed(1)} s sampled; ${idle.map(([id, us]) => `${byId.get(id)!.callFrame.functionName} ${(us / 1e6).toFixed(1)} s`).join(', ')}\n`,
+  );
   process.stdout.write('  by package / file (self time):\n');
-  for (const [k, us] of [...file2].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${ms(us)} ms ${share(us)}  ${k}\n`);
+  for (const [k, us] of [...file2].sort((a, b) => b[1] - a[1]).slice(0, top))
+    process.stdout.write(`  ${ms(us)} ms ${share(us)}  ${k}\n`);
   process.stdout.write('  by function (self time):\n');
-  for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${ms(us)} ms ${share(us)}  ${k}\n`);
+  for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top))
+    process.stdout.write(`  ${ms(us)} ms ${share(us)}  ${k}\n`);
 
   // Inclusive time: each function counted once per sampled stack.
   const parent = new Map<number, number>();

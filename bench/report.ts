@@ -1,12 +1,16 @@
 /** The bench's table and its reading of the targets of issue 7 (2 cores, embedded default). */
 import type { ApiLevel, BaselineLevel, LifecycleCost, MemoryCost, SupervisionResult } from './phases';
 
-interface Results {
+export interface Results {
   baseline: BaselineLevel[];
   api: ApiLevel[];
   ratios: Array<{ concurrency: number; starts: number; updates: number }>;
   supervision: SupervisionResult;
-  cost: { lifecycle: LifecycleCost; memory: MemoryCost; disk: { sqliteBytes: number; workflows: number; bytesPerWorkflow: number } };
+  cost: {
+    lifecycle: LifecycleCost;
+    memory: MemoryCost;
+    disk: { sqliteBytes: number; workflows: number; bytesPerWorkflow: number };
+  };
 }
 
 export interface Target {
@@ -17,7 +21,8 @@ export interface Target {
 }
 
 export function evaluateTargets(r: Results): Target[] {
-  const best = <T>(xs: T[], f: (x: T) => number): T | undefined => xs.reduce<T | undefined>((b, x) => (b === undefined || f(x) > f(b) ? x : b), undefined);
+  const best = <T>(xs: T[], f: (x: T) => number): T | undefined =>
+    xs.reduce<T | undefined>((b, x) => (b === undefined || f(x) > f(b) ? x : b), undefined);
   const minRatio = (k: 'starts' | 'updates') => Math.min(...r.ratios.map((x) => x[k]));
   // Sustained throughput with p99 below 100 ms: the best level that keeps the p99.
   const regOk = r.api.filter((a) => a.registrations.latencyMs.p99 < 100);
@@ -27,8 +32,18 @@ export function evaluateTargets(r: Results): Target[] {
   const regAny = best(r.api, (a) => a.registrations.perSecond)!;
   const actAny = best(r.api, (a) => a.actions.perSecond)!;
   return [
-    { name: 'ratio starts (min over levels)', target: '≥ 0.8', measured: minRatio('starts').toFixed(2), met: minRatio('starts') >= 0.8 },
-    { name: 'ratio updates (min over levels)', target: '≥ 0.8', measured: minRatio('updates').toFixed(2), met: minRatio('updates') >= 0.8 },
+    {
+      name: 'ratio starts (min over levels)',
+      target: '≥ 0.8',
+      measured: minRatio('starts').toFixed(2),
+      met: minRatio('starts') >= 0.8,
+    },
+    {
+      name: 'ratio updates (min over levels)',
+      target: '≥ 0.8',
+      measured: minRatio('updates').toFixed(2),
+      met: minRatio('updates') >= 0.8,
+    },
     {
       name: 'registrations/s with p99 < 100 ms',
       target: '≥ 100/s',
@@ -51,15 +66,23 @@ export function evaluateTargets(r: Results): Target[] {
       measured: `${r.supervision.overdueQuery.p95} ms`,
       met: r.supervision.overdueQuery.p95 < 200 && r.supervision.openPetitions >= 100_000,
     },
-    { name: 'history events of a full lifecycle', target: '≤ 150', measured: String(r.cost.lifecycle.events), met: r.cost.lifecycle.events <= 150 },
+    {
+      name: 'history events of a full lifecycle',
+      target: '≤ 150',
+      measured: String(r.cost.lifecycle.events),
+      met: r.cost.lifecycle.events <= 150,
+    },
   ];
 }
 
 function table(header: string[], rows: Array<Array<string | number>>): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
@@ -67,7 +90,7 @@ const pct = (x: unknown) => (typeof x === 'number' ? `${Math.round(x * 100)}%` :
 
 export function formatReport(report: {
   machine: { cpus: number; memoryBytes: number; node: string; loadAverageAtStart: number[] };
-  sections: Record<string, { seconds: number; loadAverage1m: number }>;
+  sections: Record<string, { seconds: number; loadAverage1m: number; peakRssMiB?: Record<string, number> }>;
   versions: { temporalCli: string; temporalSdk: string };
   settings: { mode: string; phaseSeconds: number };
   results: Results;
@@ -82,7 +105,9 @@ export function formatReport(report: {
   out.push(
     `Sections (s, 1-min load average after): ${Object.entries(report.sections)
       .map(([k, v]) => `${k} ${v.seconds} (${v.loadAverage1m.toFixed(1)})`)
-      .join(', ')}; load average at start ${report.machine.loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')}`,
+      .join(
+        ', ',
+      )}; load average at start ${report.machine.loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')}`,
   );
   out.push('');
   const cpuOf = (c: unknown) => {
@@ -94,30 +119,86 @@ export function formatReport(report: {
     const b = r.baseline[i]!;
     const a = r.api[i]!;
     const ratio = r.ratios[i]!;
-    rows.push([`c=${b.concurrency} baseline start`, b.starts.perSecond, b.starts.latencyMs.p50, b.starts.latencyMs.p99, b.starts.errors, '', cpuOf(b.cpu.starts)]);
-    rows.push([`c=${b.concurrency} baseline update`, b.updates.perSecond, b.updates.latencyMs.p50, b.updates.latencyMs.p99, b.updates.errors, '', cpuOf(b.cpu.updates)]);
-    rows.push([`c=${b.concurrency} POST /v1/petitions`, a.registrations.perSecond, a.registrations.latencyMs.p50, a.registrations.latencyMs.p99, a.registrations.errors, ratio.starts.toFixed(2), cpuOf(a.cpu.registrations)]);
-    rows.push([`c=${b.concurrency} actions (all)`, a.actions.perSecond, a.actions.latencyMs.p50, a.actions.latencyMs.p99, a.actions.errors, ratio.updates.toFixed(2), cpuOf(a.cpu.actions)]);
-    for (const [name, s] of Object.entries(a.actions.byAction)) rows.push([`c=${b.concurrency}   …/actions/${name}`, '', s.p50, s.p99, '', '', '']);
+    rows.push([
+      `c=${b.concurrency} baseline start`,
+      b.starts.perSecond,
+      b.starts.latencyMs.p50,
+      b.starts.latencyMs.p99,
+      b.starts.errors,
+      '',
+      cpuOf(b.cpu.starts),
+    ]);
+    rows.push([
+      `c=${b.concurrency} baseline update`,
+      b.updates.perSecond,
+      b.updates.latencyMs.p50,
+      b.updates.latencyMs.p99,
+      b.updates.errors,
+      '',
+      cpuOf(b.cpu.updates),
+    ]);
+    rows.push([
+      `c=${b.concurrency} POST /v1/petitions`,
+      a.registrations.perSecond,
+      a.registrations.latencyMs.p50,
+      a.registrations.latencyMs.p99,
+      a.registrations.errors,
+      ratio.starts.toFixed(2),
+      cpuOf(a.cpu.registrations),
+    ]);
+    rows.push([
+      `c=${b.concurrency} actions (all)`,
+      a.actions.perSecond,
+      a.actions.latencyMs.p50,
+      a.actions.latencyMs.p99,
+      a.actions.errors,
+      ratio.updates.toFixed(2),
+      cpuOf(a.cpu.actions),
+    ]);
+    for (const [name, s] of Object.entries(a.actions.byAction))
+      rows.push([`c=${b.concurrency}   …/actions/${name}`, '', s.p50, s.p99, '', '', '']);
   }
-  out.push('Throughput and latency (closed loop; baseline = start → Update → complete through the client; ratio = ours ÷ baseline)');
+  out.push(
+    'Throughput and latency (closed loop; baseline = start → Update → complete through the client; ratio = ours ÷ baseline)',
+  );
   out.push(table(['phase', 'per s', 'p50 ms', 'p99 ms', 'errors', 'ratio', 'CPU (share of one core)'], rows));
   out.push('');
-  out.push(`Baseline workflows/s (start → update → complete): ${r.baseline.map((b) => `c=${b.concurrency} ${b.workflowsPerSecond}`).join(', ')}`);
+  out.push(
+    `Baseline workflows/s (start → update → complete): ${r.baseline.map((b) => `c=${b.concurrency} ${b.workflowsPerSecond}`).join(', ')}`,
+  );
   out.push('');
   const s = r.supervision;
   out.push(
-    `Supervision at ${s.openPetitions} open petitions (${s.overduePetitions} overdue; seeded ${s.seeded} at ${s.seedStartsPerSecond} starts/s, ` +
-      `worker ran them at ${s.seedProcessedPerSecond}/s, ${s.seedSeconds} s)`,
+    `Supervision at ${s.openPetitions} open petitions (${s.overduePetitions} overdue; seeded ${s.seeded} at ${s.seedStartsPerSecond} starts/s in ${s.seedSeconds} s; ` +
+      (s.workerRunning
+        ? `worker running, it ran them at ${s.seedProcessedPerSecond}/s; ${s.visible} visible with a due date)`
+        : `worker stopped: started with the search attributes of their first task; queries read visibility only)`),
   );
   out.push(
     table(
       ['query', 'p50 ms', 'p95 ms', 'max ms', 'items'],
       [
-        ['GET /v1/supervision/overdue', s.overdueQuery.p50, s.overdueQuery.p95, s.overdueQuery.max, `${s.overdueQuery.items}${s.overdueQuery.truncated ? ' (truncated)' : ''}`],
-        [`GET ${s.filteredList.query}`, s.filteredList.p50, s.filteredList.p95, s.filteredList.max, s.filteredList.items],
+        [
+          'GET /v1/supervision/overdue',
+          s.overdueQuery.p50,
+          s.overdueQuery.p95,
+          s.overdueQuery.max,
+          `${s.overdueQuery.items}${s.overdueQuery.truncated ? ' (truncated)' : ''}`,
+        ],
+        [
+          `GET ${s.filteredList.query}`,
+          s.filteredList.p50,
+          s.filteredList.p95,
+          s.filteredList.max,
+          s.filteredList.items,
+        ],
       ],
     ),
+  );
+  const v = s.visibility;
+  out.push(
+    `  visibility calls behind the overdue query (p50): count ${v.countMs} ms; first page of 50 ${v.firstPage50Ms} ms; ` +
+      `first page of 500 ${v.firstPage500Ms} ms; ${v.pagesScanned} pages of 500 ${v.scan4x500Ms} ms`,
   );
   out.push('');
   const l = r.cost.lifecycle;
@@ -128,11 +209,26 @@ export function formatReport(report: {
       ['what', 'value'],
       [
         ['full statutory lifecycle: history events', l.events],
-        ['full statutory lifecycle: history bytes (protobuf)', `${l.bytes} (${kb(l.bytes)}); payloads ${kb(l.payloadBytes)}`],
-        ['after register + accept + opinion + reply', `${l.afterReply.events} events, ${kb(l.afterReply.bytes)}`],
-        ['workflow start input (definition snapshot)', `${kb(l.startInputBytes.total)} (${kb(l.startInputBytes.definition)})`],
-        [`worker RSS per cached open petition (${m.petitions} petitions, cache ${m.maxCachedWorkflows})`, kb(m.rssPerPetitionBytes)],
-        ['SQLite bytes per workflow (all of the run)', `${kb(r.cost.disk.bytesPerWorkflow)} (${r.cost.disk.workflows} workflows)`],
+        [
+          'full statutory lifecycle: history bytes (protobuf)',
+          `${l.bytes} (${kb(l.bytes)}); payloads ${kb(l.payloadBytes)}`,
+        ],
+        [
+          'after register + accept + opinion + reply',
+          `${l.afterReply.events} events, ${kb(l.afterReply.bytes)}`,
+        ],
+        [
+          'workflow start input (definition snapshot)',
+          `${kb(l.startInputBytes.total)} (${kb(l.startInputBytes.definition)})`,
+        ],
+        [
+          `worker RSS per cached open petition (${m.petitions} petitions, cache ${m.maxCachedWorkflows})`,
+          kb(m.rssPerPetitionBytes),
+        ],
+        [
+          'SQLite bytes per workflow (all of the run)',
+          `${kb(r.cost.disk.bytesPerWorkflow)} (${r.cost.disk.workflows} workflows)`,
+        ],
       ],
     ),
   );
@@ -142,8 +238,15 @@ export function formatReport(report: {
     .map(([k, v]) => `${k} ×${v.count} ${kb(v.bytes)}`)
     .join('; ');
   out.push(`  largest event types: ${heavy}`);
+  const peakWorker = Math.max(...Object.values(report.sections).map((x) => x.peakRssMiB?.['worker'] ?? 0));
+  out.push(`  peak RSS of the worker during the run: ${peakWorker} MiB`);
   out.push('');
   out.push('Targets (issue 7; 2 cores, embedded default)');
-  out.push(table(['target', 'wanted', 'measured', 'met'], report.targets.map((t) => [t.name, t.target, t.measured, t.met ? 'yes' : 'NO'])));
+  out.push(
+    table(
+      ['target', 'wanted', 'measured', 'met'],
+      report.targets.map((t) => [t.name, t.target, t.measured, t.met ? 'yes' : 'NO']),
+    ),
+  );
   return out.join('\n');
 }

@@ -15,7 +15,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pendingStops, startBenchEnvironment, type BenchEnvironment } from './lib/environment';
 import { progress } from './lib/progress';
-import { rssBytes } from './lib/processes';
 import {
   createContext,
   measureApi,
@@ -25,14 +24,14 @@ import {
   measureSupervision,
   warmApi,
   warmBaseline,
-  type ApiLevel,
-  type BaselineLevel,
   type Settings,
 } from './phases';
-import { evaluateTargets, formatReport } from './report';
+import { evaluateTargets, formatReport, type Results } from './report';
+
+type Report = Record<string, unknown>;
 
 const usage = `usage: npm run bench -- [--quick] [--open N] [--levels 1,8,32] [--seconds S] [--samples N]
-                        [--mem-petitions N] [--seed-concurrency N] [--idempotency-keys]
+                        [--mem-petitions N] [--seed-concurrency N] [--idempotency-keys] [--seed-with-worker]
                         [--out DIR] [--keep] [--cpu-prof] [--log-level info]`;
 
 function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boolean } {
@@ -46,6 +45,7 @@ function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boo
       'mem-petitions': { type: 'string' },
       'seed-concurrency': { type: 'string' },
       'idempotency-keys': { type: 'boolean', default: false },
+      'seed-with-worker': { type: 'boolean', default: false },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
@@ -61,7 +61,9 @@ function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boo
     if (v === undefined) return fallback;
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max) {
-      process.stderr.write(`--${name} must be an integer ${min}-${max} (got ${JSON.stringify(v)})\n${usage}\n`);
+      process.stderr.write(
+        `--${name} must be an integer ${min}-${max} (got ${JSON.stringify(v)})\n${usage}\n`,
+      );
       process.exit(2);
     }
     return n;
@@ -87,10 +89,16 @@ function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boo
     querySamples: int('samples', values.samples, quick ? 10 : 40, 1, 10_000),
     memPetitions: int('mem-petitions', values['mem-petitions'], quick ? 24 : 1000, 8, 100_000),
     idempotencyKeys: values['idempotency-keys'],
+    seedWithWorker: values['seed-with-worker'],
     logLevel: values['log-level'] ?? 'info',
   };
   const here = path.dirname(fileURLToPath(import.meta.url));
-  return { settings, out: path.resolve(values.out ?? path.join(here, 'results')), keep: values.keep, cpuProf: values['cpu-prof'] };
+  return {
+    settings,
+    out: path.resolve(values.out ?? path.join(here, 'results')),
+    keep: values.keep,
+    cpuProf: values['cpu-prof'],
+  };
 }
 
 const { settings, out, keep, cpuProf } = parse();
@@ -114,79 +122,41 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
-  const cpuProfileDir = cpuProf ? path.join(out, `profiles-${startedAt.toISOString().replace(/[:.]/g, '-')}`) : undefined;
+  const cpuProfileDir = cpuProf
+    ? path.join(out, `profiles-${startedAt.toISOString().replace(/[:.]/g, '-')}`)
+    : undefined;
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
-  progress.say(`mode ${settings.mode}: levels ${settings.levels.join(', ')}, ${settings.phaseSeconds} s per phase, ${settings.open} open petitions`);
+  progress.say(
+    `mode ${settings.mode}: levels ${settings.levels.join(', ')}, ${settings.phaseSeconds} s per phase, ${settings.open} open petitions`,
+  );
   const t0 = performance.now();
-  env = await startBenchEnvironment({ logLevel: settings.logLevel, keep, ...(cpuProfileDir && { cpuProfileDir }) });
+  env = await startBenchEnvironment({
+    logLevel: settings.logLevel,
+    keep,
+    ...(cpuProfileDir && { cpuProfileDir }),
+  });
   const setupSeconds = (performance.now() - t0) / 1000;
   progress.say(`ready after ${setupSeconds.toFixed(1)} s: Temporal ${env.address}, API ${env.apiUrl}`);
   const ctx = createContext(env, settings);
-  /** Wall time and the machine's 1-minute load average per section: these machines are shared and noisy. */
-  const sections: Record<string, { seconds: number; loadAverage1m: number }> = {
+  const e = env;
+  const file = path.join(out, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  /** Wall time, the machine's 1-minute load average and each process's peak RSS per section (shared, noisy machines). */
+  const sections: Record<
+    string,
+    { seconds: number; loadAverage1m: number; peakRssMiB?: Record<string, number> }
+  > = {
     setup: { seconds: Number(setupSeconds.toFixed(1)), loadAverage1m: os.loadavg()[0]! },
   };
-  const section = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t = performance.now();
-    const result = await fn();
-    sections[name] = { seconds: Number(((performance.now() - t) / 1000).toFixed(1)), loadAverage1m: os.loadavg()[0]! };
-    return result;
-  };
+  const results: Partial<Results> = {};
+  e.rssPeaks();
 
-  try {
-    progress.say('5a. cost: one whole statutory lifecycle through HTTP');
-    const lifecycle = await section('lifecycle', () => measureLifecycle(ctx));
-    progress.say(`    ${lifecycle.events} history events, ${lifecycle.bytes} bytes`);
-
-    progress.say('5b. cost: worker memory per cached open petition (a second worker.ts on its own task queue)');
-    const memory = await section('memory', () => measureMemory(ctx));
-
-    progress.say('1-3. baseline and our path at each concurrency level (warm-up first)');
-    await section('warm-up', async () => {
-      await warmBaseline(ctx);
-      await warmApi(ctx);
-    });
-    const baseline: BaselineLevel[] = [];
-    const api: ApiLevel[] = [];
-    for (const c of settings.levels) {
-      baseline.push(await section(`baseline c=${c}`, () => measureBaseline(ctx, c)));
-      const { petitions: _petitions, ...level } = await section(`api c=${c}`, () => measureApi(ctx, c));
-      api.push(level);
-    }
-    const ratios = settings.levels.map((c, i) => ({
-      concurrency: c,
-      starts: Number((api[i]!.registrations.perSecond / baseline[i]!.starts.perSecond).toFixed(3)),
-      updates: Number((api[i]!.actions.perSecond / baseline[i]!.updates.perSecond).toFixed(3)),
-    }));
-
-    progress.say(`4. supervision at scale: seeding ${settings.open} open petitions`);
-    const supervision = await section('supervision', () => measureSupervision(ctx));
-
-    const processes: Record<string, number | undefined> = {
-      server: rssBytes(env.server.child.pid),
-      worker: rssBytes(env.worker.child.pid),
-      baselineWorker: rssBytes(env.baselineWorker.child.pid),
-      api: rssBytes(env.api.child.pid),
-      bench: process.memoryUsage().rss,
-    };
-    const totalWorkflows = (await env.client.workflow.count('')).count;
-    const dbBytes = env.dbBytes();
+  /** The report as far as it got: written after every section, so a run stopped half-way still leaves its figures. */
+  const write = (complete: boolean): Report => {
     const finishedAt = new Date();
-    const results = {
-      baseline,
-      api,
-      ratios,
-      supervision,
-      cost: {
-        lifecycle,
-        memory,
-        disk: { sqliteBytes: dbBytes, workflows: totalWorkflows, bytesPerWorkflow: Math.round(dbBytes / Math.max(1, totalWorkflows)) },
-      },
-      rssBytesAtEnd: processes,
-    };
-    const report = {
+    const report: Report = {
       kind: 'petition-engine-bench',
       schemaVersion: 1,
+      complete,
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationSeconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
@@ -200,33 +170,97 @@ async function main(): Promise<void> {
         loadAverageAtEnd: os.loadavg(),
       },
       sections,
-      versions: { temporalCli: env.versions.temporal, temporalSdk: env.versions.sdk },
+      versions: { temporalCli: e.versions.temporal, temporalSdk: e.versions.sdk },
       settings: {
         ...settings,
         setupSeconds: Number(setupSeconds.toFixed(1)),
-        devServerArgs: env.devServerArgs.map((a) => (a.startsWith('/') ? path.basename(a) : a)),
+        devServerArgs: e.devServerArgs.map((a) => (a.startsWith('/') ? path.basename(a) : a)),
         processes:
-          'Temporal dev server, worker.ts (child process), baseline worker (child process), api/server.ts (child process), load generator (this process): each measured on its own',
+          'Temporal dev server, worker.ts (child process), baseline worker (child process), api/server.ts (child process), memory-probe worker.ts (child process), load generator (this process): each measured on its own',
         apiRateLimitMax: 1_000_000_000,
         departments: 'config/departments.seed.json (manual connectors)',
       },
       results,
-      targets: evaluateTargets(results),
+      ...(complete && { targets: evaluateTargets(results as Results) }),
     };
-    const file = path.join(out, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`\n${formatReport(report)}\n\nJSON: ${file}\n`);
+    return report;
+  };
+  const section = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const result = await fn();
+    const peakRssMiB = Object.fromEntries(
+      Object.entries(e.rssPeaks()).map(([k, v]) => [k, Math.round(v / 2 ** 20)]),
+    );
+    sections[name] = {
+      seconds: Number(((performance.now() - t) / 1000).toFixed(1)),
+      loadAverage1m: os.loadavg()[0]!,
+      peakRssMiB,
+    };
+    return result;
+  };
+
+  try {
+    progress.say('5a. cost: one whole statutory lifecycle through HTTP');
+    const lifecycle = await section('lifecycle', () => measureLifecycle(ctx));
+    progress.say(`    ${lifecycle.events} history events, ${lifecycle.bytes} bytes`);
+    results.cost = { lifecycle } as Results['cost'];
+    write(false);
+
+    progress.say(
+      '5b. cost: worker memory per cached open petition (a second worker.ts on its own task queue)',
+    );
+    results.cost.memory = await section('memory', () => measureMemory(ctx));
+    write(false);
+
+    progress.say('1-3. baseline and our path at each concurrency level (warm-up first)');
+    await section('warm-up', async () => {
+      await warmBaseline(ctx);
+      await warmApi(ctx);
+    });
+    results.baseline = [];
+    results.api = [];
+    results.ratios = [];
+    for (const c of settings.levels) {
+      const b = await section(`baseline c=${c}`, () => measureBaseline(ctx, c));
+      results.baseline.push(b);
+      const { petitions: _petitions, ...a } = await section(`api c=${c}`, () => measureApi(ctx, c));
+      results.api.push(a);
+      results.ratios.push({
+        concurrency: c,
+        starts: Number((a.registrations.perSecond / b.starts.perSecond).toFixed(3)),
+        updates: Number((a.actions.perSecond / b.updates.perSecond).toFixed(3)),
+      });
+      write(false);
+    }
+
+    progress.say(`4. supervision at scale: seeding ${settings.open} open petitions`);
+    results.supervision = await section('supervision', () => measureSupervision(ctx));
+
+    const totalWorkflows = (await e.client.workflow.count('')).count;
+    const dbBytes = e.dbBytes();
+    results.cost.disk = {
+      sqliteBytes: dbBytes,
+      workflows: totalWorkflows,
+      bytesPerWorkflow: Math.round(dbBytes / Math.max(1, totalWorkflows)),
+    };
+    const report = write(true);
+    process.stdout.write(
+      `\n${formatReport(report as Parameters<typeof formatReport>[0])}\n\nJSON: ${file}\n`,
+    );
   } finally {
     ctx.http.close();
     progress.say('stopping API, workers and Temporal');
-    await env.stop();
+    await e.stop();
   }
 }
 
 main().then(
   () => process.exit(0),
   async (err: unknown) => {
-    process.stderr.write(`\n[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `\n[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     await stopAll();
     process.exit(1);
   },

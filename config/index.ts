@@ -77,6 +77,10 @@ const variables = {
   },
   JWT_ISSUER: { schema: nonEmpty.optional(), expected: 'the expected `iss` claim of tokens' },
   JWT_AUDIENCE: { schema: nonEmpty.optional(), expected: 'the expected `aud` claim of tokens' },
+  WORKER_MAX_CACHED_WORKFLOWS: {
+    schema: z.coerce.number().int().min(0).max(100_000).default(500),
+    expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 2 MiB each)',
+  },
   API_BODY_LIMIT: {
     schema: z.coerce
       .number()
@@ -171,6 +175,8 @@ export interface Config {
     pass?: string;
     from: string;
   };
+  /** Worker tuning: how many petitions stay cached in memory (each costs about 2 MiB; the rest replay on demand). */
+  worker: { maxCachedWorkflows: number };
   dataDir: string;
   log: {
     level: z.infer<typeof variables.LOG_LEVEL.schema>;
@@ -312,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         from: e.SMTP_FROM!,
       },
     }),
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     dataDir,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };

@@ -24,7 +24,7 @@ import {
 } from '../../scripts/temporal-servers';
 import { searchAttributeRegistrations } from '../../workflows/search-attributes';
 import { waitFor } from './load';
-import { CpuMeter, spawnNode, type NodeChild } from './processes';
+import { CpuMeter, rssBytes, spawnNode, type NodeChild } from './processes';
 import { progress } from './progress';
 
 export const BASELINE_TASK_QUEUE = 'bench-baseline';
@@ -57,6 +57,8 @@ export interface BenchEnvironment {
   devServerArgs: string[];
   versions: { temporal: string; sdk: string };
   cpu: CpuMeter;
+  /** Peak RSS (bytes) of each process since the last call, sampled every second; resets the peaks. */
+  rssPeaks(): Record<string, number>;
   /** Extra processes measured by `cpu` (e.g. the memory probe's worker). */
   extraPids: Record<string, number | undefined>;
   /** The environment for product child processes (worker.ts, api/server.ts). */
@@ -69,7 +71,11 @@ export interface BenchEnvironment {
 
 function sdkVersion(): string {
   try {
-    return (JSON.parse(readFileSync(path.join(projectRoot, 'node_modules/@temporalio/worker/package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(
+        readFileSync(path.join(projectRoot, 'node_modules/@temporalio/worker/package.json'), 'utf8'),
+      ) as { version: string }
+    ).version;
   } catch {
     return 'unknown';
   }
@@ -78,9 +84,15 @@ function sdkVersion(): string {
 /** Stops of environments being started or running, for the signal handlers of run.ts. */
 export const pendingStops = new Set<() => Promise<void>>();
 /** Every process started here, killed outright if the bench exits without stopping them. */
-const started: Array<{ pid?: number; exitCode: number | null; signalCode: NodeJS.Signals | null; kill(signal: NodeJS.Signals): boolean }> = [];
+const started: Array<{
+  pid?: number;
+  exitCode: number | null;
+  signalCode: NodeJS.Signals | null;
+  kill(signal: NodeJS.Signals): boolean;
+}> = [];
 process.on('exit', () => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Promise<BenchEnvironment> {
@@ -94,12 +106,14 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
   const children: NodeChild[] = [];
   let server: ServerProcess | undefined;
   let connection: Connection | undefined;
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   const extraPids: Record<string, number | undefined> = {};
+  let sampler: NodeJS.Timeout | undefined;
 
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
+  // Every caller (the run's finally, the failure path, a signal) waits for the same, single shutdown.
+  const stop = (): Promise<void> => (stopping ??= doStop());
+  const doStop = async (): Promise<void> => {
+    clearInterval(sampler);
     await connection?.close().catch(() => undefined);
     // The API first, then the workers, then the server: the order of `npm start`.
     for (const child of [...children].reverse()) await child.stop(10_000).catch(() => undefined);
@@ -113,7 +127,9 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
   try {
     const uiPort = await freePort();
     let serverOptions: DevServerOptions | undefined;
-    progress.say(`starting Temporal dev server (${temporalVersion.split('\n')[0]}) on a fresh SQLite file in ${dir}`);
+    progress.say(
+      `starting Temporal dev server (${temporalVersion.split('\n')[0]}) on a fresh SQLite file in ${dir}`,
+    );
     server = await startOnFreePort(
       (port) => {
         serverOptions = {
@@ -153,7 +169,12 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
         ...extra,
       };
     };
-    const spawnChild = (name: string, entry: string, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): NodeChild => {
+    const spawnChild = (
+      name: string,
+      entry: string,
+      extraEnv: Record<string, string> = {},
+      nodeArgs: string[] = [],
+    ): NodeChild => {
       const prof = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
       const child = spawnNode(name, entry, {
         cwd: projectRoot,
@@ -168,14 +189,24 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
 
     progress.say('starting worker (worker.ts), baseline worker and API (api/server.ts) as child processes');
     const worker = spawnChild('worker', 'bench/worker-probe.ts', {}, ['--expose-gc']);
-    const baselineWorker = spawnChild('baseline-worker', 'bench/baseline-worker.ts', {
-      BENCH_TEMPORAL_ADDRESS: address,
-      BENCH_TASK_QUEUE: BASELINE_TASK_QUEUE,
-    }, ['--expose-gc']);
+    const baselineWorker = spawnChild(
+      'baseline-worker',
+      'bench/baseline-worker.ts',
+      {
+        BENCH_TEMPORAL_ADDRESS: address,
+        BENCH_TASK_QUEUE: BASELINE_TASK_QUEUE,
+      },
+      ['--expose-gc'],
+    );
     const api = spawnChild('api', 'api/server.ts');
     // Started now so that its start-up (bundling) overlaps the others' instead of adding to the run.
     const memTaskQueue = `bench-mem-${randomBytes(3).toString('hex')}`;
-    const memWorker = spawnChild('mem-worker', 'bench/worker-probe.ts', { TEMPORAL_TASK_QUEUE: memTaskQueue }, ['--expose-gc']);
+    const memWorker = spawnChild(
+      'mem-worker',
+      'bench/worker-probe.ts',
+      { TEMPORAL_TASK_QUEUE: memTaskQueue },
+      ['--expose-gc'],
+    );
     await Promise.all([worker.ready, baselineWorker.ready, api.ready, memWorker.ready]);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitFor(
@@ -186,6 +217,7 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
     );
     connection = await Connection.connect({ address });
     const client = new Client({ connection, namespace: 'default' });
+    const peaks: Record<string, number> = {};
     const pids = (): Record<string, number | undefined> => ({
       server: server?.child.pid,
       worker: worker.child.pid,
@@ -194,6 +226,13 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
       memWorker: memWorker.child.exitCode === null ? memWorker.child.pid : undefined,
       ...extraPids,
     });
+    sampler = setInterval(() => {
+      for (const [name, pid] of Object.entries(pids())) {
+        const rss = rssBytes(pid);
+        if (rss !== undefined && rss > (peaks[name] ?? 0)) peaks[name] = rss;
+      }
+    }, 1000);
+    sampler.unref();
     return {
       dir,
       address,
@@ -211,6 +250,11 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
       devServerArgs: devServerArgs(serverOptions!),
       versions: { temporal: temporalVersion.split('\n')[0] ?? temporalVersion, sdk: sdkVersion() },
       cpu: new CpuMeter(pids),
+      rssPeaks() {
+        const copy = { ...peaks };
+        for (const k of Object.keys(peaks)) delete peaks[k];
+        return copy;
+      },
       extraPids,
       childEnv,
       spawnChild,

@@ -18,17 +18,25 @@ export class HttpError extends Error {
     what: string,
   ) {
     const b = body as { error?: string; message?: string } | undefined;
-    super(`${what}: HTTP ${status}${b?.error ? ` ${b.error}` : ''}${b?.message ? `: ${b.message.slice(0, 160)}` : ''}`);
+    super(
+      `${what}: HTTP ${status}${b?.error ? ` ${b.error}` : ''}${b?.message ? `: ${b.message.slice(0, 160)}` : ''}`,
+    );
   }
 }
 
 export function createHttpClient(baseUrl: string, opts: { timeoutMs?: number; maxSockets?: number } = {}) {
   const url = new URL(baseUrl);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error(`the bench only sends traffic to loopback, not ${url.hostname}`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    throw new Error(`the bench only sends traffic to loopback, not ${url.hostname}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 256 });
   const timeoutMs = opts.timeoutMs ?? 30_000;
 
-  function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+  function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse<T>> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -60,7 +68,9 @@ export function createHttpClient(baseUrl: string, opts: { timeoutMs?: number; ma
           res.on('error', reject);
         },
       );
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs / 1000} s`)));
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs / 1000} s`)),
+      );
       req.on('error', reject);
       if (payload) req.write(payload);
       req.end();
@@ -70,9 +80,16 @@ export function createHttpClient(baseUrl: string, opts: { timeoutMs?: number; ma
   return {
     request,
     /** Like `request`, but a status other than `expected` throws {@link HttpError}. */
-    async expect<T>(expected: number, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    async expect<T>(
+      expected: number,
+      method: string,
+      path: string,
+      body?: unknown,
+      headers?: Record<string, string>,
+    ): Promise<T> {
       const res = await request<T>(method, path, body, headers);
-      if (res.status !== expected) throw new HttpError(res.status, res.body, `${method} ${path.replace(/XF\w+/g, ':id')}`);
+      if (res.status !== expected)
+        throw new HttpError(res.status, res.body, `${method} ${path.replace(/XF\w+/g, ':id')}`);
       return res.body;
     },
     close(): void {

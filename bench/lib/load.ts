@@ -32,7 +32,10 @@ export interface LoadOptions {
 export function describeError(err: unknown): string {
   const e = err as { message?: string; cause?: { message?: string } };
   const msg = `${e?.message ?? String(err)}${e?.cause?.message ? ` (${e.cause.message})` : ''}`;
-  return msg.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, '<uuid>').replace(/XF\w+/g, '<id>').slice(0, 200);
+  return msg
+    .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, '<uuid>')
+    .replace(/XF\w+/g, '<id>')
+    .slice(0, 200);
 }
 
 export async function closedLoop(o: LoadOptions): Promise<LoadResult> {
@@ -57,7 +60,8 @@ export async function closedLoop(o: LoadOptions): Promise<LoadResult> {
       } catch (err) {
         errors += 1;
         const key = describeError(err);
-        if (key in errorSamples || Object.keys(errorSamples).length < 5) errorSamples[key] = (errorSamples[key] ?? 0) + 1;
+        if (key in errorSamples || Object.keys(errorSamples).length < 5)
+          errorSamples[key] = (errorSamples[key] ?? 0) + 1;
         // An operation that fails at once must not spin: back off a little.
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -92,7 +96,12 @@ export async function forEachLimit<T>(
 }
 
 /** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs`. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 500,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -103,5 +112,7 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${describeError(last)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${describeError(last)}` : ''}`,
+  );
 }

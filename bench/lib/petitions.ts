@@ -6,10 +6,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
+import pino from 'pino';
+import { createActivities } from '../../activities';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
 import { step as interpret } from '../../workflows/engine/interpreter';
-import type { Actor, PetitionFacts } from '../../workflows/engine/types';
-import { PETITION_WORKFLOW_TYPE, petitionWorkflowId, type PetitionWorkflowInput } from '../../workflows/messages';
+import type { Actor, EngineEvent, PetitionFacts, PetitionState } from '../../workflows/engine/types';
+import { searchValuesOf } from '../../workflows/engine/view';
+import {
+  PETITION_WORKFLOW_TYPE,
+  petitionWorkflowId,
+  type PetitionWorkflowInput,
+} from '../../workflows/messages';
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
 
 /** Department codes of the embedded default's seed (config/departments.seed.json) with a manual connector. */
@@ -21,7 +28,9 @@ const definition = loadStatutoryDefinition();
 const definitionHash = statutoryDefinitionHash();
 
 /** The body of a registration as a client of the API sends it. */
-export function registrationBody(opts: { department?: string; channel?: string; receivedAt?: string } = {}): Record<string, unknown> {
+export function registrationBody(
+  opts: { department?: string; channel?: string; receivedAt?: string } = {},
+): Record<string, unknown> {
   return {
     channel: opts.channel ?? 'letter',
     category: 'complaint',
@@ -33,10 +42,67 @@ export function registrationBody(opts: { department?: string; channel?: string; 
   };
 }
 
-/** Starts one petition workflow as the API would; resolves when the server has accepted the start. */
+/** The worker's own deadline activity (the legal calendar), for {@link settledSearchAttributes}. */
+const { computeDeadline } = createActivities({
+  logger: pino({ level: 'silent' }),
+  dataDir: '/nonexistent-bench-data',
+});
+
+/**
+ * The search attributes a petition has once the worker has run its first workflow task: the same pure engine
+ * (`step`), the same deadline activity and the same projection (`searchValuesOf`) the workflow uses. Side effects
+ * (deliveries, notices) are left out: they change no search attribute of the first step.
+ */
+async function settledSearchAttributes(
+  start: Extract<EngineEvent, { type: 'start' }>,
+): Promise<SearchAttributePair[]> {
+  let result = interpret(definition, undefined, start);
+  let state: PetitionState = result.state;
+  // Bounded: the first step arms a handful of deadlines at most.
+  for (let round = 0; round < 5; round++) {
+    const computes = result.commands.filter((c) => c.type === 'compute-deadline');
+    if (computes.length === 0) break;
+    for (const c of computes) {
+      const calculation = await computeDeadline(c.request);
+      result = interpret(definition, state, {
+        type: 'deadline-computed',
+        at: start.at,
+        key: c.key,
+        calculation,
+      });
+      state = result.state;
+    }
+  }
+  const v = searchValuesOf(state);
+  return [
+    { key: SA.step, value: v.step },
+    { key: SA.status, value: v.status },
+    { key: SA.category, value: v.category },
+    { key: SA.channel, value: v.channel },
+    { key: SA.receivedAt, value: new Date(v.receivedAt) },
+    { key: SA.definition, value: v.definition },
+    { key: SA.overdue, value: v.overdue },
+    ...(v.department !== null ? [{ key: SA.department, value: v.department }] : []),
+    ...(v.dueAt !== null ? [{ key: SA.dueAt, value: new Date(v.dueAt) }] : []),
+    ...(v.deadline !== null ? [{ key: SA.deadline, value: v.deadline }] : []),
+  ] as SearchAttributePair[];
+}
+
+/**
+ * Starts one petition workflow as the API would; resolves when the server has accepted the start. With `settled`,
+ * the start carries the search attributes the worker's first task would publish (see above), so visibility
+ * queries see the petition as registered and running even before (or without) a worker.
+ */
 export async function startPetitionDirect(
   client: Client,
-  opts: { id: string; taskQueue: string; department?: string; channel: string; receivedAt: Date },
+  opts: {
+    id: string;
+    taskQueue: string;
+    department?: string;
+    channel: string;
+    receivedAt: Date;
+    settled?: boolean;
+  },
 ): Promise<void> {
   const now = new Date();
   const petition: PetitionFacts = {
@@ -49,25 +115,35 @@ export async function startPetitionDirect(
     ...(opts.department !== undefined && { department: opts.department }),
   };
   const registeredAt = now.toISOString();
-  const initial = interpret(definition, undefined, {
-    type: 'start',
+  const start = {
+    type: 'start' as const,
     at: registeredAt,
     petitionId: opts.id,
     definitionHash,
     petition,
     actor: registrar,
-  }).state;
-  const input: PetitionWorkflowInput = { petitionId: opts.id, definition, definitionHash, petition, registeredBy: registrar, registeredAt };
-  const searchAttributes = [
-    { key: SA.step, value: initial.token },
-    { key: SA.status, value: 'open' },
-    { key: SA.category, value: petition.category },
-    { key: SA.channel, value: petition.channel },
-    { key: SA.receivedAt, value: new Date(petition.receivedAt) },
-    { key: SA.definition, value: `${definition.id}@${definition.version}` },
-    { key: SA.overdue, value: false },
-    ...(petition.department !== undefined ? [{ key: SA.department, value: petition.department }] : []),
-  ] as SearchAttributePair[];
+  };
+  const initial = interpret(definition, undefined, start).state;
+  const input: PetitionWorkflowInput = {
+    petitionId: opts.id,
+    definition,
+    definitionHash,
+    petition,
+    registeredBy: registrar,
+    registeredAt,
+  };
+  const searchAttributes = opts.settled
+    ? await settledSearchAttributes(start)
+    : ([
+        { key: SA.step, value: initial.token },
+        { key: SA.status, value: 'open' },
+        { key: SA.category, value: petition.category },
+        { key: SA.channel, value: petition.channel },
+        { key: SA.receivedAt, value: new Date(petition.receivedAt) },
+        { key: SA.definition, value: `${definition.id}@${definition.version}` },
+        { key: SA.overdue, value: false },
+        ...(petition.department !== undefined ? [{ key: SA.department, value: petition.department }] : []),
+      ] as SearchAttributePair[]);
   await client.workflow.start(PETITION_WORKFLOW_TYPE, {
     taskQueue: opts.taskQueue,
     workflowId: petitionWorkflowId(opts.id),

@@ -52,7 +52,13 @@ export interface NodeChild {
 export function spawnNode(
   name: string,
   entry: string,
-  opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; nodeArgs?: string[]; readyTimeoutMs?: number },
+  opts: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    logFile: string;
+    nodeArgs?: string[];
+    readyTimeoutMs?: number;
+  },
 ): NodeChild {
   const fd = openSync(opts.logFile, 'a');
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', entry], {
@@ -65,7 +71,12 @@ export function spawnNode(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = new Promise<unknown>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`${name} did not report ready within ${(opts.readyTimeoutMs ?? 120_000) / 1000} s (log: ${opts.logFile})`)),
+      () =>
+        reject(
+          new Error(
+            `${name} did not report ready within ${(opts.readyTimeoutMs ?? 120_000) / 1000} s (log: ${opts.logFile})`,
+          ),
+        ),
       opts.readyTimeoutMs ?? 120_000,
     );
     child.on('message', (msg: { type?: string }) => {
@@ -76,7 +87,11 @@ export function spawnNode(
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${name} exited (code ${code}, signal ${signal}) before it was ready; log: ${opts.logFile}\n${tail(opts.logFile)}`));
+      reject(
+        new Error(
+          `${name} exited (code ${code}, signal ${signal}) before it was ready; log: ${opts.logFile}\n${tail(opts.logFile)}`,
+        ),
+      );
     });
   });
   ready.catch(() => undefined);
@@ -134,7 +149,11 @@ export class CpuMeter {
   }
 
   /** CPU used between `from` and now, as seconds and as a share of one core. */
-  since(from: ReturnType<CpuMeter['snapshot']>): { wallS: number; seconds: Record<string, number>; coreShare: Record<string, number> } {
+  since(from: ReturnType<CpuMeter['snapshot']>): {
+    wallS: number;
+    seconds: Record<string, number>;
+    coreShare: Record<string, number>;
+  } {
     const to = this.snapshot();
     const wallS = (to.at - from.at) / 1000;
     const seconds: Record<string, number> = {};
