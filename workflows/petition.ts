@@ -12,7 +12,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type {
   Delivery,
   DeliverToDepartmentResult,
@@ -34,7 +33,7 @@ import {
   petitionStateQuery,
   type PetitionWorkflowInput,
 } from './messages';
-import { PetitionSearchAttributes as SA } from './search-attributes';
+import { searchAttributeUpdates } from './search-attributes';
 
 const local = proxyLocalActivities<PetitionLocalActivities>({
   startToCloseTimeout: '10 seconds',
@@ -43,7 +42,12 @@ const local = proxyLocalActivities<PetitionLocalActivities>({
 
 const io = proxyActivities<PetitionActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['DeliveryRejected'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['DeliveryRejected'],
+  },
 });
 
 /**
@@ -53,7 +57,12 @@ const io = proxyActivities<PetitionActivities>({
 const notices = proxyActivities<PetitionActivities>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '1 day',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['DeliveryRejected'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['DeliveryRejected'],
+  },
 });
 
 const deliveryRetry = {
@@ -118,7 +127,11 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
   };
 
   const current = (): PetitionState => {
-    if (!state) throw ApplicationFailure.create({ type: 'NotStarted', message: 'The petition is still being registered.' });
+    if (!state)
+      throw ApplicationFailure.create({
+        type: 'NotStarted',
+        message: 'The petition is still being registered.',
+      });
     return state;
   };
 
@@ -201,14 +214,25 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
    * Carries out one command. Events that follow a local activity take the instant of the event that caused them:
    * a local activity resolves within the same workflow task, where the clock is not replayed exactly.
    */
-  async function execute(command: EngineCommand, snapshot: PetitionState, at: string): Promise<EngineEvent[]> {
+  async function execute(
+    command: EngineCommand,
+    snapshot: PetitionState,
+    at: string,
+  ): Promise<EngineEvent[]> {
     switch (command.type) {
       case 'compute-deadline': {
         const calculation = await local.computeDeadline(command.request);
         return [{ type: 'deadline-computed', at, key: command.key, calculation }];
       }
       case 'generate-document': {
-        const document = await generate(snapshot, command.document, command.step, command.input, command.deadlineKey, at);
+        const document = await generate(
+          snapshot,
+          command.document,
+          command.step,
+          command.input,
+          command.deadlineKey,
+          at,
+        );
         if (!document) return [];
         inBackground(() => deliver(snapshot, document, command.recipient));
         return [{ type: 'document-generated', at, document }];
@@ -234,7 +258,10 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
             type: 'activity-completed',
             at: now(),
             element: command.element,
-            detail: deliveries.map((d) => `${d.channel}: ${d.ok ? 'ok' : 'failed'}${d.detail ? ` (${d.detail})` : ''}`).join('; ') || command.element,
+            detail:
+              deliveries
+                .map((d) => `${d.channel}: ${d.ok ? 'ok' : 'failed'}${d.detail ? ` (${d.detail})` : ''}`)
+                .join('; ') || command.element,
             ...(variables && { variables }),
           },
         ];
@@ -254,7 +281,11 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
         inBackground(async () => {
           await notices.escalate(escalation).catch((err: unknown) => {
             if (!(err instanceof ActivityFailure)) throw err;
-            log.warn('escalation could not be delivered', { petitionId: snapshot.petitionId, key: command.key, error: err.message });
+            log.warn('escalation could not be delivered', {
+              petitionId: snapshot.petitionId,
+              key: command.key,
+              error: err.message,
+            });
           });
           return [];
         });
@@ -270,7 +301,10 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     snapshot: PetitionState,
     at: string,
   ): Promise<{ deliveries: Delivery[]; variables?: Record<string, unknown> }> {
-    const department = typeof snapshot.variables['department'] === 'string' ? (snapshot.variables['department'] as string) : undefined;
+    const department =
+      typeof snapshot.variables['department'] === 'string'
+        ? (snapshot.variables['department'] as string)
+        : undefined;
     switch (command.activity) {
       case 'delivery':
         return deliverToDepartment(command.element, snapshot, department, at);
@@ -334,11 +368,18 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
       resolved = result.department;
       const variables = route.records ? { [route.records]: resolved ?? null } : undefined;
       if (!result.dispatch) return { deliveries: result.deliveries, variables };
-      const receipt = await departmentWorker(result.dispatch.taskQueue).receivePetition(result.dispatch.delivery);
+      const receipt = await departmentWorker(result.dispatch.taskQueue).receivePetition(
+        result.dispatch.delivery,
+      );
       const reference = receipt.reference ? `, reference ${receipt.reference}` : '';
       return {
         deliveries: [
-          { channel: 'worker', at: now(), ok: true, detail: `accepted by ${resolved} on ${result.dispatch.taskQueue}${reference}` },
+          {
+            channel: 'worker',
+            at: now(),
+            ok: true,
+            detail: `accepted by ${resolved} on ${result.dispatch.taskQueue}${reference}`,
+          },
         ],
         variables,
       };
@@ -346,13 +387,18 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
       if (!(err instanceof ActivityFailure)) throw err;
       const cause = err.cause;
       const info = (cause instanceof ApplicationFailure ? cause.details?.[0] : undefined) as
-        | { department?: string; channel?: string }
-        | undefined;
+        { department?: string; channel?: string } | undefined;
       // A routing failure names the body whose superior is unknown: tell its supervisor, but it holds nothing.
       const receiver = resolved ?? (info?.channel === 'routing' ? undefined : info?.department);
-      const body = receiver ?? info?.department ?? (route.target.kind === 'department' ? route.target.code : department);
+      const body =
+        receiver ?? info?.department ?? (route.target.kind === 'department' ? route.target.code : department);
       const reason = cause?.message ?? err.message;
-      const failed: Delivery = { channel: info?.channel ?? (resolved ? 'worker' : 'delivery'), at: now(), ok: false, detail: reason };
+      const failed: Delivery = {
+        channel: info?.channel ?? (resolved ? 'worker' : 'delivery'),
+        at: now(),
+        ok: false,
+        detail: reason,
+      };
       const escalations = await io.escalate({
         petitionId: snapshot.petitionId,
         reason: 'delivery-failed',
@@ -364,7 +410,13 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
         idempotencyKey: `${idempotencyKey}:delivery-failed`,
       });
       return {
-        deliveries: [failed, ...escalations.map((d) => ({ ...d, detail: `raised to the supervisor${d.detail ? `: ${d.detail}` : ''}` }))],
+        deliveries: [
+          failed,
+          ...escalations.map((d) => ({
+            ...d,
+            detail: `raised to the supervisor${d.detail ? `: ${d.detail}` : ''}`,
+          })),
+        ],
         variables: route.records ? { [route.records]: receiver ?? null } : undefined,
       };
     }
@@ -407,7 +459,10 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
         petitionId: snapshot.petitionId,
         document,
         recipient,
-        department: typeof snapshot.variables['department'] === 'string' ? (snapshot.variables['department'] as string) : undefined,
+        department:
+          typeof snapshot.variables['department'] === 'string'
+            ? (snapshot.variables['department'] as string)
+            : undefined,
         petitioner: snapshot.petition.petitioner,
         idempotencyKey: `${snapshot.petitionId}:${document.id}:${recipient}`,
       });
@@ -420,25 +475,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
 
   function publishSearchAttributes(): void {
     const values = searchValuesOf(current());
-    const updates: SearchAttributeUpdatePair[] = [];
-    const put = <K extends keyof PetitionSearchValues>(key: K, pair: SearchAttributeUpdatePair) => {
-      if (!lastSearch || lastSearch[key] !== values[key]) updates.push(pair);
-    };
-    put('step', { key: SA.step, value: values.step });
-    put('department', { key: SA.department, value: values.department });
-    put('category', { key: SA.category, value: values.category });
-    put('channel', { key: SA.channel, value: values.channel });
-    put('status', { key: SA.status, value: values.status });
-    put('receivedAt', { key: SA.receivedAt, value: new Date(values.receivedAt) });
-    put('dueAt', { key: SA.dueAt, value: values.dueAt ? new Date(values.dueAt) : null });
-    put('deadline', { key: SA.deadline, value: values.deadline });
-    put('overdue', { key: SA.overdue, value: values.overdue });
-    put('definition', { key: SA.definition, value: values.definition });
-    put('concerns', { key: SA.concerns, value: values.concerns });
-    put('acceptedOnTime', { key: SA.acceptedOnTime, value: values.acceptedOnTime });
-    put('finishedOnTime', { key: SA.finishedOnTime, value: values.finishedOnTime });
-    put('satisfaction', { key: SA.satisfaction, value: values.satisfaction });
-    put('closedAt', { key: SA.closedAt, value: values.closedAt ? new Date(values.closedAt) : null });
+    const updates = searchAttributeUpdates(values, lastSearch);
     if (updates.length > 0) upsertSearchAttributes(updates);
     lastSearch = values;
   }
@@ -469,7 +506,11 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     }
     const seen = version;
     await condition(
-      () => version !== seen || current().status !== 'open' || calendarUpdates !== seenCalendar || timer?.fired === true,
+      () =>
+        version !== seen ||
+        current().status !== 'open' ||
+        calendarUpdates !== seenCalendar ||
+        timer?.fired === true,
     );
     if (timer?.fired) {
       timer = undefined;
@@ -498,7 +539,11 @@ function now(): string {
   return new Date().toISOString();
 }
 
-function refusalFailure(refusal: { type: string; message: string; details?: Record<string, unknown> }): ApplicationFailure {
+function refusalFailure(refusal: {
+  type: string;
+  message: string;
+  details?: Record<string, unknown>;
+}): ApplicationFailure {
   return ApplicationFailure.create({
     type: refusal.type,
     message: refusal.message,

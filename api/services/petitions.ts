@@ -5,7 +5,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { canonicalJson } from '../../definitions/language/hash';
 import type { Definition } from '../../definitions/language/schema';
@@ -17,7 +16,7 @@ import {
 } from '../../definitions/statutory';
 import { step as interpret, EngineError } from '../../workflows/engine/interpreter';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
-import { viewOf, type PetitionSummary, type PetitionView } from '../../workflows/engine/view';
+import { searchValuesOf, viewOf, type PetitionSummary, type PetitionView } from '../../workflows/engine/view';
 import {
   PETITION_WORKFLOW_TYPE,
   petitionActionUpdate,
@@ -26,7 +25,7 @@ import {
   petitionWorkflowId,
   type PetitionWorkflowInput,
 } from '../../workflows/messages';
-import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
+import { initialSearchAttributes, PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
 import { ApiError } from '../app';
 import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
 import type { PetitionRecord } from '../auth/policy';
@@ -271,17 +270,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         registeredBy: actor,
         registeredAt,
       };
-      const searchAttributes: SearchAttributePair[] = [
-        { key: SA.step, value: initial.token },
-        { key: SA.status, value: 'open' },
-        { key: SA.category, value: petition.category },
-        { key: SA.channel, value: petition.channel },
-        { key: SA.receivedAt, value: new Date(petition.receivedAt) },
-        { key: SA.definition, value: `${definition.id}@${definition.version}` },
-        { key: SA.overdue, value: false },
-        ...(petition.department !== undefined ? [{ key: SA.department, value: petition.department }] : []),
-        ...(petition.concerns !== undefined ? [{ key: SA.concerns, value: petition.concerns }] : []),
-      ] as SearchAttributePair[];
+      const searchAttributes = initialSearchAttributes(searchValuesOf(initial));
       try {
         await call('start petition', () =>
           client.workflow.start(PETITION_WORKFLOW_TYPE, {

@@ -17,7 +17,7 @@ import {
   petitionWorkflowId,
   type PetitionWorkflowInput,
 } from '../../workflows/messages';
-import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
+import { initialSearchAttributes } from '../../workflows/search-attributes';
 
 /** Department codes of the embedded default's seed (config/departments.seed.json) with a manual connector. */
 export const BENCH_DEPARTMENTS = ['city-housing', 'district-housing', 'district-gov', 'city-gov'] as const;
@@ -73,19 +73,7 @@ async function settledSearchAttributes(
       state = result.state;
     }
   }
-  const v = searchValuesOf(state);
-  return [
-    { key: SA.step, value: v.step },
-    { key: SA.status, value: v.status },
-    { key: SA.category, value: v.category },
-    { key: SA.channel, value: v.channel },
-    { key: SA.receivedAt, value: new Date(v.receivedAt) },
-    { key: SA.definition, value: v.definition },
-    { key: SA.overdue, value: v.overdue },
-    ...(v.department !== null ? [{ key: SA.department, value: v.department }] : []),
-    ...(v.dueAt !== null ? [{ key: SA.dueAt, value: new Date(v.dueAt) }] : []),
-    ...(v.deadline !== null ? [{ key: SA.deadline, value: v.deadline }] : []),
-  ] as SearchAttributePair[];
+  return initialSearchAttributes(searchValuesOf(state));
 }
 
 /**
@@ -134,16 +122,7 @@ export async function startPetitionDirect(
   };
   const searchAttributes = opts.settled
     ? await settledSearchAttributes(start)
-    : ([
-        { key: SA.step, value: initial.token },
-        { key: SA.status, value: 'open' },
-        { key: SA.category, value: petition.category },
-        { key: SA.channel, value: petition.channel },
-        { key: SA.receivedAt, value: new Date(petition.receivedAt) },
-        { key: SA.definition, value: `${definition.id}@${definition.version}` },
-        { key: SA.overdue, value: false },
-        ...(petition.department !== undefined ? [{ key: SA.department, value: petition.department }] : []),
-      ] as SearchAttributePair[]);
+    : initialSearchAttributes(searchValuesOf(initial));
   await client.workflow.start(PETITION_WORKFLOW_TYPE, {
     taskQueue: opts.taskQueue,
     workflowId: petitionWorkflowId(opts.id),
