@@ -2,7 +2,6 @@
  * Worker entry point (`npm run worker`): polls the configured task queue for workflow and activity tasks.
  * Run several for scale-out; they share the task queue. Only wiring lives here.
  */
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { createCalendarProvider } from './config/calendar';
@@ -10,6 +9,7 @@ import { createRegistryDirectory, loadDepartmentSeed } from './activities/connec
 import { loadConfigOrExit } from './config';
 import { createLogger, temporalLogger } from './config/logger';
 import { temporalConnectionOptions } from './config/temporal';
+import { workflowBundlerOptions, workflowsPath } from './config/workflow-bundle';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'worker');
@@ -26,7 +26,8 @@ const worker = await Worker.create({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
+  workflowsPath,
+  bundlerOptions: workflowBundlerOptions,
   // The SDK's default cache (derived from the memory limit) lets a worker grow past 4 GB of ~2 MiB petitions and
   // stall; a bounded cache trades a replay on the next task for a steady footprint (bench/README.md).
   maxCachedWorkflows: config.worker.maxCachedWorkflows,

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { computeDeadline, defaultCalendarData, type CalendarData } from '../definitions/calendar';
+import { calculateDeadline, defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type {
   ArchiveInput,
   DeliverDocumentInput,
@@ -66,18 +66,7 @@ export function createActivities(deps: ActivityDeps) {
 
   const local: PetitionLocalActivities = {
     async computeDeadline(request: DeadlineRequest): Promise<DeadlineCalculation> {
-      const result = computeDeadline(
-        {
-          from: request.from,
-          duration: request.duration,
-          counting: request.counting,
-          article: request.article,
-          extensionDays: request.extensionDays,
-          pausedDays: request.pausedDays,
-        },
-        calendar(),
-      );
-      return { ...result } as unknown as DeadlineCalculation;
+      return calculateDeadline(request, calendar());
     },
     async generateDocument(input: GenerateDocumentInput): Promise<DocumentRecord> {
       return generateDocument(input);

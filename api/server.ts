@@ -4,7 +4,7 @@
  */
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../config/logger';
-import { loadCalendarData } from '../config/calendar';
+import { createCalendarProvider } from '../config/calendar';
 import { createClient, createLazyConnection } from '../config/temporal';
 import { buildApp } from './app';
 import { jwtSecretPath, resolveAuthOptions } from './auth/secret';
@@ -21,7 +21,8 @@ if (authSource === 'data-dir' && !config.temporal.embedded) {
     'tokens are verified with the secret in DATA_DIR (the embedded default); set JWT_JWKS_URL or JWT_SECRET for a shared deployment',
   );
 }
-const calendar = loadCalendarData(config.dataDir);
+// Re-read when a supplement is published, like the worker's: registration computes the first deadlines with it.
+const calendar = createCalendarProvider(config.dataDir);
 const app = buildApp({
   config,
   logger,
@@ -29,7 +30,7 @@ const app = buildApp({
   client,
   auth,
   definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue }),
-  calendar: () => calendar,
+  calendar,
   limits: config.limits,
 });
 

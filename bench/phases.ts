@@ -443,7 +443,6 @@ export async function measureSupervision(ctx: Context): Promise<SupervisionResul
           channel: 'online',
           // Overdue ones were received 40 days ago (their 15-day acceptance deadline has passed); the rest today.
           receivedAt: new Date(overdue ? now - 40 * 86_400_000 : now - (i % 600) * 1000),
-          settled: !s.seedWithWorker,
         });
       },
     });

@@ -4,17 +4,18 @@
  * - `first task`: the history cut after the first workflow task — creating a petition instance (evaluating its
  *   bundle's modules) and registering it;
  * - `full lifecycle`: the whole statutory lifecycle.
- * Each against bundles that differ in one respect, to price proposed changes without touching the product:
- * `index` (workflows/index.ts, as worker.ts runs it), `petition-only` (bench/experiments/petition-only.ts: no
- * registry workflows in the bundle), `memoised FEEL` (bench/experiments/feel-memo.ts in place of
- * workflows/engine/feel.ts), and `index, empty source map` (the same bundle with its inline source map
- * emptied: the SDK maps the stack of every promise created in a workflow through it).
+ * Each against bundles that differ in one respect, to price changes without a server: `product` (workflows/index.ts
+ * with config/workflow-bundle.ts's preloaded modules, as worker.ts runs it), `no preloaded modules`, `eager
+ * registries` (bench/experiments/eager-registries.ts: the layout before the registry workflows were loaded lazily,
+ * without preloading — what a petition cost before), and `memoised FEEL` (bench/experiments/feel-memo.ts in place
+ * of workflows/engine/feel.ts).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime, Worker, type BundleOptions } from '@temporalio/worker';
+import { workflowBundlerOptions, workflowsPath } from '../config/workflow-bundle';
 import webpack from 'webpack';
 import { summarize } from './lib/stats';
 
@@ -49,41 +50,27 @@ const firstStarted = full.events!.findIndex((e) => Number(e.eventType) === 6 /* 
 const first = { ...full, events: full.events!.slice(0, firstStarted + 1) };
 
 const bundles: Record<string, string> = {};
-const index = await bundleWorkflowCode({
-  workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-  logger: quiet,
+const bundle = async (name: string, options: Partial<BundleOptions>) => {
+  bundles[name] = (await bundleWorkflowCode({ workflowsPath, logger: quiet, ...options })).code;
+};
+await bundle('product (as worker.ts)', workflowBundlerOptions);
+await bundle('no preloaded modules', {});
+await bundle('eager registries, no preload', {
+  workflowsPath: fileURLToPath(new URL('./experiments/eager-registries.ts', import.meta.url)),
 });
-bundles['index (as worker.ts)'] = index.code;
-bundles['petition-only'] = (
-  await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('./experiments/petition-only.ts', import.meta.url)),
-    logger: quiet,
-  })
-).code;
-bundles['index, memoised FEEL'] = (
-  await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    logger: quiet,
-    webpackConfigHook: (config) => {
-      config.plugins = [
-        ...(config.plugins ?? []),
-        new webpack.NormalModuleReplacementPlugin(
-          /engine[/\\]feel(\.ts)?$/,
-          fileURLToPath(new URL('./experiments/feel-memo.ts', import.meta.url)),
-        ),
-      ];
-      return config;
-    },
-  })
-).code;
-// The SDK requires an inline source map: put an empty one in its place.
-const emptyMap = Buffer.from(
-  JSON.stringify({ version: 3, file: 'workflow-bundle-empty-map.js', sources: [], names: [], mappings: '' }),
-).toString('base64');
-bundles['index, empty source map'] = index.code.replace(
-  /\/\/# sourceMappingURL=data:application\/json[^\n]*/g,
-  `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${emptyMap}`,
-);
+await bundle('product, memoised FEEL', {
+  ...workflowBundlerOptions,
+  webpackConfigHook: (config) => {
+    config.plugins = [
+      ...(config.plugins ?? []),
+      new webpack.NormalModuleReplacementPlugin(
+        /engine[/\\]feel(\.ts)?$/,
+        fileURLToPath(new URL('./experiments/feel-memo.ts', import.meta.url)),
+      ),
+    ];
+    return config;
+  },
+});
 
 async function time(code: string, history: typeof full, n: number): Promise<number[]> {
   const ms: number[] = [];

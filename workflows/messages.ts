@@ -1,7 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Definition } from '../definitions/language/schema';
 import type { Actor, PetitionFacts, PetitionOutcome } from './engine/types';
-import type { PetitionSummary, PetitionView } from './engine/view';
+import type { PrecomputedDeadline } from './engine/registration';
+import type { PetitionSearchValues, PetitionSummary, PetitionView } from './engine/view';
 
 /** The workflow type name; one workflow per petition, its id derived from the petition id. Never rename. */
 export const PETITION_WORKFLOW_TYPE = 'petition';
@@ -22,6 +23,16 @@ export interface PetitionWorkflowInput {
   registeredBy: Actor;
   /** Registration instant; defaults to the workflow start time. */
   registeredAt?: string;
+  /**
+   * What registration already decided (absent in petitions started before it did): the first step's deadlines,
+   * computed with the legal calendar for exactly the requests the interpreter makes (the first workflow task uses
+   * them instead of its local activity), and the search values the petition was started with (so the first task
+   * upserts only what changed since).
+   */
+  registration?: {
+    deadlines: PrecomputedDeadline[];
+    searchValues: PetitionSearchValues;
+  };
 }
 
 /** An action request, as the API sends it. */

@@ -22,6 +22,7 @@ import type { DepartmentActivities } from './department-activities';
 import { deliveryRoute } from './department-routing';
 import { indexDefinition } from './engine/definition-index';
 import { nextWakeAt, step } from './engine/interpreter';
+import { precomputedCalculation } from './engine/registration';
 import type { EngineCommand, EngineEvent, PetitionOutcome, PetitionState } from './engine/types';
 import { EngineErrorType } from './engine/types';
 import { checkAction } from './engine/validate-action';
@@ -104,7 +105,10 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
   let state: PetitionState | undefined;
   let version = 0;
   let calendarUpdates = 0;
-  let lastSearch: PetitionSearchValues | undefined;
+  // Registration started the petition with these search values: the first task upserts only what changed since.
+  let lastSearch: PetitionSearchValues | undefined = input.registration?.searchValues;
+  // Deadlines registration computed for the first step; consulted only while the first step is decided.
+  let precomputed = input.registration?.deadlines;
   let queue: Promise<void> = Promise.resolve();
 
   /** Serialises event processing: Updates, timers and signals interleave at awaits otherwise. */
@@ -221,7 +225,8 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
   ): Promise<EngineEvent[]> {
     switch (command.type) {
       case 'compute-deadline': {
-        const calculation = await local.computeDeadline(command.request);
+        const calculation =
+          precomputedCalculation(precomputed, command) ?? (await local.computeDeadline(command.request));
         return [{ type: 'deadline-computed', at, key: command.key, calculation }];
       }
       case 'generate-document': {
@@ -481,6 +486,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
   }
 
   await serialised(() => drain(registered));
+  precomputed = undefined;
 
   // One durable timer for the earliest warning or due instant; kept while that instant stays the same, so an
   // action that leaves the deadlines alone costs no timer cancel/restart in history.

@@ -72,6 +72,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     connection: opts.connection,
     taskQueue: opts.taskQueue,
     definitions: opts.definitions,
+    calendar: opts.calendar,
     rpcTimeoutMs: opts.rpcTimeoutMs,
     now: opts.now,
   });

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { calculateDeadline, type CalendarData } from '../../definitions/calendar';
 import { canonicalJson } from '../../definitions/language/hash';
 import type { Definition } from '../../definitions/language/schema';
 import {
@@ -14,7 +15,8 @@ import {
   statutoryDefinitionHash,
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory';
-import { step as interpret, EngineError } from '../../workflows/engine/interpreter';
+import { EngineError } from '../../workflows/engine/interpreter';
+import { settleRegistration, type SettledRegistration } from '../../workflows/engine/registration';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
 import { searchValuesOf, viewOf, type PetitionSummary, type PetitionView } from '../../workflows/engine/view';
 import {
@@ -42,6 +44,8 @@ export interface PetitionServiceDeps {
   taskQueue: string;
   /** Published definitions; without it (or when it has none) the built-in statutory default is used. */
   definitions?: DefinitionService;
+  /** The legal calendar in force: registration computes the first step's deadlines with it. */
+  calendar: () => CalendarData;
   /** Bound on each Temporal call. */
   rpcTimeoutMs: number;
   now: () => Date;
@@ -240,18 +244,18 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         ...(body.attachments !== undefined && { attachments: body.attachments }),
       };
       const registeredAt = now.toISOString();
-      // The pure interpreter decides the first step here too, so the petition is listed under its real step at once
-      // and a definition that cannot register it is refused before anything starts.
-      let initial;
+      // Registration is decided here with the workflow's own pure interpreter and the legal calendar: the first step
+      // and its deadlines. The petition is started with that decision (listed under its real step and due date at
+      // once; its first workflow task reuses the computed deadlines) and the answer needs no round trip to a worker.
+      // A definition that cannot register it is refused before anything starts.
+      let settled: SettledRegistration;
       try {
-        initial = interpret(definition, undefined, {
-          type: 'start',
-          at: registeredAt,
-          petitionId: id,
-          definitionHash,
-          petition,
-          actor,
-        }).state;
+        const calendar = deps.calendar();
+        settled = settleRegistration(
+          definition,
+          { type: 'start', at: registeredAt, petitionId: id, definitionHash, petition, actor },
+          (request) => calculateDeadline(request, calendar),
+        );
       } catch (err) {
         if (err instanceof EngineError)
           throw new ApiError(
@@ -262,6 +266,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         throw err;
       }
       const accessCode = generateAccessCode();
+      const searchValues = searchValuesOf(settled.state);
       const input: PetitionWorkflowInput = {
         petitionId: id,
         definition,
@@ -269,8 +274,8 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         petition,
         registeredBy: actor,
         registeredAt,
+        registration: { deadlines: settled.deadlines, searchValues },
       };
-      const searchAttributes = initialSearchAttributes(searchValuesOf(initial));
       try {
         await call('start petition', () =>
           client.workflow.start(PETITION_WORKFLOW_TYPE, {
@@ -278,7 +283,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
             workflowId: petitionWorkflowId(id),
             args: [input],
             memo: { accessCodeHash: hashAccessCode(accessCode), requestHash: hash },
-            typedSearchAttributes: searchAttributes,
+            typedSearchAttributes: initialSearchAttributes(searchValues),
           }),
         );
       } catch (err) {
@@ -289,20 +294,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         }
         throw err;
       }
-      let current: PetitionView;
-      try {
-        current = await view(id);
-        // The first deadlines are computed by a local activity in the first workflow task; wait a moment for them so
-        // the answer shows due dates rather than "being computed".
-        for (let i = 0; i < 20 && current.deadlines.some((d) => d.state === 'pending'); i++) {
-          await new Promise((r) => setTimeout(r, 100));
-          current = await view(id);
-        }
-      } catch (err) {
-        // Registered, but no worker answered yet: show the state the interpreter decided (deadlines still pending).
-        if (!(err instanceof ApiError) || err.statusCode !== 503) throw err;
-        current = viewOf(definition, initial);
-      }
+      const current = viewOf(definition, settled.state);
       return { created: true, id, accessCode, view: current };
     },
 

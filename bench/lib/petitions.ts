@@ -5,12 +5,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
-import pino from 'pino';
-import { createActivities } from '../../activities';
+import { calculateDeadline, defaultCalendarData } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
-import { step as interpret } from '../../workflows/engine/interpreter';
-import type { Actor, EngineEvent, PetitionFacts, PetitionState } from '../../workflows/engine/types';
+import { settleRegistration } from '../../workflows/engine/registration';
+import type { Actor, PetitionFacts } from '../../workflows/engine/types';
 import { searchValuesOf } from '../../workflows/engine/view';
 import {
   PETITION_WORKFLOW_TYPE,
@@ -42,44 +40,14 @@ export function registrationBody(
   };
 }
 
-/** The worker's own deadline activity (the legal calendar), for {@link settledSearchAttributes}. */
-const { computeDeadline } = createActivities({
-  logger: pino({ level: 'silent' }),
-  dataDir: '/nonexistent-bench-data',
-});
+/** The legal calendar the bench's worker uses (the official data: the bench's DATA_DIR has no supplement). */
+const calendar = defaultCalendarData();
 
 /**
- * The search attributes a petition has once the worker has run its first workflow task: the same pure engine
- * (`step`), the same deadline activity and the same projection (`searchValuesOf`) the workflow uses. Side effects
- * (deliveries, notices) are left out: they change no search attribute of the first step.
- */
-async function settledSearchAttributes(
-  start: Extract<EngineEvent, { type: 'start' }>,
-): Promise<SearchAttributePair[]> {
-  let result = interpret(definition, undefined, start);
-  let state: PetitionState = result.state;
-  // Bounded: the first step arms a handful of deadlines at most.
-  for (let round = 0; round < 5; round++) {
-    const computes = result.commands.filter((c) => c.type === 'compute-deadline');
-    if (computes.length === 0) break;
-    for (const c of computes) {
-      const calculation = await computeDeadline(c.request);
-      result = interpret(definition, state, {
-        type: 'deadline-computed',
-        at: start.at,
-        key: c.key,
-        calculation,
-      });
-      state = result.state;
-    }
-  }
-  return initialSearchAttributes(searchValuesOf(state));
-}
-
-/**
- * Starts one petition workflow as the API would; resolves when the server has accepted the start. With `settled`,
- * the start carries the search attributes the worker's first task would publish (see above), so visibility
- * queries see the petition as registered and running even before (or without) a worker.
+ * Starts one petition workflow exactly as `POST /v1/petitions` does (api/services/petitions.ts): registration settled
+ * with the workflow's own engine and the legal calendar (`settleRegistration`), the first step's deadlines and search
+ * values in the input, the search attributes of the registered state. Visibility queries see the petition as
+ * registered, with its due date, even before (or without) a worker. Resolves when the server has accepted the start.
  */
 export async function startPetitionDirect(
   client: Client,
@@ -89,7 +57,6 @@ export async function startPetitionDirect(
     department?: string;
     channel: string;
     receivedAt: Date;
-    settled?: boolean;
   },
 ): Promise<void> {
   const now = new Date();
@@ -111,7 +78,8 @@ export async function startPetitionDirect(
     petition,
     actor: registrar,
   };
-  const initial = interpret(definition, undefined, start).state;
+  const settled = settleRegistration(definition, start, (request) => calculateDeadline(request, calendar));
+  const searchValues = searchValuesOf(settled.state);
   const input: PetitionWorkflowInput = {
     petitionId: opts.id,
     definition,
@@ -119,10 +87,8 @@ export async function startPetitionDirect(
     petition,
     registeredBy: registrar,
     registeredAt,
+    registration: { deadlines: settled.deadlines, searchValues },
   };
-  const searchAttributes = opts.settled
-    ? await settledSearchAttributes(start)
-    : initialSearchAttributes(searchValuesOf(initial));
   await client.workflow.start(PETITION_WORKFLOW_TYPE, {
     taskQueue: opts.taskQueue,
     workflowId: petitionWorkflowId(opts.id),
@@ -131,7 +97,7 @@ export async function startPetitionDirect(
       accessCodeHash: createHash('sha256').update(randomBytes(16)).digest('hex'),
       requestHash: createHash('sha256').update(opts.id).digest('hex'),
     },
-    typedSearchAttributes: searchAttributes,
+    typedSearchAttributes: initialSearchAttributes(searchValues),
   });
 }
 

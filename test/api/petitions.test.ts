@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
+import { eventually, petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
 
 let t: ApiTestContext;
 const dept = uniqueDept('P');
@@ -87,6 +87,34 @@ describe('POST /v1/petitions: registration', () => {
     for (const personal of ['李四', '13800001234', '110101199001011234', '北京市'])
       expect(attributes).not.toContain(personal);
     expect(d.searchAttributes['PetitionStep']).toEqual(['accept-notice']);
+  });
+
+  it('decides registration itself: the answer’s deadlines are the workflow’s, whose first task computes none again', async () => {
+    const res = await register();
+    const { id, deadlines } = res.json();
+    const handle = t.client.workflow.getHandle(`petition-${id}`);
+    // The worker's view, once its first task has run, shows the very deadlines the registration answered with.
+    const after = await eventually(
+      () => handle.query<{ deadlines: Array<{ id: string; dueAt: string | null }> }>('petitionState'),
+      (view) => view.deadlines.some((d) => d.dueAt !== null),
+      'the first workflow task',
+    );
+    expect(after.deadlines.map((d) => [d.id, d.dueAt])).toEqual(
+      deadlines.map((d: { id: string; dueAt: string | null }) => [d.id, d.dueAt]),
+    );
+    const { events } = await handle.fetchHistory();
+    const localActivities = events!
+      .filter((e) => e.markerRecordedEventAttributes)
+      .map((e) =>
+        Object.values(e.markerRecordedEventAttributes!.details ?? {})
+          .flatMap((p) => p.payloads ?? [])
+          .map((p) => Buffer.from(p.data ?? []).toString())
+          .join(' '),
+      );
+    expect(localActivities.filter((m) => m.includes('computeDeadline'))).toEqual([]);
+    // Started with the registered state's search attributes: the first task has nothing to upsert about them.
+    const d = await handle.describe();
+    expect(d.searchAttributes['PetitionDueAt']).toHaveLength(1);
   });
 
   it('answers a retry with the same Idempotency-Key and body with the same petition, 200 and replayed, without the access code', async () => {

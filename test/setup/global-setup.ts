@@ -15,8 +15,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundlerOptions, workflowsPath } from '../../config/workflow-bundle';
 import type { TestProject } from 'vitest/node';
 import { ensureTemporalBinaries } from '../../scripts/fetch-temporal';
 import {
@@ -44,7 +44,6 @@ declare module 'vitest' {
   }
 }
 
-const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 /** Where test processes record the pids of the private test servers they start (see test/helpers/temporal.ts). */
 export const serverPidDir = (testRunDir: string): string => path.join(testRunDir, 'server-pids');
@@ -82,6 +81,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const bundling = bundleWorkflowCode({
       workflowsPath,
+      ...workflowBundlerOptions,
       logger: {
         log() {},
         trace() {},

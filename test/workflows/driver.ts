@@ -4,9 +4,12 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { SearchAttributePair } from '@temporalio/common';
+import { calculateDeadline, defaultCalendarData } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
+import { settleRegistration } from '../../workflows/engine/registration';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
-import type { PetitionView } from '../../workflows/engine/view';
+import { searchValuesOf, type PetitionView } from '../../workflows/engine/view';
 import {
   petitionActionUpdate,
   petitionStateQuery,
@@ -14,7 +17,7 @@ import {
   type PetitionWorkflowInput,
 } from '../../workflows/messages';
 import type { petition } from '../../workflows/petition';
-import { searchAttributeRegistrations } from '../../workflows/search-attributes';
+import { initialSearchAttributes, searchAttributeRegistrations } from '../../workflows/search-attributes';
 
 export const actors = {
   registrar: { role: 'registrar', id: 'reg-1' },
@@ -51,10 +54,15 @@ export class PetitionDriver {
     readonly petitionId: string,
   ) {}
 
+  /**
+   * Starts a petition. With `settled`, registration is decided as `POST /v1/petitions` decides it (the first step's
+   * deadlines and search values in the input, `settleRegistration`); without, as petitions started before that were.
+   */
   static async start(
     env: TestWorkflowEnvironment,
     taskQueue: string,
     facts: Partial<PetitionFacts> = {},
+    opts: { settled?: boolean } = {},
   ): Promise<PetitionDriver> {
     const now = new Date(await env.currentTimeMs()).toISOString();
     const petitionId = `T${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -73,10 +81,31 @@ export class PetitionDriver {
         ...facts,
       },
     };
+    let typedSearchAttributes: SearchAttributePair[] | undefined;
+    if (opts.settled) {
+      input.registeredAt = now;
+      const calendar = defaultCalendarData();
+      const settled = settleRegistration(
+        input.definition,
+        {
+          type: 'start',
+          at: now,
+          petitionId,
+          definitionHash: input.definitionHash,
+          petition: input.petition,
+          actor: input.registeredBy,
+        },
+        (request) => calculateDeadline(request, calendar),
+      );
+      const searchValues = searchValuesOf(settled.state);
+      input.registration = { deadlines: settled.deadlines, searchValues };
+      typedSearchAttributes = initialSearchAttributes(searchValues);
+    }
     const handle = await env.client.workflow.start<typeof petition>('petition', {
       taskQueue,
       workflowId: petitionWorkflowId(petitionId),
       args: [input],
+      ...(typedSearchAttributes && { typedSearchAttributes }),
     });
     return new PetitionDriver(env, handle, petitionId);
   }

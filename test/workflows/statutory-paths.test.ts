@@ -333,6 +333,22 @@ describe('statutory paths on the time-skipping server', () => {
     await own.teardown();
   });
 
+  it('registration decided by the API (first-step deadlines and search values in the input): the first task computes no deadline again, and the petition runs as any other', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' }, { settled: true });
+    const registered = await p.view();
+    expect(registered.step).toBe('accept-notice');
+    expect(registered.deadlines.find((d) => d.id === 'acceptance')).toMatchObject({ state: 'running', overdue: false });
+    const { events } = await p.handle.fetchHistory();
+    expect(events!.some((e) => e.markerRecordedEventAttributes)).toBe(false);
+    // Started with the registered state's search attributes: nothing to upsert after the first task.
+    expect(events!.some((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toBe(false);
+    await p.act('accept', actors.dept);
+    await p.act('opinion', actors.dept, { outcome: 'support', text: '予以支持。' });
+    const replied = await p.act('reply', actors.dept);
+    expect(replied.step).toBe('review-window');
+    await p.record('registered-complaint-reply');
+  });
+
   it('has a replay fixture for every recorded path', () => {
     const dir = path.resolve('test/fixtures/histories');
     const names = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -348,6 +364,7 @@ describe('statutory paths on the time-skipping server', () => {
       'overdue-acceptance',
       'overdue-handling',
       'full-lifecycle',
+      'registered-complaint-reply',
     ]) {
       expect(names).toContain(`${name}.json`);
       expect(JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')).events.length).toBeGreaterThan(5);

@@ -4,3 +4,5 @@ export { checkAction, availableActions, activeDeadlines, normaliseInput } from '
 export { viewOf, summaryOf, deadlineView, searchValuesOf, isOverdue } from './view';
 export type { PetitionView, PetitionSummary, DeadlineView, PetitionSearchValues } from './view';
 export { indexDefinition } from './definition-index';
+export { settleRegistration, precomputedCalculation } from './registration';
+export type { PrecomputedDeadline, SettledRegistration } from './registration';
