@@ -12,7 +12,7 @@ import { BASELINE_TASK_QUEUE, PETITION_TASK_QUEUE, type BenchEnvironment } from 
 import { historyCost, type HistoryCost } from './lib/history';
 import { createHttpClient, type HttpClient } from './lib/http';
 import { closedLoop, describeError, waitFor, type LoadResult } from './lib/load';
-import { BENCH_DEPARTMENTS, registrationBody, startInputBytes, startPetitionDirect } from './lib/petitions';
+import { BENCH_DEPARTMENTS, definitionSnapshotBytes, registrationBody, startPetitionDirect } from './lib/petitions';
 import type { NodeChild } from './lib/processes';
 import { progress } from './lib/progress';
 import { Recorder, round, slope, summarize, type LatencySummary } from './lib/stats';
@@ -548,7 +548,10 @@ export async function measureSupervision(ctx: Context): Promise<SupervisionResul
 
 export interface LifecycleCost extends HistoryCost {
   actions: string[];
-  /** JSON size of the workflow's start input (the definition snapshot is most of it). */
+  /**
+   * Bytes of the workflow's start input as registration sent it (the shipped definition by reference), and the
+   * size a definition snapshot adds when a petition follows a published definition instead.
+   */
   startInputBytes: { total: number; definition: number };
   /** History after registration + accept, opinion, reply through HTTP (what the measured path leaves behind). */
   afterReply: { events: number; bytes: number };
@@ -598,11 +601,16 @@ export async function measureLifecycle(ctx: Context): Promise<LifecycleCost> {
     60_000,
     200,
   );
-  const cost = historyCost(await handle.fetchHistory());
+  const history = await handle.fetchHistory();
+  const cost = historyCost(history);
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   return {
     actions: ['register (bureau)', ...steps.map(([a]) => a), 'final'],
     ...cost,
-    startInputBytes: startInputBytes(),
+    startInputBytes: {
+      total: started?.input?.payloads?.reduce((n, p) => n + (p.data?.length ?? 0), 0) ?? 0,
+      definition: definitionSnapshotBytes(),
+    },
     afterReply,
   };
 }

@@ -218,7 +218,7 @@ export function formatReport(report: {
           `${l.afterReply.events} events, ${kb(l.afterReply.bytes)}`,
         ],
         [
-          'workflow start input (definition snapshot)',
+          'workflow start input (shipped definition by reference; a snapshot would add)',
           `${kb(l.startInputBytes.total)} (${kb(l.startInputBytes.definition)})`,
         ],
         [

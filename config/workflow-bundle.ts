@@ -12,7 +12,7 @@ export const workflowsPath = here('../workflows/index.ts');
 /**
  * Modules evaluated once per worker V8 context and shared by every workflow in it, instead of once per workflow
  * instance: the FEEL evaluator and the pure interpreter. They hold no per-workflow state (the SDK deep-freezes them;
- * the interpreter's only module-level value is a WeakMap keyed by each run's own definition object), which is the
+ * the interpreter's only module-level value is a WeakMap keyed by definition object), which is the
  * SDK's condition for preloading. Nothing that imports `@temporalio/workflow` may be listed: its module state is
  * per workflow. Measured with `node --import tsx bench/replay-cost.ts`: the first workflow task of a petition costs
  * about 40 % less, its whole lifecycle about 30 % less (bench/README.md).
@@ -30,6 +30,8 @@ export const preloadModules: string[] = [
     'registration',
   ].map((m) => here(`../workflows/engine/${m}.ts`)),
   here('../workflows/department-routing.ts'),
+  // The shipped definitions (petitions pass them by reference): one frozen copy, and one lookup index, per context.
+  here('../definitions/statutory/built-in.ts'),
 ];
 
 /** What `bundleWorkflowCode` and `Worker.create({ bundlerOptions })` are given. */

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Definition } from '../definitions/language/schema';
+import type { DefinitionRef } from '../definitions/statutory/built-in';
 import type { Actor, PetitionFacts, PetitionOutcome } from './engine/types';
 import type { PrecomputedDeadline } from './engine/registration';
 import type { PetitionSearchValues, PetitionSummary, PetitionView } from './engine/view';
@@ -15,9 +16,14 @@ export function petitionWorkflowId(petitionId: string): string {
 /** The input a petition workflow is started with: the facts and the pinned definition snapshot. */
 export interface PetitionWorkflowInput {
   petitionId: string;
-  /** The definition the petition follows for its whole life (design settled point 1). */
-  definition: Definition;
-  /** Content hash of `definition` (recorded in state and search attributes). */
+  /**
+   * The definition the petition follows for its whole life (design settled point 1): a snapshot, or — for a
+   * definition shipped with the code — `definitionRef`, resolved from definitions/statutory/built-in.ts and checked
+   * against `definitionHash`. Exactly one of the two.
+   */
+  definition?: Definition;
+  definitionRef?: DefinitionRef;
+  /** Content hash of the definition (recorded in state and search attributes). */
   definitionHash: string;
   petition: PetitionFacts;
   registeredBy: Actor;

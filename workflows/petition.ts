@@ -18,6 +18,8 @@ import type {
   PetitionActivities,
   PetitionLocalActivities,
 } from './activity-contracts';
+import type { Definition } from '../definitions/language/schema';
+import { builtInDefinition } from '../definitions/statutory/built-in';
 import type { DepartmentActivities } from './department-activities';
 import { deliveryRoute } from './department-routing';
 import { indexDefinition } from './engine/definition-index';
@@ -100,7 +102,7 @@ const departmentWorker = (taskQueue: string) =>
  * commands (settled points 1–4).
  */
 export async function petition(input: PetitionWorkflowInput): Promise<PetitionOutcome> {
-  const definition = input.definition;
+  const definition = definitionOf(input);
   const index = indexDefinition(definition);
   let state: PetitionState | undefined;
   let version = 0;
@@ -532,6 +534,23 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
   while (background.length > 0) await Promise.all(background.splice(0));
   await condition(allHandlersFinished);
   return current().outcome!;
+}
+
+/**
+ * The pinned definition: the snapshot in the input, or the shipped definition it names. A reference this code does
+ * not ship, or whose content differs from the hash the petition was registered with, fails the workflow task (not
+ * the petition): it is retried until a worker that has the definition picks it up.
+ */
+function definitionOf(input: PetitionWorkflowInput): Definition {
+  if (input.definition) return input.definition;
+  const ref = input.definitionRef;
+  const builtIn = ref && builtInDefinition(ref);
+  if (!builtIn || builtIn.hash !== input.definitionHash) {
+    throw new Error(
+      `petition ${input.petitionId} follows ${ref ? `${ref.id}@${ref.version}` : 'no definition'} with hash ${input.definitionHash}, which this worker does not ship${builtIn ? ` (it ships hash ${builtIn.hash})` : ''}; deploy a worker that has it`,
+    );
+  }
+  return builtIn.definition;
 }
 
 interface Decided {

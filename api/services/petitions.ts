@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { calculateDeadline, type CalendarData } from '../../definitions/calendar';
 import { canonicalJson } from '../../definitions/language/hash';
 import type { Definition } from '../../definitions/language/schema';
+import { pinDefinition } from '../../definitions/statutory/built-in';
 import {
   loadStatutoryDefinition,
   STATUTORY_DEFINITION_ID,
@@ -269,7 +270,8 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       const searchValues = searchValuesOf(settled.state);
       const input: PetitionWorkflowInput = {
         petitionId: id,
-        definition,
+        // The shipped statutory definition goes by reference (every worker has it); a published one as a snapshot.
+        ...pinDefinition(definition, definitionHash),
         definitionHash,
         petition,
         registeredBy: actor,

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { calculateDeadline, defaultCalendarData } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
+import { pinDefinition } from '../../definitions/statutory/built-in';
 import { settleRegistration } from '../../workflows/engine/registration';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
 import { searchValuesOf } from '../../workflows/engine/view';
@@ -82,7 +83,7 @@ export async function startPetitionDirect(
   const searchValues = searchValuesOf(settled.state);
   const input: PetitionWorkflowInput = {
     petitionId: opts.id,
-    definition,
+    ...pinDefinition(definition, definitionHash),
     definitionHash,
     petition,
     registeredBy: registrar,
@@ -101,26 +102,7 @@ export async function startPetitionDirect(
   });
 }
 
-/** Size in bytes of the workflow input a petition is started with (the definition snapshot is most of it). */
-export function startInputBytes(): { total: number; definition: number } {
-  const input: PetitionWorkflowInput = {
-    petitionId: 'XF20260101AAAAAAAAAAAA',
-    definition,
-    definitionHash,
-    petition: {
-      category: 'complaint',
-      channel: 'letter',
-      subject: '小区供暖不达标',
-      content: '入冬以来室温长期低于16度，多次反映未果。',
-      receivedAt: new Date().toISOString(),
-      petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800001234' },
-      department: 'district-housing',
-    },
-    registeredBy: registrar,
-    registeredAt: new Date().toISOString(),
-  };
-  return {
-    total: Buffer.byteLength(JSON.stringify(input)),
-    definition: Buffer.byteLength(JSON.stringify(definition)),
-  };
+/** JSON bytes of the statutory definition: what a snapshot adds to a petition's start input. */
+export function definitionSnapshotBytes(): number {
+  return Buffer.byteLength(JSON.stringify(definition));
 }

@@ -18,6 +18,7 @@ import {
   STATUTORY_DEFINITION_ID,
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory/index';
+import { builtInDefinition, pinDefinition } from '../../definitions/statutory/built-in';
 import { generatedFileOf, renderGeneratedModule, ROOT } from '../../scripts/build-definitions';
 
 const YAML_FILE = join(ROOT, 'definitions/statutory/petition-2022.yaml');
@@ -66,6 +67,19 @@ describe('the statutory default petition-2022', () => {
     if (!parsed.ok) throw new Error('the YAML does not parse');
     expect(definition).toEqual(parsed.definition);
     expect(statutoryDefinitionHash()).toBe(parsed.hash);
+  });
+
+  it('ships as a built-in that petitions pin by reference, with the same content hash', () => {
+    const builtIn = builtInDefinition({ id: STATUTORY_DEFINITION_ID, version: STATUTORY_DEFINITION_VERSION });
+    expect(builtIn?.hash).toBe(statutoryDefinitionHash());
+    expect(builtIn?.definition).toEqual(definition);
+    expect(builtInDefinition({ id: STATUTORY_DEFINITION_ID, version: 99 })).toBeUndefined();
+    expect(pinDefinition(definition, statutoryDefinitionHash())).toEqual({
+      definitionRef: { id: STATUTORY_DEFINITION_ID, version: STATUTORY_DEFINITION_VERSION },
+    });
+    // Same id@version with other content (a published text, say): a snapshot, never the shipped one.
+    const edited = { ...definition, name: 'edited' };
+    expect(pinDefinition(edited, 'another-hash')).toEqual({ definition: edited });
   });
 
   it('is petition-2022 version 1, frozen', () => {

@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SearchAttributePair } from '@temporalio/common';
 import { calculateDeadline, defaultCalendarData } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
+import { pinDefinition } from '../../definitions/statutory/built-in';
 import { settleRegistration } from '../../workflows/engine/registration';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
 import { searchValuesOf, type PetitionView } from '../../workflows/engine/view';
@@ -56,7 +57,8 @@ export class PetitionDriver {
 
   /**
    * Starts a petition. With `settled`, registration is decided as `POST /v1/petitions` decides it (the first step's
-   * deadlines and search values in the input, `settleRegistration`); without, as petitions started before that were.
+   * deadlines and search values in the input, `settleRegistration`; the shipped definition by reference); without,
+   * as petitions started before that were (a definition snapshot, deadlines computed by the workflow).
    */
   static async start(
     env: TestWorkflowEnvironment,
@@ -83,10 +85,13 @@ export class PetitionDriver {
     };
     let typedSearchAttributes: SearchAttributePair[] | undefined;
     if (opts.settled) {
+      const definition = input.definition!;
+      delete input.definition;
+      Object.assign(input, pinDefinition(definition, input.definitionHash));
       input.registeredAt = now;
       const calendar = defaultCalendarData();
       const settled = settleRegistration(
-        input.definition,
+        definition,
         {
           type: 'start',
           at: now,

@@ -349,6 +349,31 @@ describe('statutory paths on the time-skipping server', () => {
     await p.record('registered-complaint-reply');
   });
 
+  it('a definition reference this worker does not ship fails the workflow task, not the petition, and says why', async () => {
+    const petitionId = `TREF${Date.now().toString(36)}`;
+    const handle = await env.client.workflow.start('petition', {
+      taskQueue,
+      workflowId: `petition-${petitionId}`,
+      args: [
+        {
+          petitionId,
+          definitionRef: { id: 'petition-2022', version: 99 },
+          definitionHash: 'not-shipped',
+          registeredBy: actors.registrar,
+          petition: { category: 'complaint', channel: 'letter', subject: 's', content: 'c', receivedAt: new Date().toISOString(), petitioner: { name: '李四', address: '某地' } },
+        },
+      ],
+    });
+    const failed = await eventually(
+      async () => (await handle.fetchHistory()).events?.find((e) => e.workflowTaskFailedEventAttributes),
+      (e) => e !== undefined,
+      'a failed workflow task',
+    );
+    expect(failed!.workflowTaskFailedEventAttributes!.failure?.message).toContain('petition-2022@99');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await handle.terminate('test over');
+  });
+
   it('has a replay fixture for every recorded path', () => {
     const dir = path.resolve('test/fixtures/histories');
     const names = readdirSync(dir).filter((f) => f.endsWith('.json'));
