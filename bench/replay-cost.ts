@@ -7,8 +7,8 @@
  * Each against bundles that differ in one respect, to price changes without a server: `product` (workflows/index.ts
  * with config/workflow-bundle.ts's preloaded modules, as worker.ts runs it), `no preloaded modules`, `eager
  * registries` (bench/experiments/eager-registries.ts: the layout before the registry workflows were loaded lazily,
- * without preloading — what a petition cost before), and `memoised FEEL` (bench/experiments/feel-memo.ts in place
- * of workflows/engine/feel.ts).
+ * without preloading — what a petition cost before), and `FEEL not memoised` (bench/experiments/feel-plain.ts in
+ * place of workflows/engine/feel.ts).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -58,14 +58,14 @@ await bundle('no preloaded modules', {});
 await bundle('eager registries, no preload', {
   workflowsPath: fileURLToPath(new URL('./experiments/eager-registries.ts', import.meta.url)),
 });
-await bundle('product, memoised FEEL', {
+await bundle('FEEL not memoised', {
   ...workflowBundlerOptions,
   webpackConfigHook: (config) => {
     config.plugins = [
       ...(config.plugins ?? []),
       new webpack.NormalModuleReplacementPlugin(
         /engine[/\\]feel(\.ts)?$/,
-        fileURLToPath(new URL('./experiments/feel-memo.ts', import.meta.url)),
+        fileURLToPath(new URL('./experiments/feel-plain.ts', import.meta.url)),
       ),
     ];
     return config;

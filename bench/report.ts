@@ -125,6 +125,8 @@ export function formatReport(report: {
       b.starts.latencyMs.p50,
       b.starts.latencyMs.p99,
       b.starts.errors,
+      b.starts.clientPerSecond ?? '',
+      b.starts.drainMs ?? '',
       '',
       cpuOf(b.cpu.starts),
     ]);
@@ -135,6 +137,8 @@ export function formatReport(report: {
       b.updates.latencyMs.p99,
       b.updates.errors,
       '',
+      '',
+      '',
       cpuOf(b.cpu.updates),
     ]);
     rows.push([
@@ -143,6 +147,8 @@ export function formatReport(report: {
       a.registrations.latencyMs.p50,
       a.registrations.latencyMs.p99,
       a.registrations.errors,
+      a.registrations.clientPerSecond ?? '',
+      a.registrations.drainMs ?? '',
       ratio.starts.toFixed(2),
       cpuOf(a.cpu.registrations),
     ]);
@@ -152,16 +158,35 @@ export function formatReport(report: {
       a.actions.latencyMs.p50,
       a.actions.latencyMs.p99,
       a.actions.errors,
+      '',
+      '',
       ratio.updates.toFixed(2),
       cpuOf(a.cpu.actions),
     ]);
     for (const [name, s] of Object.entries(a.actions.byAction))
-      rows.push([`c=${b.concurrency}   …/actions/${name}`, '', s.p50, s.p99, '', '', '']);
+      rows.push([`c=${b.concurrency}   …/actions/${name}`, '', s.p50, s.p99, '', '', '', '', '']);
   }
   out.push(
-    'Throughput and latency (closed loop; baseline = start → Update → complete through the client; ratio = ours ÷ baseline)',
+    'Throughput and latency (closed loop; baseline = start → Update → complete through the client; ratio = ours ÷ baseline).\n' +
+      'Starts and registrations count until the worker has run the first task of every one: per s = n ÷ (phase + drain);\n' +
+      'client/s is the rate the client saw them answered, drain the time the worker needed after the phase to catch up.',
   );
-  out.push(table(['phase', 'per s', 'p50 ms', 'p99 ms', 'errors', 'ratio', 'CPU (share of one core)'], rows));
+  out.push(
+    table(
+      [
+        'phase',
+        'per s',
+        'p50 ms',
+        'p99 ms',
+        'errors',
+        'client/s',
+        'drain ms',
+        'ratio',
+        'CPU (share of one core)',
+      ],
+      rows,
+    ),
+  );
   out.push('');
   out.push(
     `Baseline workflows/s (start → update → complete): ${r.baseline.map((b) => `c=${b.concurrency} ${b.workflowsPerSecond}`).join(', ')}`,
