@@ -78,8 +78,8 @@ const variables = {
   JWT_ISSUER: { schema: nonEmpty.optional(), expected: 'the expected `iss` claim of tokens' },
   JWT_AUDIENCE: { schema: nonEmpty.optional(), expected: 'the expected `aud` claim of tokens' },
   WORKER_MAX_CACHED_WORKFLOWS: {
-    schema: z.coerce.number().int().min(0).max(100_000).default(500),
-    expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 2 MiB each)',
+    schema: z.coerce.number().int().min(0).max(100_000).default(2000),
+    expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170 KiB each)',
   },
   API_BODY_LIMIT: {
     schema: z.coerce

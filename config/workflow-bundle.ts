@@ -30,6 +30,9 @@ export const preloadModules: string[] = [
     'registration',
   ].map((m) => here(`../workflows/engine/${m}.ts`)),
   here('../workflows/department-routing.ts'),
+  // Document rendering (pure string templates).
+  here('../definitions/language/templates.ts'),
+  here('../activities/documents.ts'),
   // The shipped definitions (petitions pass them by reference): one frozen copy, and one lookup index, per context.
   here('../definitions/statutory/built-in.ts'),
 ];

@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -12,9 +13,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { generateDocument } from '../activities/documents';
 import type {
   Delivery,
   DeliverToDepartmentResult,
+  GenerateDocumentInput,
   PetitionActivities,
   PetitionLocalActivities,
 } from './activity-contracts';
@@ -37,6 +40,9 @@ import {
   type PetitionWorkflowInput,
 } from './messages';
 import { searchAttributeUpdates } from './search-attributes';
+
+/** Patch: documents are rendered in the workflow (before: by the `generateDocument` local activity). */
+const DOCUMENTS_RENDERED_IN_WORKFLOW = 'documents-rendered-in-workflow';
 
 const local = proxyLocalActivities<PetitionLocalActivities>({
   startToCloseTimeout: '10 seconds',
@@ -440,7 +446,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     const template = definition.documents[kind];
     if (!template) return undefined;
     const deadline = deadlineKey ? snapshot.deadlines.find((d) => d.key === deadlineKey) : undefined;
-    return local.generateDocument({
+    const request: GenerateDocumentInput = {
       petitionId: snapshot.petitionId,
       kind,
       template,
@@ -452,7 +458,11 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
       deadline: deadline ? deadlineView(deadline) : undefined,
       at,
       documentId: `${snapshot.petitionId}-${kind}-${snapshot.seq}-${snapshot.documents.length + 1}`,
-    });
+    };
+    // Rendering is pure: done here, not in a local activity (one activity round trip and one history marker less per
+    // document). Petitions that rendered through the activity before keep doing so on replay.
+    if (patched(DOCUMENTS_RENDERED_IN_WORKFLOW)) return generateDocument(request);
+    return local.generateDocument(request);
   }
 
   async function deliver(
