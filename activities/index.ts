@@ -18,7 +18,7 @@ import type { DeadlineCalculation, DeadlineRequest, DocumentRecord } from '../wo
 import { createDepartmentDelivery } from './connectors/deliver';
 import type { DepartmentDirectory } from './connectors/directory';
 import { ActivityErrorType } from './connectors/errors';
-import { generateDocument } from './documents';
+import { generateDocument } from '../workflows/documents';
 import { createNotifier, type SmtpOptions } from './notifiers';
 import type { Notifier } from './outbox';
 

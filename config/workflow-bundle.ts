@@ -32,7 +32,7 @@ export const preloadModules: string[] = [
   here('../workflows/department-routing.ts'),
   // Document rendering (pure string templates).
   here('../definitions/language/templates.ts'),
-  here('../activities/documents.ts'),
+  here('../workflows/documents.ts'),
   // The shipped definitions (petitions pass them by reference): one frozen copy, and one lookup index, per context.
   here('../definitions/statutory/built-in.ts'),
 ];

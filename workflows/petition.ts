@@ -13,7 +13,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { generateDocument } from '../activities/documents';
+import { generateDocument } from './documents';
 import type {
   Delivery,
   DeliverToDepartmentResult,

@@ -1,6 +1,6 @@
 import { renderTemplate } from '../definitions/language/templates';
-import type { GenerateDocumentInput } from '../workflows/activity-contracts';
-import type { DocumentRecord } from '../workflows/engine/types';
+import type { GenerateDocumentInput } from './activity-contracts';
+import type { DocumentRecord } from './engine/types';
 
 /** `2026-03-01T02:00:00Z` or `2026-03-01` → `2026年3月1日` (the Asia/Shanghai civil date). */
 export function chineseDate(value: string): string {
@@ -25,12 +25,18 @@ export function documentScope(input: GenerateDocumentInput): Record<string, unkn
     variables: input.variables,
     input: input.input,
     deadline: input.deadline
-      ? { ...input.deadline, lastDay: input.deadline.lastDay ? chineseDate(input.deadline.lastDay) : input.deadline.lastDay }
+      ? {
+          ...input.deadline,
+          lastDay: input.deadline.lastDay ? chineseDate(input.deadline.lastDay) : input.deadline.lastDay,
+        }
       : undefined,
   };
 }
 
-/** Renders a document of the petition from its template (a local activity: pure and fast). */
+/**
+ * Renders a document of the petition from its template. Pure: the petition workflow renders in place (petitions
+ * started before did it through the generateDocument local activity, which runs this too).
+ */
 export function generateDocument(input: GenerateDocumentInput): DocumentRecord {
   const scope = documentScope(input);
   return {
