@@ -26,10 +26,14 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> =
     {
       schema: {
         tags: ['supervision'],
-        summary: 'Overdue petitions, most overdue first',
+        summary: 'Overdue petitions, most overdue first, one page at a time',
         description:
-          'Open petitions whose earliest body deadline (PetitionDueAt) has passed: `PetitionStatus = open AND PetitionDueAt < now`, ' +
-          'answered from search attributes, so it is right even when no worker runs. Department staff see their own body only.',
+          'Open petitions whose earliest body deadline (PetitionDueAt) has passed: `PetitionStatus = open AND PetitionDueAt < asOf`, ' +
+          'answered from search attributes, so it is right even when no worker runs. Department staff see their own body only. ' +
+          'Ordered by overdueDays, highest first, across pages; within a page by dueAt, then id. Follow `nextPageToken` ' +
+          '(as `pageToken`, with the same filters) for the next page: every page is computed for the `asOf` of the first, so a ' +
+          'petition does not move between pages as time passes. A page may hold fewer than `pageSize` items and still have a ' +
+          'next page; `truncated` is true exactly when `nextPageToken` is not null.',
         security: bearer,
         querystring: overdueQuery,
         response: { 200: overdueResponse, ...errors(400, 401, 403, 429, 503) },
@@ -47,7 +51,11 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> =
     {
       schema: {
         tags: ['supervision'],
-        summary: 'Open petitions due within a period (default P3D), soonest first',
+        summary: 'Open petitions due within a period (default P3D), soonest first, one page at a time',
+        description:
+          'Open petitions whose earliest body deadline falls in [asOf, asOf + within). Ordered by remainingHours, lowest ' +
+          'first, across pages; within a page by dueAt, then id. Paged like the overdue list (`pageSize`, ' +
+          "`pageToken`, `nextPageToken`; follow pages keep the first page's `asOf` and `until`).",
         security: bearer,
         querystring: atRiskQuery,
         response: { 200: atRiskResponse, ...errors(400, 401, 403, 429, 503) },

@@ -4,14 +4,46 @@ import { dayOrInstant } from './common';
 
 const stepId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a step id');
 
+/** Page size of the overdue and at-risk lists: default and maximum (every row costs the visibility store ~0.5 ms). */
+export const SUPERVISION_PAGE_SIZE = { default: 50, max: 500 } as const;
+
+const paging = {
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(SUPERVISION_PAGE_SIZE.max)
+    .default(SUPERVISION_PAGE_SIZE.default)
+    .describe(
+      `Petitions per page, 1-${SUPERVISION_PAGE_SIZE.max} (default ${SUPERVISION_PAGE_SIZE.default}).`,
+    ),
+  pageToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,8192}\.[A-Za-z0-9_-]{22}$/, 'must be the nextPageToken of a previous page')
+    .optional()
+    .describe(
+      'The nextPageToken of the previous page, with the same filters. Every page is computed for the asOf of the first.',
+    ),
+};
+
+const nextPageToken = z
+  .string()
+  .nullable()
+  .describe(
+    'Token for the next page (pageToken); null on the last page. Bound to these filters and to asOf.',
+  );
+
 export const overdueQuery = z.strictObject({
   department: departmentCode.optional(),
   step: stepId.optional(),
+  ...paging,
 });
 
 export const overdueResponse = z
   .object({
-    asOf: z.string().describe('The instant "now" the list was computed for.'),
+    asOf: z
+      .string()
+      .describe('The instant "now" the list was computed for; follow pages keep the asOf of the first page.'),
     items: z.array(
       z.object({
         id: z.string(),
@@ -25,7 +57,10 @@ export const overdueResponse = z
         overdueDays: z.number().int().describe('Whole days since dueAt.'),
       }),
     ),
-    truncated: z.boolean().describe('True when more petitions matched than one answer holds (2000).'),
+    truncated: z
+      .boolean()
+      .describe('True when more petitions may follow on another page (nextPageToken is not null).'),
+    nextPageToken,
   })
   .meta({ id: 'OverdueList' });
 
@@ -54,12 +89,15 @@ export const atRiskQuery = z.strictObject({
     .describe('How far ahead to look, an ISO 8601 duration (default P3D).'),
   department: departmentCode.optional(),
   step: stepId.optional(),
+  ...paging,
 });
 
 export const atRiskResponse = z
   .object({
-    asOf: z.string(),
-    until: z.string(),
+    asOf: z
+      .string()
+      .describe('The instant "now" the list was computed for; follow pages keep the asOf of the first page.'),
+    until: z.string().describe('asOf + within.'),
     items: z.array(
       z.object({
         id: z.string(),
@@ -67,10 +105,13 @@ export const atRiskResponse = z
         department: z.string().nullable(),
         deadline: z.string().nullable(),
         dueAt: z.string(),
-        remainingHours: z.number().int(),
+        remainingHours: z.number().int().describe('Whole hours from asOf to dueAt.'),
       }),
     ),
-    truncated: z.boolean(),
+    truncated: z
+      .boolean()
+      .describe('True when more petitions may follow on another page (nextPageToken is not null).'),
+    nextPageToken,
   })
   .meta({ id: 'AtRiskList' });
 
