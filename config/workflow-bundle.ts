@@ -11,11 +11,12 @@ export const workflowsPath = here('../workflows/index.ts');
 
 /**
  * Modules evaluated once per worker V8 context and shared by every workflow in it, instead of once per workflow
- * instance: the FEEL evaluator and the pure interpreter. They hold no per-workflow state (the SDK deep-freezes them;
- * the interpreter's only module-level value is a WeakMap keyed by definition object), which is the
- * SDK's condition for preloading. Nothing that imports `@temporalio/workflow` may be listed: its module state is
- * per workflow. Measured with `node --import tsx bench/replay-cost.ts`: the first workflow task of a petition costs
- * about 40 % less, its whole lifecycle about 30 % less (bench/README.md).
+ * instance: FEEL, the pure interpreter, document rendering and the shipped definitions. They hold no per-workflow
+ * state, which is the SDK's condition for preloading (it deep-freezes their exports): the interpreter's WeakMap index
+ * cache is keyed by definition object, and FEEL's memo holds only results of pure evaluations (workflows/engine/feel.ts).
+ * Nothing that imports `@temporalio/workflow` may be listed: its module state is per workflow. Measured with
+ * `node --import tsx bench/replay-cost.ts`: a petition's first workflow task 60-88 → 11-17 ms, and a worker's memory
+ * per cached petition 2.2 MiB → ~0.2 MiB (`npm run bench`).
  */
 export const preloadModules: string[] = [
   'feelin',
