@@ -6,10 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { calculateDeadline, type CalendarData } from '../../definitions/calendar';
+import type { CalendarData } from '../../definitions/calendar';
 import { canonicalJson } from '../../definitions/language/hash';
 import type { Definition } from '../../definitions/language/schema';
-import { pinDefinition } from '../../definitions/statutory/built-in';
 import {
   loadStatutoryDefinition,
   STATUTORY_DEFINITION_ID,
@@ -17,22 +16,21 @@ import {
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory';
 import { EngineError } from '../../workflows/engine/interpreter';
-import { settleRegistration, type SettledRegistration } from '../../workflows/engine/registration';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
-import { searchValuesOf, viewOf, type PetitionSummary, type PetitionView } from '../../workflows/engine/view';
+import { viewOf, type PetitionSummary, type PetitionView } from '../../workflows/engine/view';
 import {
   PETITION_WORKFLOW_TYPE,
   petitionActionUpdate,
   reportReadSignal,
   petitionStateQuery,
   petitionWorkflowId,
-  type PetitionWorkflowInput,
 } from '../../workflows/messages';
-import { initialSearchAttributes, PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
+import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
 import { ApiError } from '../app';
 import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
 import type { PetitionRecord } from '../auth/policy';
 import { boundedCall, TemporalTimeoutError } from '../errors';
+import { petitionStart, type PetitionStart } from './petition-start';
 import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
 
@@ -249,14 +247,17 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       // and its deadlines. The petition is started with that decision (listed under its real step and due date at
       // once; its first workflow task reuses the computed deadlines) and the answer needs no round trip to a worker.
       // A definition that cannot register it is refused before anything starts.
-      let settled: SettledRegistration;
+      let start: PetitionStart;
       try {
-        const calendar = deps.calendar();
-        settled = settleRegistration(
+        start = petitionStart({
+          petitionId: id,
           definition,
-          { type: 'start', at: registeredAt, petitionId: id, definitionHash, petition, actor },
-          (request) => calculateDeadline(request, calendar),
-        );
+          definitionHash,
+          petition,
+          registeredBy: actor,
+          registeredAt,
+          calendar: deps.calendar(),
+        });
       } catch (err) {
         if (err instanceof EngineError)
           throw new ApiError(
@@ -267,25 +268,14 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         throw err;
       }
       const accessCode = generateAccessCode();
-      const searchValues = searchValuesOf(settled.state);
-      const input: PetitionWorkflowInput = {
-        petitionId: id,
-        // The shipped statutory definition goes by reference (every worker has it); a published one as a snapshot.
-        ...pinDefinition(definition, definitionHash),
-        definitionHash,
-        petition,
-        registeredBy: actor,
-        registeredAt,
-        registration: { deadlines: settled.deadlines, searchValues },
-      };
       try {
         await call('start petition', () =>
           client.workflow.start(PETITION_WORKFLOW_TYPE, {
             taskQueue: deps.taskQueue,
             workflowId: petitionWorkflowId(id),
-            args: [input],
+            args: [start.input],
             memo: { accessCodeHash: hashAccessCode(accessCode), requestHash: hash },
-            typedSearchAttributes: initialSearchAttributes(searchValues),
+            typedSearchAttributes: start.searchAttributes,
           }),
         );
       } catch (err) {
@@ -296,8 +286,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         }
         throw err;
       }
-      const current = viewOf(definition, settled.state);
-      return { created: true, id, accessCode, view: current };
+      return { created: true, id, accessCode, view: viewOf(definition, start.state) };
     },
 
     /** Applies an action (an Update whose id is the request id, so a retry is applied once). */

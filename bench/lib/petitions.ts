@@ -5,18 +5,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { calculateDeadline, defaultCalendarData } from '../../definitions/calendar';
+import { petitionStart } from '../../api/services/petition-start';
+import { defaultCalendarData } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
-import { pinDefinition } from '../../definitions/statutory/built-in';
-import { settleRegistration } from '../../workflows/engine/registration';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
-import { searchValuesOf } from '../../workflows/engine/view';
-import {
-  PETITION_WORKFLOW_TYPE,
-  petitionWorkflowId,
-  type PetitionWorkflowInput,
-} from '../../workflows/messages';
-import { initialSearchAttributes } from '../../workflows/search-attributes';
+import { PETITION_WORKFLOW_TYPE, petitionWorkflowId } from '../../workflows/messages';
 
 /** Department codes of the embedded default's seed (config/departments.seed.json) with a manual connector. */
 export const BENCH_DEPARTMENTS = ['city-housing', 'district-housing', 'district-gov', 'city-gov'] as const;
@@ -70,35 +63,24 @@ export async function startPetitionDirect(
     petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800001234' },
     ...(opts.department !== undefined && { department: opts.department }),
   };
-  const registeredAt = now.toISOString();
-  const start = {
-    type: 'start' as const,
-    at: registeredAt,
+  const start = petitionStart({
     petitionId: opts.id,
-    definitionHash,
-    petition,
-    actor: registrar,
-  };
-  const settled = settleRegistration(definition, start, (request) => calculateDeadline(request, calendar));
-  const searchValues = searchValuesOf(settled.state);
-  const input: PetitionWorkflowInput = {
-    petitionId: opts.id,
-    ...pinDefinition(definition, definitionHash),
+    definition,
     definitionHash,
     petition,
     registeredBy: registrar,
-    registeredAt,
-    registration: { deadlines: settled.deadlines, searchValues },
-  };
+    registeredAt: now.toISOString(),
+    calendar,
+  });
   await client.workflow.start(PETITION_WORKFLOW_TYPE, {
     taskQueue: opts.taskQueue,
     workflowId: petitionWorkflowId(opts.id),
-    args: [input],
+    args: [start.input],
     memo: {
       accessCodeHash: createHash('sha256').update(randomBytes(16)).digest('hex'),
       requestHash: createHash('sha256').update(opts.id).digest('hex'),
     },
-    typedSearchAttributes: initialSearchAttributes(searchValues),
+    typedSearchAttributes: start.searchAttributes,
   });
 }
 

@@ -4,13 +4,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { SearchAttributePair } from '@temporalio/common';
-import { calculateDeadline, defaultCalendarData } from '../../definitions/calendar';
+import { petitionStart } from '../../api/services/petition-start';
+import { defaultCalendarData } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
-import { pinDefinition } from '../../definitions/statutory/built-in';
-import { settleRegistration } from '../../workflows/engine/registration';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
-import { searchValuesOf, type PetitionView } from '../../workflows/engine/view';
+import type { PetitionView } from '../../workflows/engine/view';
 import {
   petitionActionUpdate,
   petitionStateQuery,
@@ -18,7 +16,7 @@ import {
   type PetitionWorkflowInput,
 } from '../../workflows/messages';
 import type { petition } from '../../workflows/petition';
-import { initialSearchAttributes, searchAttributeRegistrations } from '../../workflows/search-attributes';
+import { searchAttributeRegistrations } from '../../workflows/search-attributes';
 
 export const actors = {
   registrar: { role: 'registrar', id: 'reg-1' },
@@ -83,40 +81,33 @@ export class PetitionDriver {
         ...facts,
       },
     };
-    let typedSearchAttributes: SearchAttributePair[] | undefined;
-    if (opts.settled) {
-      const definition = input.definition!;
-      delete input.definition;
-      Object.assign(input, pinDefinition(definition, input.definitionHash));
-      input.registeredAt = now;
-      const calendar = defaultCalendarData();
-      const settled = settleRegistration(
-        definition,
-        {
-          type: 'start',
-          at: now,
+    const start = opts.settled
+      ? petitionStart({
           petitionId,
+          definition: input.definition!,
           definitionHash: input.definitionHash,
           petition: input.petition,
-          actor: input.registeredBy,
-        },
-        (request) => calculateDeadline(request, calendar),
-      );
-      const searchValues = searchValuesOf(settled.state);
-      input.registration = { deadlines: settled.deadlines, searchValues };
-      typedSearchAttributes = initialSearchAttributes(searchValues);
-    }
+          registeredBy: input.registeredBy,
+          registeredAt: now,
+          calendar: defaultCalendarData(),
+        })
+      : undefined;
     const handle = await env.client.workflow.start<typeof petition>('petition', {
       taskQueue,
       workflowId: petitionWorkflowId(petitionId),
-      args: [input],
-      ...(typedSearchAttributes && { typedSearchAttributes }),
+      args: [start?.input ?? input],
+      ...(start && { typedSearchAttributes: start.searchAttributes }),
     });
     return new PetitionDriver(env, handle, petitionId);
   }
 
   /** Applies an action (an Update) and returns the full view, as the API does. */
-  async act(action: string, actor: Actor, input: Record<string, unknown> = {}, requestId?: string): Promise<PetitionView> {
+  async act(
+    action: string,
+    actor: Actor,
+    input: Record<string, unknown> = {},
+    requestId?: string,
+  ): Promise<PetitionView> {
     const summary = await this.handle.executeUpdate(petitionActionUpdate, {
       args: [{ action, actor, input, requestId }],
       ...(requestId ? { updateId: requestId } : {}),

@@ -1,0 +1,57 @@
+/**
+ * How a petition is started, decided once for every caller that starts one (registration in the API, the bench's
+ * seeding, the workflow tests): registration settled with the workflow's own interpreter and the legal calendar, the
+ * definition pinned (the shipped one by reference), the first step's deadlines and search values in the input, and
+ * the search attributes of the registered state.
+ */
+import type { SearchAttributePair } from '@temporalio/common';
+import { calculateDeadline, type CalendarData } from '../../definitions/calendar';
+import type { Definition } from '../../definitions/language/schema';
+import { pinDefinition } from '../../definitions/statutory/built-in';
+import { settleRegistration } from '../../workflows/engine/registration';
+import type { Actor, PetitionFacts, PetitionState } from '../../workflows/engine/types';
+import { searchValuesOf } from '../../workflows/engine/view';
+import type { PetitionWorkflowInput } from '../../workflows/messages';
+import { initialSearchAttributes } from '../../workflows/search-attributes';
+
+export interface PetitionStart {
+  /** The workflow's input. */
+  input: PetitionWorkflowInput;
+  /** The search attributes to start it with. */
+  searchAttributes: SearchAttributePair[];
+  /** The state it is registered in (what registration answers with). */
+  state: PetitionState;
+}
+
+/** Throws the interpreter's `EngineError` when the definition cannot register the petition. */
+export function petitionStart(opts: {
+  petitionId: string;
+  definition: Definition;
+  definitionHash: string;
+  petition: PetitionFacts;
+  registeredBy: Actor;
+  registeredAt: string;
+  calendar: CalendarData;
+}): PetitionStart {
+  const { petitionId, definition, definitionHash, petition, registeredBy, registeredAt, calendar } = opts;
+  const settled = settleRegistration(
+    definition,
+    { type: 'start', at: registeredAt, petitionId, definitionHash, petition, actor: registeredBy },
+    (request) => calculateDeadline(request, calendar),
+  );
+  const searchValues = searchValuesOf(settled.state);
+  return {
+    input: {
+      petitionId,
+      // The shipped statutory definition goes by reference (every worker has it); a published one as a snapshot.
+      ...pinDefinition(definition, definitionHash),
+      definitionHash,
+      petition,
+      registeredBy,
+      registeredAt,
+      registration: { deadlines: settled.deadlines, searchValues },
+    },
+    searchAttributes: initialSearchAttributes(searchValues),
+    state: settled.state,
+  };
+}
