@@ -121,7 +121,7 @@ const variables = {
 
 type VariableName = keyof typeof variables;
 
-/** The names of every environment variable the product reads (the README's configuration table lists them all). */
+/** The names of every environment variable the product reads (docs/configuration.md lists them all). */
 export const configVariableNames = Object.keys(variables) as VariableName[];
 
 const envSchema = z.object(

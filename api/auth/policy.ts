@@ -1,6 +1,6 @@
 /**
  * Object-level access rules and the personal-data projection of a petition, in one place so every route applies
- * the same ones. Rules (README, "API → Who sees what"):
+ * the same ones. Rules (docs/api.md, "Who sees what"):
  * - registrar, supervisor, admin: every petition;
  * - department staff: the petitions their body holds now (PetitionDepartment = their code);
  * - superiors: a petition once it has reached them: the superior may act on it now, or a superior acted on it

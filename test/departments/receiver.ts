@@ -11,8 +11,9 @@ export interface ReceivedRequest {
 }
 
 /**
- * A department's webhook receiver, as the README tells integrators to write one: verify the signature over the raw
- * body, then deduplicate by Idempotency-Key (a repeat answers as the first acceptance did, and is not filed again).
+ * A department's webhook receiver, as docs/departments.md tells integrators to write one: verify the signature over
+ * the raw body, then deduplicate by Idempotency-Key (a repeat answers as the first acceptance did, and is not filed
+ * again).
  * `answer` decides the status of each new (not yet accepted) request: a number, or `'hold'` to never answer.
  */
 export async function startReceiver(
