@@ -13,6 +13,7 @@ import { buildApp } from '../../api/app';
 import { configVariableNames, loadConfig } from '../../config';
 import { createClient, createLazyConnection } from '../../config/temporal';
 import { freePort } from '../../scripts/temporal-servers';
+import { searchAttributeRegistrations } from '../../workflows/search-attributes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rel = (file: string) => path.relative(root, file);
@@ -140,6 +141,24 @@ describe('what the documents list is what the code has', () => {
     const named = rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
     expect(declared.filter((name) => !named.includes(name))).toEqual([]);
     expect(named.filter((name) => !declared.includes(name))).toEqual([]);
+  });
+
+  it('docs/operations.md lists every search attribute with its type, and registers each in its commands', () => {
+    const operations = read(path.join(root, 'docs', 'operations.md'));
+    const rows = new Map(
+      [...operations.matchAll(/^\|\s*`(Petition\w+)`\s*\|\s*(\w+)\s*\|/gm)].map((m) => [
+        m[1]!,
+        m[2]!.toLowerCase(),
+      ]),
+    );
+    const registered = new Map<string, string>();
+    for (const m of operations.matchAll(
+      /search-attribute create[^`]*?--type (\w+)((?:\s*\\?\s*--name \w+)+)/g,
+    ))
+      for (const name of m[2]!.matchAll(/--name (\w+)/g)) registered.set(name[1]!, m[1]!.toLowerCase());
+    const expected = new Map(searchAttributeRegistrations.map((r) => [r.name, String(r.type).toLowerCase()]));
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(expected));
+    expect(Object.fromEntries(registered)).toEqual(Object.fromEntries(expected));
   });
 
   describe('the endpoints of docs/api.md', () => {
