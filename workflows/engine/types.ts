@@ -1,4 +1,8 @@
+import type { DeadlineCalculation, DeadlineRequest } from '../../definitions/calendar/deadline-calculation';
 import type { Counting, Definition } from '../../definitions/language/schema';
+
+// The calendar's contract lives with the calendar (definitions/ never imports workflows/); the engine speaks it.
+export type { DeadlineCalculation, DeadlineRequest };
 
 /** Channels of Art. 17. */
 export const Channels = ['online', 'letter', 'phone', 'fax', 'visit'] as const;
@@ -36,31 +40,6 @@ export interface Actor {
   id?: string;
   /** For department staff and superiors: the body they act for. */
   department?: string;
-}
-
-/** What the calendar activity returns for one deadline (see definitions/calendar). */
-export interface DeadlineCalculation {
-  dueAt: string;
-  lastDay: string;
-  provisional: boolean;
-  explanation: string;
-  rule?: string;
-  nominalLastDay?: string;
-  startDate?: string;
-  skippedRestDays?: Array<{ date: string; reason: string; name?: string }>;
-  [extra: string]: unknown;
-}
-
-/** What the engine asks the calendar to compute. */
-export interface DeadlineRequest {
-  from: string;
-  duration: number;
-  counting: Counting;
-  /** Days added by approved extensions (Art. 34). */
-  extensionDays: number;
-  /** Whole days the clock stood still (Art. 36 hearing). */
-  pausedDays: number;
-  article: string;
 }
 
 export const DeadlineStatuses = ['pending', 'running', 'paused', 'met', 'missed', 'cancelled'] as const;
