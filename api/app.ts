@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ZodError } from 'zod';
 import type { Config } from '../config';
 import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type { AuthOptions } from './auth/plugin';
-import { toApiError } from './errors';
+import { toApiError, toErrorBody, type ErrorBody } from './errors';
 import { registerDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
@@ -42,73 +41,6 @@ export interface AppDeps {
   rpcTimeoutMs?: number;
   /** Clock (tests). */
   now?: () => Date;
-}
-
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  error: string;
-  message: string;
-  details?: unknown;
-}
-
-/**
- * An error a route throws to answer with a given status and a stable `error` code; the central handler turns it
- * into {@link ErrorBody}.
- */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
-  if (err instanceof ApiError) {
-    return {
-      status: err.statusCode,
-      body: {
-        error: err.code,
-        message: err.message,
-        ...(err.details !== undefined && { details: err.details }),
-      },
-    };
-  }
-  if (err instanceof ZodError) {
-    return {
-      status: 400,
-      body: {
-        error: 'validation_failed',
-        message:
-          'The request is not valid: ' +
-          err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
-        details: err.issues.map((i) => ({ path: i.path, message: i.message, code: i.code })),
-      },
-    };
-  }
-  const fe = err as Partial<FastifyError>;
-  if (fe.validation) {
-    return {
-      status: 400,
-      body: {
-        error: 'validation_failed',
-        message: fe.message ?? 'The request is not valid',
-        details: fe.validation,
-      },
-    };
-  }
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = (fe.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
-    return { status: fe.statusCode, body: { error: code, message: fe.message ?? 'Bad request' } };
-  }
-  return {
-    status: 500,
-    body: { error: 'internal_error', message: 'An unexpected error occurred; it has been logged.' },
-  };
 }
 
 /**

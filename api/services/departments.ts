@@ -14,7 +14,7 @@ import {
   putDepartmentUpdate,
   type PutDepartmentInput,
 } from '../../workflows/department-registry';
-import { ApiError } from '../app';
+import { ApiError } from '../errors';
 import { boundedCall } from '../errors';
 
 export type { DepartmentView };

@@ -7,7 +7,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { PETITION_WORKFLOW_TYPE } from '../../workflows/messages';
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
-import { ApiError } from '../app';
+import { ApiError } from '../errors';
 import { boundedCall } from '../errors';
 import type { PetitionListItem } from '../schemas/petitions';
 
