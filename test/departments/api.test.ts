@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { petitionIdOf } from '../../api/services/petition-ids';
 import { type DepartmentTestContext, eventually, newSecret, registrar, startDepartmentTest, supervisor, uniqueCode } from './helpers';
 
 let t: DepartmentTestContext;
@@ -117,7 +118,7 @@ describe('the manual connector’s queue: GET /v1/departments/:code/queue', () =
     );
     expect(queue.items[0]).toMatchObject({ id: view.id, step: 'accept-notice', department: code, status: 'open' });
     expect(JSON.stringify(queue)).not.toContain('李四');
-    expect(queue.items.map((i) => i.id)).not.toContain(other.workflowId.replace(/^petition-/, ''));
+    expect(queue.items.map((i) => i.id)).not.toContain(petitionIdOf(other.workflowId));
     for (const token of [t.token('supervisor'), t.token('admin')]) {
       expect((await call(token, { method: 'GET', url: `/v1/departments/${code}/queue` })).statusCode).toBe(200);
     }

@@ -6,6 +6,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier } from '../../activities/notifiers';
+import { petitionIdOf } from '../../api/services/petition-ids';
 import type { Actor } from '../../workflows/engine/types';
 import { type DepartmentTestContext, eventually, startDepartmentTest, supervisor, uniqueCode } from './helpers';
 
@@ -98,7 +99,7 @@ describe('notices and escalations by e-mail through a real SMTP server', () => {
       (r) => r.length === 1,
       'the escalation',
     );
-    expect(received[0]!.mail.subject).toBe(`督办：信访事项 ${p.workflowId.replace(/^petition-/, '')}`);
+    expect(received[0]!.mail.subject).toBe(`督办：信访事项 ${petitionIdOf(p.workflowId)}`);
     expect(received[0]!.mail.text).toContain('久拖未办');
   });
 
