@@ -17,7 +17,7 @@ import {
 } from '@temporalio/common';
 import type { FastifyError } from 'fastify';
 import { ZodError } from 'zod';
-import { EngineErrorType } from '../workflows/engine/types';
+import { EngineErrorType } from '../workflows/engine';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {

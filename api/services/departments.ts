@@ -1,7 +1,7 @@
 import { type Client, type Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ensureDepartmentRegistry } from '../../activities/connectors/directory';
-import type { Actor } from '../../workflows/engine/types';
+import type { Actor } from '../../workflows/engine';
 import {
   DEPARTMENT_REGISTRY_WORKFLOW_ID,
   type DepartmentInput,
