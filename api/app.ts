@@ -13,12 +13,16 @@ import { apiRoutes } from './routes/index';
 import type { DefinitionService } from './services/definitions';
 import { loadDepartmentSeed } from '../activities/connectors/directory';
 import { createDepartmentService, type DepartmentService } from './services/departments';
+import { settleCalls } from './services/temporal-calls';
 
 /** What the API needs from its process; `server.ts` builds it from the config, tests build their own. */
 export interface AppDeps {
   config: Pick<Config, 'temporal'>;
   logger: Logger;
-  /** Client connection to Temporal for routes (lazy in `server.ts`). `/readyz` probes through its own connection. */
+  /**
+   * Client connection to Temporal for routes (lazy in `server.ts`). `/readyz` probes through its own connection. Its
+   * owner closes it after `app.close()`, which waits until no call made on it is still running.
+   */
   connection: Connection;
   client: Client;
   /**
@@ -73,6 +77,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addHook('onClose', async () => {
     await probeConnection.close().catch(() => undefined);
   });
+  const rpcTimeoutMs = deps.rpcTimeoutMs ?? 10_000;
+  app.addHook('onClose', async () => {
+    if (!(await settleCalls(deps.connection, rpcTimeoutMs + 10_000))) {
+      app.log.warn('closing with Temporal calls still running; their retries may fail on the closed connection');
+    }
+  });
   registerDocs(app);
 
   app.register(healthRoutes, {
@@ -102,7 +112,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       max: deps.limits?.rateLimitMax ?? 600,
       windowMs: deps.limits?.rateLimitWindowMs ?? 60_000,
     },
-    rpcTimeoutMs: deps.rpcTimeoutMs ?? 10_000,
+    rpcTimeoutMs,
     now: deps.now ?? (() => new Date()),
   });
 

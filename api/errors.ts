@@ -8,7 +8,6 @@ import {
   ServiceError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Connection,
 } from '@temporalio/client';
 import {
   ApplicationFailure,
@@ -109,7 +108,7 @@ const ENGINE_STATUS: Record<string, { status: number; code: string }> = {
   NotStarted: { status: 503, code: 'petition_starting' },
 };
 
-/** Thrown by {@link boundedCall} when Temporal gave no answer in time. */
+/** Thrown by `boundedCall` (api/services/temporal-calls.ts) when Temporal gave no answer in time. */
 export class TemporalTimeoutError extends Error {
   override name = 'TemporalTimeoutError';
   constructor(
@@ -117,29 +116,6 @@ export class TemporalTimeoutError extends Error {
     readonly ms: number,
   ) {
     super(`${what}: no answer within ${ms / 1000} s`);
-  }
-}
-
-/**
- * Runs one Temporal call with a deadline. The client retries UNAVAILABLE with backoff past a gRPC deadline, so the
- * call is also raced against a timer: a request never hangs on a Temporal that is down.
- */
-export async function boundedCall<T>(
-  connection: Connection,
-  ms: number,
-  what: string,
-  fn: () => Promise<T>,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TemporalTimeoutError(what, ms)), ms);
-  });
-  const call = connection.withDeadline(Date.now() + ms, fn);
-  call.catch(() => undefined);
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

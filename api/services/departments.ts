@@ -15,7 +15,7 @@ import {
   type PutDepartmentInput,
 } from '../../workflows/department-registry';
 import { ApiError } from '../errors';
-import { boundedCall } from '../errors';
+import { boundedCall } from './temporal-calls';
 
 export type { DepartmentView };
 

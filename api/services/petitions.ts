@@ -32,11 +32,12 @@ import {
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
 import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
 import type { PetitionRecord } from '../auth/policy';
-import { ApiError, boundedCall, TemporalTimeoutError } from '../errors';
+import { ApiError, TemporalTimeoutError } from '../errors';
 import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
 import { actionRequestIds, firstUseOf, requestHash } from './idempotency';
 import { petitionStart, type PetitionStart } from './petition-start';
+import { boundedCall } from './temporal-calls';
 
 /** How far ahead of the server's clock a `receivedAt` may lie (client clocks drift a little). */
 const CLOCK_SKEW_MS = 60_000;

@@ -5,7 +5,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { PetitionSearchAttributes as SA } from '../../../workflows/search-attributes';
-import { boundedCall } from '../../errors';
+import { boundedCall } from '../temporal-calls';
 import type { PetitionListItem } from '../../schemas/petitions';
 import { petitionIdOf } from '../petition-ids';
 import {
