@@ -80,7 +80,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const rpcTimeoutMs = deps.rpcTimeoutMs ?? 10_000;
   app.addHook('onClose', async () => {
     if (!(await settleCalls(deps.connection, rpcTimeoutMs + 10_000))) {
-      app.log.warn('closing with Temporal calls still running; their retries may fail on the closed connection');
+      app.log.warn(
+        'closing with Temporal calls still running; their retries may fail on the closed connection',
+      );
     }
   });
   registerDocs(app);

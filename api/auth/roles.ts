@@ -9,7 +9,13 @@ export const ANY_STAFF: readonly StaffRole[] = StaffRoles;
 /** Register petitions. */
 export const REGISTRARS: readonly StaffRole[] = ['registrar', 'admin'];
 /** Read and act on petitions; which petitions, api/auth/policy.ts decides. */
-export const PETITION_ROLES: readonly StaffRole[] = ['registrar', 'department', 'superior', 'supervisor', 'admin'];
+export const PETITION_ROLES: readonly StaffRole[] = [
+  'registrar',
+  'department',
+  'superior',
+  'supervisor',
+  'admin',
+];
 /** List petitions, the overdue and at-risk lists and statistics; department staff see their own body's only. */
 export const LIST_ROLES: readonly StaffRole[] = ['registrar', 'department', 'supervisor', 'admin'];
 /** A department's work list: staff of that body (policy.ts checks which), supervisors and admins. */
@@ -20,4 +26,9 @@ export const DESIGNERS: readonly StaffRole[] = ['designer', 'admin'];
 export const ADMINS: readonly StaffRole[] = ['admin'];
 
 /** What a petitioner may do with the access code instead of a token (Art. 21, 35, 36 and withdrawal). */
-export const PETITIONER_ACTIONS: readonly string[] = ['evaluate', 'request-review', 'request-re-review', 'withdraw'];
+export const PETITIONER_ACTIONS: readonly string[] = [
+  'evaluate',
+  'request-review',
+  'request-re-review',
+  'withdraw',
+];

@@ -59,10 +59,15 @@ async function petitioner(
   // A wrong code answers exactly like an unknown id: the answer never tells which petition ids exist.
   if (!record || !accessCodeMatches(code, record.memo['accessCodeHash'])) throw petitionNotFound(id.data);
   if (allowed !== true && !allowed.includes(String(params.action))) {
-    throw new ApiError(403, 'forbidden', `With an access code a petitioner may only: ${allowed.join(', ')}.`, {
-      action: params.action,
-      allowed,
-    });
+    throw new ApiError(
+      403,
+      'forbidden',
+      `With an access code a petitioner may only: ${allowed.join(', ')}.`,
+      {
+        action: params.action,
+        allowed,
+      },
+    );
   }
   request.principal = { kind: 'petitioner', petitionId: id.data };
   request.petitionRecord = record;
@@ -77,7 +82,9 @@ export function registerRouteAuth(app: FastifyInstance, opts: RouteAuthOptions):
   app.decorateRequest('petitionRecord', null);
   app.addHook('onRoute', (route) => {
     if (!route.config?.auth) {
-      throw new Error(`${String(route.method)} ${route.url} declares no config.auth (see api/auth/route-auth.ts)`);
+      throw new Error(
+        `${String(route.method)} ${route.url} declares no config.auth (see api/auth/route-auth.ts)`,
+      );
     }
   });
   app.addHook('preValidation', async (request, reply) => {
@@ -96,13 +103,15 @@ export function registerRouteAuth(app: FastifyInstance, opts: RouteAuthOptions):
 
 /** The caller of a route that declares `config.auth` (a staff member, or a petitioner where the route allows it). */
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new Error(`${request.method} ${request.url}: no principal (config.auth missing?)`);
+  if (!request.principal)
+    throw new Error(`${request.method} ${request.url}: no principal (config.auth missing?)`);
   return request.principal;
 }
 
 /** The staff caller of a route that admits no petitioner. */
 export function staffOf(request: FastifyRequest): Staff {
   const principal = principalOf(request);
-  if (principal.kind !== 'staff') throw new Error(`${request.method} ${request.url}: a petitioner got through`);
+  if (principal.kind !== 'staff')
+    throw new Error(`${request.method} ${request.url}: a petitioner got through`);
   return principal;
 }

@@ -1,9 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  DepartmentCodeSchema,
-  DepartmentInputSchema,
-} from '../../workflows/department-registry';
+import { DepartmentCodeSchema, DepartmentInputSchema } from '../../workflows/department-registry';
 import { ApiError } from '../errors';
 import { requireWorkListAccess } from '../auth/policy';
 import { actorOf } from '../auth/principal';
@@ -14,19 +11,29 @@ import { petitionListSchema } from '../schemas/petitions';
 import type { DepartmentService } from '../services/departments';
 import type { SupervisionService } from '../services/supervision';
 
-const actorSchema = z.object({ role: z.string(), id: z.string().optional(), department: z.string().optional() });
+const actorSchema = z.object({
+  role: z.string(),
+  id: z.string().optional(),
+  department: z.string().optional(),
+});
 
 /** A department as the API shows it: the webhook secret is never returned, only whether one is set. */
 export const departmentSchema = z
   .object({
     code: z.string(),
     name: z.string(),
-    superior: z.string().nullable().describe('the superior body, which reviews (Art. 35) this body’s opinions'),
+    superior: z
+      .string()
+      .nullable()
+      .describe('the superior body, which reviews (Art. 35) this body’s opinions'),
     supervisor: z.object({ name: z.string().optional(), email: z.string() }),
     connector: z.object({
       kind: z.enum(['worker', 'webhook', 'manual']),
       url: z.string().optional(),
-      taskQueue: z.string().optional().describe('worker connector: the task queue the department’s worker polls'),
+      taskQueue: z
+        .string()
+        .optional()
+        .describe('worker connector: the task queue the department’s worker polls'),
       hasSecret: z.boolean().optional().describe('webhook connector: a signing secret is set (never shown)'),
     }),
     revision: z.number().int(),
@@ -51,7 +58,10 @@ export interface DepartmentRouteOptions {
  * Departments: the registry of bodies (`GET`, `PUT` by admins) and the manual connector's work list
  * (`/queue`, from visibility). Webhook secrets go in through `PUT` and never come out.
  */
-export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = async (app, { departments, supervision }) => {
+export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = async (
+  app,
+  { departments, supervision },
+) => {
   app.get(
     '/v1/departments',
     {

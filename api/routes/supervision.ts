@@ -42,7 +42,10 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> =
       },
     },
     async (request) => {
-      return await supervision.overdue(request.query, departmentScope(staffOf(request), request.query.department));
+      return await supervision.overdue(
+        request.query,
+        departmentScope(staffOf(request), request.query.department),
+      );
     },
   );
 
@@ -64,7 +67,11 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> =
     },
     async (request) => {
       const { within, ...filters } = request.query;
-      return await supervision.atRisk(within, filters, departmentScope(staffOf(request), request.query.department));
+      return await supervision.atRisk(
+        within,
+        filters,
+        departmentScope(staffOf(request), request.query.department),
+      );
     },
   );
 

@@ -39,7 +39,10 @@ export function actionRequestIds(
 }
 
 /** The timeline entry of the action an Update id was first used for, if the petition has one. */
-export function firstUseOf(view: PetitionView, updateId: string): PetitionView['timeline'][number] | undefined {
+export function firstUseOf(
+  view: PetitionView,
+  updateId: string,
+): PetitionView['timeline'][number] | undefined {
   return view.timeline.find(
     (t) =>
       t.type === 'action' &&

@@ -341,9 +341,14 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           const current = await view(id);
           if (firstUseOf(current, updateId)?.data?.['requestId'] === requestId) return current;
         }
-        throw new ApiError(409, 'petition_closed', `Petition ${id} is closed; no further action is possible.`, {
-          step: null,
-        });
+        throw new ApiError(
+          409,
+          'petition_closed',
+          `Petition ${id} is closed; no further action is possible.`,
+          {
+            step: null,
+          },
+        );
       };
 
       let result: PetitionView;
@@ -357,7 +362,8 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           // An Update sent to a workflow that has just finished fails at the server, not in the workflow.
           if (
             !(err instanceof ApiError) &&
-            (err instanceof WorkflowNotFoundError || /completed|not found/i.test(String((err as Error)?.message))) &&
+            (err instanceof WorkflowNotFoundError ||
+              /completed|not found/i.test(String((err as Error)?.message))) &&
             (await isClosed(id))
           ) {
             result = await closed();
@@ -389,7 +395,6 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       });
     },
-
   };
 }
 

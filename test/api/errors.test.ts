@@ -185,7 +185,9 @@ describe('closing while Temporal is unreachable', () => {
       const res = await app.inject({
         method: 'GET',
         url: '/v1/petitions',
-        headers: { authorization: `Bearer ${mintToken(secret, { role: 'supervisor', sub: 's', ttlSeconds: 600 })}` },
+        headers: {
+          authorization: `Bearer ${mintToken(secret, { role: 'supervisor', sub: 's', ttlSeconds: 600 })}`,
+        },
       });
       expect(res.statusCode).toBe(503);
       // The call is still being retried now (backoff 100 ms · 1.7^n, jitter ±20 %): its next attempt is due within

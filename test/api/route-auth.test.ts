@@ -134,8 +134,7 @@ const cases: RouteCase[] = [
 ];
 
 /** Requests whose only fault is in what they send; a route without any input is refused nowhere. */
-const hasInvalidInput = (c: RouteCase) =>
-  !['GET /v1/definitions', 'GET /v1/departments'].includes(c.route);
+const hasInvalidInput = (c: RouteCase) => !['GET /v1/definitions', 'GET /v1/departments'].includes(c.route);
 
 describe('authentication and roles come before validation', () => {
   it('covers every /v1 route the API documents', () => {
@@ -163,7 +162,10 @@ describe('authentication and roles come before validation', () => {
       const res = await t.call(undefined, c.invalid());
       expect(res.statusCode).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer');
-      expect(res.json()).toMatchObject({ error: 'unauthorized', message: expect.stringContaining('bearer token') });
+      expect(res.json()).toMatchObject({
+        error: 'unauthorized',
+        message: expect.stringContaining('bearer token'),
+      });
     },
   );
 

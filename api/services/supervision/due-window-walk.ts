@@ -300,4 +300,3 @@ export async function walkWindows(
       : null;
   return { rows: out, next, calls };
 }
-
