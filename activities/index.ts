@@ -62,7 +62,9 @@ export function createActivities(deps: ActivityDeps) {
   /** The supervisor contact of a department, from the registry (escalations, Art. 40). */
   const supervisorOf = async (code: string | undefined): Promise<Record<string, unknown>> => {
     const record = code && deps.departments ? await deps.departments.get(code) : undefined;
-    return record ? { department: code, name: record.supervisor.name, email: record.supervisor.email } : { department: code ?? 'bureau' };
+    return record
+      ? { department: code, name: record.supervisor.name, email: record.supervisor.email }
+      : { department: code ?? 'bureau' };
   };
 
   const local: PetitionLocalActivities = {

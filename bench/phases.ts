@@ -12,7 +12,12 @@ import { BASELINE_TASK_QUEUE, PETITION_TASK_QUEUE, type BenchEnvironment } from 
 import { historyCost, type HistoryCost } from './lib/history';
 import { createHttpClient, type HttpClient } from './lib/http';
 import { closedLoop, describeError, waitFor, type LoadResult } from './lib/load';
-import { BENCH_DEPARTMENTS, definitionSnapshotBytes, registrationBody, startPetitionDirect } from './lib/petitions';
+import {
+  BENCH_DEPARTMENTS,
+  definitionSnapshotBytes,
+  registrationBody,
+  startPetitionDirect,
+} from './lib/petitions';
 import type { NodeChild } from './lib/processes';
 import { progress } from './lib/progress';
 import { Recorder, round, slope, summarize, type LatencySummary } from './lib/stats';
@@ -353,7 +358,11 @@ export async function measureApi(
 
 export async function warmApi(ctx: Context): Promise<void> {
   const w = await apiRegistrations(ctx, 4, ctx.settings.warmupSeconds, 'api warm-up registrations');
-  await drainStarts(ctx.env.client, w.petitions.map((p) => petitionWorkflowId(p.id)), '__temporal_workflow_metadata');
+  await drainStarts(
+    ctx.env.client,
+    w.petitions.map((p) => petitionWorkflowId(p.id)),
+    '__temporal_workflow_metadata',
+  );
   await apiActions(ctx, w.petitions, 4, ctx.settings.warmupSeconds * 2, 'api warm-up actions');
 }
 

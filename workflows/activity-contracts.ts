@@ -51,9 +51,7 @@ export interface EscalateInput {
  * re-review, Art. 36), or back to the petition bureau (objection, Art. 23 ¶3).
  */
 export type DeliveryTarget =
-  | { kind: 'department'; code: string }
-  | { kind: 'superior'; of: string; levels: 1 | 2 }
-  | { kind: 'bureau' };
+  { kind: 'department'; code: string } | { kind: 'superior'; of: string; levels: 1 | 2 } | { kind: 'bureau' };
 
 export interface DeliverToDepartmentInput {
   petitionId: string;

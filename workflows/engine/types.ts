@@ -13,7 +13,16 @@ export const Categories = ['suggestion', 'report', 'complaint'] as const;
 export type Category = (typeof Categories)[number];
 
 /** Roles an actor can hold; `system` is the engine itself (timers). */
-export const Roles = ['registrar', 'department', 'superior', 'supervisor', 'designer', 'admin', 'petitioner', 'system'] as const;
+export const Roles = [
+  'registrar',
+  'department',
+  'superior',
+  'supervisor',
+  'designer',
+  'admin',
+  'petitioner',
+  'system',
+] as const;
 export type Role = (typeof Roles)[number];
 
 /** The facts of a registered petition. Personal data lives only here (encrypted in history by the codec). */
@@ -250,7 +259,14 @@ export type EngineCommand =
       /** Who receives it: the petitioner (notices), or the department (a 督办 order, Art. 40). */
       recipient?: 'petitioner' | 'department';
     }
-  | { type: 'escalate'; reason: 'overdue' | 'supervision'; key: string; step: string; department?: string; message: string }
+  | {
+      type: 'escalate';
+      reason: 'overdue' | 'supervision';
+      key: string;
+      step: string;
+      department?: string;
+      message: string;
+    }
   | { type: 'warn'; key: string; daysBefore: number; step: string; department?: string; message: string }
   | { type: 'complete'; outcome: PetitionOutcome };
 
