@@ -23,12 +23,18 @@ import { z } from 'zod';
 /** Ids are stable wire names (they live in workflow histories): lower-case kebab case. */
 export const IdSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be kebab-case: lower-case letters and digits joined by "-"');
+  .regex(
+    /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/,
+    'must be kebab-case: lower-case letters and digits joined by "-"',
+  );
 
 /** A variable name usable in FEEL: a letter followed by letters and digits (camelCase). */
 export const VariableNameSchema = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be a FEEL-friendly name: letters and digits, starting with a letter');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9]*$/,
+    'must be a FEEL-friendly name: letters and digits, starting with a letter',
+  );
 
 export const VariableTypes = ['string', 'number', 'boolean', 'datetime'] as const;
 export type VariableType = (typeof VariableTypes)[number];
@@ -115,7 +121,10 @@ export const OnExpirySchema = z.discriminatedUnion('kind', [
     .object({ kind: z.literal('follow'), to: IdSchema })
     .strict()
     .describe("move the token on (a petitioner's window closing)"),
-  z.object({ kind: z.literal('lapse') }).strict().describe('nothing moves; only `refuseAfter` actions close'),
+  z
+    .object({ kind: z.literal('lapse') })
+    .strict()
+    .describe('nothing moves; only `refuseAfter` actions close'),
 ]);
 export type OnExpiry = z.infer<typeof OnExpirySchema>;
 
@@ -123,13 +132,18 @@ export const DeadlineSchema = z
   .object({
     id: IdSchema,
     name: z.string().min(1),
-    article: z.string().min(1).describe('the article the deadline comes from, e.g. 《信访工作条例》第三十四条'),
+    article: z
+      .string()
+      .min(1)
+      .describe('the article the deadline comes from, e.g. 《信访工作条例》第三十四条'),
     duration: z.number().int().positive(),
     counting: z.enum(Countings),
     from: z
       .string()
       .min(1)
-      .describe('"receipt" (the petition was received), "entered" (the step was entered) or a datetime variable'),
+      .describe(
+        '"receipt" (the petition was received), "entered" (the step was entered) or a datetime variable',
+      ),
     spans: z.array(IdSchema).default([]),
     pause: z.object({ start: IdSchema, end: IdSchema }).strict().optional(),
     extension: z
@@ -144,7 +158,10 @@ export const DeadlineSchema = z
     warnings: z.array(z.number().int().positive()).default([]).describe('days before the due instant'),
     onExpiry: OnExpirySchema,
     refuseAfter: z.array(IdSchema).default([]).describe('actions refused once the deadline has passed'),
-    metric: z.enum(['acceptance', 'completion']).optional().describe('the supervisor rate this deadline feeds'),
+    metric: z
+      .enum(['acceptance', 'completion'])
+      .optional()
+      .describe('the supervisor rate this deadline feeds'),
     description: z.string().optional(),
   })
   .strict();

@@ -35,7 +35,12 @@ export async function startReceiver(
       const raw = Buffer.concat(chunks).toString('utf8');
       const check = verifyWebhookSignature(secret, raw, req.headers['x-signature'] as string | undefined);
       const key = req.headers[IDEMPOTENCY_HEADER.toLowerCase()] as string | undefined;
-      const request: ReceivedRequest = { key, signatureOk: check.ok, raw, body: JSON.parse(raw) as DepartmentDelivery };
+      const request: ReceivedRequest = {
+        key,
+        signatureOk: check.ok,
+        raw,
+        body: JSON.parse(raw) as DepartmentDelivery,
+      };
       requests.push(request);
       const reply = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
