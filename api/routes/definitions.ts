@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { MAX_NESTING_DEPTH, sourceNestingDepth } from '../../definitions/language/nesting-depth';
 import { validateSource } from '../../definitions/language/validate';
+import { tooDeep } from '../edge/json-body';
 import { ApiError } from '../errors';
 import { actorOf } from '../auth/principal';
 import { DESIGNERS } from '../auth/roles';
@@ -20,11 +22,19 @@ export interface DefinitionRouteOptions {
   definitions?: DefinitionService;
 }
 
+/**
+ * The definition text and its format; 400 `validation_failed` (`too_deep`) when it nests deeper than
+ * {@link MAX_NESTING_DEPTH}, measured before any parser (which would recurse, or exhaust memory) sees it.
+ */
 function sourceOf(body: { source: string; format: 'yaml' | 'json' } | string): {
   source: string;
   format: 'yaml' | 'json';
 } {
-  return typeof body === 'string' ? { source: body, format: 'yaml' } : body;
+  const found = typeof body === 'string' ? { source: body, format: 'yaml' as const } : body;
+  if (sourceNestingDepth(found.source, found.format, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) {
+    throw tooDeep(typeof body === 'string' ? 'body' : 'body.source', 'the definition source');
+  }
+  return found;
 }
 
 /** Definitions (designer, admin): list, read, validate, publish. Publishing never affects running petitions. */

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { DOCS_CSP } from '../edge/security';
 
 /**
  * The OpenAPI 3 document, generated from the routes' zod schemas (`GET /docs/json`), and Swagger UI (`GET /docs`).
@@ -16,7 +17,7 @@ export function registerDocs(app: FastifyInstance): void {
         version: '1.0.0',
         description:
           'Petitions under the 2022 《信访工作条例》: registration, actions, supervision, the legal calendar and process definitions. ' +
-          'Every error has the shape `{ error, message, details? }`.',
+          'Every error has the shape `{ error, message, details?, requestId }`; see docs/api.md for the limits and statuses.',
       },
       components: {
         securitySchemes: {
@@ -37,5 +38,6 @@ export function registerDocs(app: FastifyInstance): void {
     }),
     transformObject: jsonSchemaTransformObject,
   });
-  void app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI loads its own scripts and styles: it replaces the API's strict CSP with one that allows exactly those.
+  void app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 }
