@@ -32,6 +32,8 @@ const app = buildApp({
   definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue }),
   calendar,
   limits: config.limits,
+  corsOrigins: config.api.corsOrigins,
+  trustProxy: config.api.trustProxy,
 });
 
 let stopping = false;
