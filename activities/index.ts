@@ -22,6 +22,7 @@ import { ActivityErrorType } from './connectors/errors';
 import { generateDocument } from '../workflows/documents';
 import { createNotifier, type SmtpOptions } from './notifiers';
 import type { Notifier } from './outbox';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/data-dir';
 
 export { ActivityErrorType };
 
@@ -130,9 +131,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async archivePetition(input: ArchiveInput): Promise<Delivery[]> {
       const dir = join(dataDir, 'archive');
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const file = join(dir, `${input.petitionId.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`);
-      await writeFile(file, JSON.stringify(input, null, 2));
+      await writeFile(file, JSON.stringify(input, null, 2), { mode: PRIVATE_FILE_MODE });
       return [{ channel: 'archive', at: new Date().toISOString(), ok: true, detail: file }];
     },
   };
