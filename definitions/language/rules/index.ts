@@ -1,6 +1,7 @@
 import type { Rule } from '../issue';
 import { actionRolesExist } from './action-roles-exist';
 import { canReachEnd } from './can-reach-end';
+import { cyclesWait } from './cycles-wait';
 import { deadlineWellFormed } from './deadline-well-formed';
 import { documentPlaceholders } from './document-placeholders';
 import { effectTargets } from './effect-targets';
@@ -22,6 +23,7 @@ export const rules: readonly Rule[] = [
   gatewayConditions,
   reachableFromStart,
   canReachEnd,
+  cyclesWait,
   userTaskActions,
   actionRolesExist,
   fieldsWellFormed,
@@ -35,6 +37,7 @@ export const rules: readonly Rule[] = [
 export {
   actionRolesExist,
   canReachEnd,
+  cyclesWait,
   deadlineWellFormed,
   documentPlaceholders,
   effectTargets,
