@@ -9,6 +9,7 @@ import type * as DepartmentRegistry from './department-registry';
 
 export * from './ping';
 export { petition } from './petition';
+export { reportAudit } from './report-audit';
 
 export async function definitionRegistry(
   ...args: Parameters<typeof DefinitionRegistry.definitionRegistry>

@@ -10,9 +10,11 @@ import {
   proxyLocalActivities,
   setHandler,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { ACCESS_CODE_REISSUE_PATCH, checkReissue } from './access-code-reissue';
 import { generateDocument } from './documents';
 import type {
   Delivery,
@@ -26,7 +28,7 @@ import { builtInDefinition } from '../definitions/statutory/built-in';
 import type { DepartmentActivities } from './department-activities';
 import { deliveryRoute } from './department-routing';
 import { indexDefinition } from './engine/definition-index';
-import { nextWakeAt, step } from './engine/interpreter';
+import { EngineError, nextWakeAt, step } from './engine/interpreter';
 import { precomputedCalculation } from './engine/registration';
 import type { EngineCommand, EngineEvent, PetitionOutcome, PetitionState } from './engine/types';
 import { EngineErrorType } from './engine/types';
@@ -35,6 +37,7 @@ import { deadlineView, searchValuesOf, summaryOf, viewOf, type PetitionSearchVal
 import {
   calendarUpdatedSignal,
   petitionActionUpdate,
+  reissueAccessCodeUpdate,
   reportReadSignal,
   petitionStateQuery,
   type PetitionWorkflowInput,
@@ -180,10 +183,37 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     },
     {
       validator: (request) => {
-        const checked = checkAction(definition, current(), { ...request, at: new Date().toISOString() });
+        const at = new Date().toISOString();
+        const checked = checkAction(definition, current(), { ...request, at });
         if (!checked.ok) throw refusalFailure(checked.refusal);
+        // A definition the interpreter cannot carry out here (a loop without a wait state, say) refuses the action
+        // before it reaches history, instead of failing the workflow task for good.
+        try {
+          step(definition, current(), { type: 'action', at, ...request, input: checked.input });
+        } catch (err) {
+          if (!(err instanceof EngineError)) throw err;
+          throw refusalFailure({
+            type: EngineErrorType.InvalidDefinition,
+            message: `Action "${request.action}" cannot be carried out: the definition ${definition.id}@${definition.version} fails here (${err.message}). Nothing was changed; its designers must publish a corrected version.`,
+          });
+        }
       },
     },
+  );
+
+  setHandler(
+    reissueAccessCodeUpdate,
+    async (request) => {
+      const at = new Date().toISOString();
+      await serialised(async () => {
+        checkReissue(current(), request);
+        patched(ACCESS_CODE_REISSUE_PATCH);
+        upsertMemo({ accessCodeHash: request.accessCodeHash });
+        await process({ type: 'access-code-reissued', at, actor: request.actor });
+      });
+      return { reissuedAt: at };
+    },
+    { validator: (request) => checkReissue(current(), request) },
   );
 
   setHandler(calendarUpdatedSignal, () => {

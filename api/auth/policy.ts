@@ -3,9 +3,8 @@
  * the same ones. Rules (docs/api.md, "Who sees what"):
  * - registrar, supervisor, admin: every petition;
  * - department staff: the petitions their body holds now (PetitionDepartment = their code);
- * - superiors: a petition once it has reached them: the superior may act on it now, or a superior acted on it
- *   before (review and re-review, Art. 35–36). Kept simple on purpose: the engine does not model which body is
- *   whose superior yet;
+ * - superiors (the department registry's `superior` relation): what their direct subordinate bodies handled (held
+ *   or acted on), and what they must act on now (the review or re-review routed to them, Art. 35–36); nothing else;
  * - nobody of the body a report concerns ever sees it (Art. 30): it answers 404 as if it did not exist;
  * - designers: no petitions.
  * Lists are scoped the same way: department staff see their own body's (see {@link departmentScope}).
@@ -24,6 +23,8 @@ export interface PetitionRecord {
   department: string | null;
   category: string | null;
   concerns: string | null;
+  /** The definition it follows, `id@version`. */
+  definition: string | null;
   memo: Record<string, unknown>;
 }
 
@@ -96,12 +97,65 @@ export function maySee(principal: Principal, record: PetitionRecord): boolean | 
   }
 }
 
-/** A superior sees a petition the superior may act on now, or acted on before. */
-export function superiorMaySee(view: PetitionView): boolean {
-  return (
-    (view.availableActions['superior'] ?? []).length > 0 ||
-    view.timeline.some((t) => t.actor?.role === 'superior')
-  );
+/** What a superior's visibility depends on in the department registry. */
+export interface SuperiorRelations {
+  /** No department is registered: the registry knows no superiors. */
+  empty: boolean;
+  superiorOf(code: string): string | null | undefined;
+  subordinatesOf(code: string): ReadonlySet<string>;
+}
+
+/** The bodies that handled a petition: the body holding it, the bodies routing recorded, and every body that acted. */
+export function handlingBodies(view: PetitionView): Set<string> {
+  const bodies = new Set<string>();
+  if (view.department) bodies.add(view.department);
+  for (const name of ['reviewBody', 'reReviewBody']) {
+    const code = view.variables[name];
+    if (typeof code === 'string' && code !== '') bodies.add(code);
+  }
+  for (const entry of view.timeline) {
+    const actor = entry.actor;
+    if (actor?.department && (actor.role === 'department' || actor.role === 'superior'))
+      bodies.add(actor.department);
+  }
+  return bodies;
+}
+
+/**
+ * The body that must act in the petition's current step when that step is a superior's (review, Art. 35; re-review,
+ * Art. 36): the one routing recorded, or else the one the registry names (the handler's superior, or its superior's).
+ */
+export function actingSuperior(view: PetitionView, relations: SuperiorRelations): string | undefined {
+  const holder = view.holder;
+  if (!holder || (view.availableActions['superior'] ?? []).length === 0) return undefined;
+  if (holder.body) return holder.body;
+  const handler = view.department;
+  if (!handler) return undefined;
+  if (holder.assignee === 'superior') return relations.superiorOf(handler) ?? undefined;
+  if (holder.assignee === 'superior-of-superior') {
+    const reviewer = view.variables['reviewBody'];
+    const below = typeof reviewer === 'string' && reviewer !== '' ? reviewer : relations.superiorOf(handler);
+    return below ? (relations.superiorOf(below) ?? undefined) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A superior body sees what it must act on now, and what its direct subordinate bodies handled; nothing else (the
+ * registry's `superior` relation). With no department registered there is no relation to go by: a superior then sees
+ * what awaits a superior's action, or what a superior acted on, as the engine lets any superior act there.
+ */
+export function superiorMaySee(view: PetitionView, dept: string, relations: SuperiorRelations): boolean {
+  if (relations.empty) {
+    return (
+      (view.availableActions['superior'] ?? []).length > 0 ||
+      view.timeline.some((t) => t.actor?.role === 'superior')
+    );
+  }
+  if (actingSuperior(view, relations) === dept) return true;
+  const subordinates = relations.subordinatesOf(dept);
+  for (const body of handlingBodies(view)) if (subordinates.has(body)) return true;
+  return false;
 }
 
 /** Whether the caller is shown the petitioner's identity unmasked. */

@@ -9,12 +9,16 @@ import {
   superiorMaySee,
   type PetitionRecord,
 } from '../auth/policy';
+import { identityMatches } from '../auth/identity-proof';
 import { actorOf, type Principal } from '../auth/principal';
 import { LIST_ROLES, PETITION_ROLES, PETITIONER_ACTIONS, REGISTRARS } from '../auth/roles';
 import { principalOf, staffOf } from '../auth/route-auth';
+import { ApiError } from '../errors';
 import { bearer, bearerOrAccessCode, errors, idempotencyHeaders } from '../schemas/common';
 import {
   accessCodeHeaders,
+  accessCodeReissuedSchema,
+  reissueAccessCodeBody,
   actionBody,
   actionParams,
   listQuery,
@@ -25,12 +29,15 @@ import {
   registerPetitionBody,
   replayedSchema,
 } from '../schemas/petitions';
+import type { DepartmentDirectory } from '../services/department-directory';
 import type { PetitionService } from '../services/petitions';
 import type { SupervisionService } from '../services/supervision';
 
 export interface PetitionRouteOptions {
   petitions: PetitionService;
   supervision: SupervisionService;
+  /** The registry's superior relation, for what a superior may see. */
+  directory: Pick<DepartmentDirectory, 'relations'>;
 }
 
 const actionsDoc = [
@@ -46,8 +53,14 @@ const actionsDoc = [
 
 export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async (
   app,
-  { petitions, supervision },
+  { petitions, supervision, directory },
 ) => {
+  /** Whether a superior (`may === 'view'`) may see the petition, by the registry's superior relation. */
+  async function superiorSees(principal: Principal, view: PetitionView): Promise<boolean> {
+    if (principal.kind !== 'staff' || principal.dept === undefined) return false;
+    return superiorMaySee(view, principal.dept, await directory.relations());
+  }
+
   /** Who calls about the petition in the path (authenticated before validation), and its record. */
   async function callerFor(
     request: FastifyRequest,
@@ -69,14 +82,15 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
     const may = maySee(principal, record);
     if (may === false) throw petitionNotFound(record.id);
     const view = await petitions.view(record.id);
-    if (may === 'view' && !superiorMaySee(view)) throw petitionNotFound(record.id);
+    if (may === 'view' && !(await superiorSees(principal, view))) throw petitionNotFound(record.id);
     if (view.category === 'report') {
-      // Art. 30: every read of a report is recorded, in its timeline and in the audit log.
+      // Art. 30: every read of a report is recorded, in the report's read log (which tells its timeline once per
+      // reader and day) and in the API's log.
       request.log.info(
         { audit: 'report-read', petitionId: record.id, actor: actorOf(principal) },
         'report read',
       );
-      await petitions.recordReportRead(record.id, actorOf(principal));
+      await petitions.recordReportRead(record.id, actorOf(principal), request.id);
     }
     return view;
   }
@@ -160,7 +174,9 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       const { principal, record } = await callerFor(request, id);
       const may = maySee(principal, record);
       if (may === false) throw petitionNotFound(id);
-      if (may === 'view' && !superiorMaySee(await petitions.view(id))) throw petitionNotFound(id);
+      if (may === 'view' && !(await superiorSees(principal, await petitions.view(id)))) {
+        throw petitionNotFound(id);
+      }
       const view = await petitions.takeAction({
         record,
         action,
@@ -169,6 +185,67 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         idempotencyKey: request.headers['idempotency-key'],
       });
       return projectPetition(view, principal);
+    },
+  );
+
+  app.post(
+    '/v1/petitions/:id/access-code',
+    {
+      config: { auth: { roles: REGISTRARS, what: "re-issue a petitioner's access code" } },
+      schema: {
+        tags: ['petitions'],
+        summary: "Re-issue a lost access code after checking the petitioner's identity (registrar, admin)",
+        description:
+          "The petitioner's name and, as registered, their ID number or phone (or both): compared with the registered identity " +
+          'inside the API and never echoed; a mismatch is 422 `identity_mismatch` and changes nothing. On a match a new code is ' +
+          'answered (shown this once), the old one stops working at once, and the timeline records who re-issued it. Not ' +
+          'idempotent: every call issues a new code and only the newest works. A closed petition is 409 `petition_closed`.',
+        security: bearer,
+        params: petitionIdParam,
+        body: reissueAccessCodeBody,
+        response: {
+          200: accessCodeReissuedSchema,
+          ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const principal = staffOf(request);
+      const record = await petitions.record(id);
+      if (!record || maySee(principal, record) !== true) throw petitionNotFound(id);
+      if (!record.running) {
+        throw new ApiError(
+          409,
+          'petition_closed',
+          `Petition ${id} is closed; its access code can no longer be re-issued (a closed petition's record cannot change). Its documents were served in writing.`,
+        );
+      }
+      const registered = (await petitions.view(id)).petition.petitioner;
+      const check = identityMatches(registered, request.body);
+      if (check !== 'match') {
+        request.log.info(
+          { audit: 'access-code-reissue-refused', petitionId: id, actor: actorOf(principal), reason: check },
+          'access code re-issue refused',
+        );
+        throw check === 'unverifiable'
+          ? new ApiError(
+              422,
+              'identity_unverifiable',
+              'The petition was registered without the ID number or phone given here, so the identity cannot be checked against it; give what was registered (the name, and the ID number or the phone).',
+            )
+          : new ApiError(
+              422,
+              'identity_mismatch',
+              "The identity given does not match the petitioner's as registered; nothing was changed. Check the documents the petitioner shows and try again.",
+            );
+      }
+      const { accessCode, reissuedAt } = await petitions.reissueAccessCode(id, actorOf(principal));
+      request.log.info(
+        { audit: 'access-code-reissued', petitionId: id, actor: actorOf(principal) },
+        'access code re-issued',
+      );
+      return { id, accessCode, reissuedAt };
     },
   );
 

@@ -15,6 +15,7 @@ import {
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory';
 import {
+  bodyFieldsOf,
   EngineError,
   viewOf,
   type Actor,
@@ -25,14 +26,23 @@ import {
 import {
   PETITION_WORKFLOW_TYPE,
   petitionActionUpdate,
-  reportReadSignal,
   petitionStateQuery,
   petitionWorkflowId,
+  reissueAccessCodeUpdate,
 } from '../../workflows/messages';
+import {
+  recordReportReadSignal,
+  type ReportRead,
+  type reportAudit,
+  reportAuditWorkflowId,
+  REPORT_AUDIT_WORKFLOW_TYPE,
+} from '../../workflows/report-audit';
+import { builtInDefinition } from '../../definitions/statutory/built-in';
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
 import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
 import type { PetitionRecord } from '../auth/policy';
 import { ApiError, TemporalTimeoutError } from '../errors';
+import type { BodyField, DepartmentDirectory } from './department-directory';
 import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
 import { actionRequestIds, firstUseOf, requestHash } from './idempotency';
@@ -50,6 +60,8 @@ export interface PetitionServiceDeps {
   definitions?: DefinitionService;
   /** The legal calendar in force: registration computes the first step's deadlines with it. */
   calendar: () => CalendarData;
+  /** Checks the department codes a request names against the registry. */
+  directory: Pick<DepartmentDirectory, 'requireKnown'>;
   /** Bound on each Temporal call. */
   rpcTimeoutMs: number;
   now: () => Date;
@@ -156,12 +168,31 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         department: sa.get(SA.department) ?? null,
         category: sa.get(SA.category) ?? null,
         concerns: sa.get(SA.concerns) ?? null,
+        definition: sa.get(SA.definition) ?? null,
         memo: (d.memo ?? {}) as Record<string, unknown>,
       };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * 503 `petition_stuck` when the petition's workflow task keeps failing (a definition it cannot carry out, a worker
+   * without its definition): the server then refuses queries, or holds them until they time out.
+   */
+  async function stuck(id: string): Promise<ApiError | undefined> {
+    const d = await call('describe petition', () =>
+      client.workflow.getHandle(petitionWorkflowId(id)).describe(),
+    ).catch(() => undefined);
+    const attempt = d?.raw.pendingWorkflowTask?.attempt ?? 0;
+    if (attempt < 2) return undefined;
+    return new ApiError(
+      503,
+      'petition_stuck',
+      `Petition ${id} cannot be read or acted on now: its workflow task has failed ${attempt} times (a definition it cannot carry out, or a worker that lacks its definition). Nothing is lost; operators see the failure in the Temporal Web UI, and the petition resumes once a fixed worker or definition is deployed.`,
+      { attempts: attempt },
+    );
   }
 
   /** The petition's full read model (a Query: answered by a worker, from history when it has finished). */
@@ -171,6 +202,11 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery),
       );
     } catch (err) {
+      const failedTask = /workflow task in failed state/i.test(String((err as Error)?.message ?? ''));
+      if (err instanceof TemporalTimeoutError || failedTask) {
+        const reason = await stuck(id);
+        if (reason) throw reason;
+      }
       if (err instanceof TemporalTimeoutError) {
         throw new ApiError(
           503,
@@ -180,6 +216,32 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       }
       throw err;
     }
+  }
+
+  /** The definitions petitions follow, by `id@version` (immutable once published, so kept once read). */
+  const definitionsByRef = new Map<string, Definition>();
+  async function definitionOf(ref: string): Promise<Definition | undefined> {
+    const known = definitionsByRef.get(ref);
+    if (known) return known;
+    const [id, version] = ref.split('@') as [string, string];
+    const found =
+      builtInDefinition({ id, version: Number(version) })?.definition ??
+      (deps.definitions ? (await deps.definitions.get(id, Number(version)))?.definition : undefined);
+    if (found && definitionsByRef.size < 1000) definitionsByRef.set(ref, found);
+    return found;
+  }
+
+  /** The action's fields that name a body (by its definition), with the codes the input gives them. */
+  async function bodyFieldsIn(
+    petition: PetitionRecord,
+    action: string,
+    input: Record<string, unknown>,
+  ): Promise<BodyField[]> {
+    const definition = petition.definition ? await definitionOf(petition.definition) : undefined;
+    if (!definition) return [];
+    return bodyFieldsOf(definition, action).flatMap((field) =>
+      typeof input[field] === 'string' ? [{ field: `body.${field}`, code: input[field] }] : [],
+    );
   }
 
   /** Applies an action (an Update whose id is the request id, so a retry is applied once). */
@@ -200,6 +262,8 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       );
     } catch (err) {
       if (err instanceof TemporalTimeoutError) {
+        const reason = await stuck(id);
+        if (reason) throw reason;
         throw new ApiError(
           503,
           'worker_unavailable',
@@ -242,6 +306,10 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     async register(body: RegisterPetitionBody, actor: Actor, idempotencyKey?: string): Promise<Registration> {
       const now = deps.now();
       checkRegistration(body, now);
+      await deps.directory.requireKnown([
+        ...(body.department !== undefined ? [{ field: 'body.department', code: body.department }] : []),
+        ...(body.concerns !== undefined ? [{ field: 'body.concerns', code: body.concerns }] : []),
+      ]);
       const hash = requestHash(body);
       let id: string;
       if (idempotencyKey) {
@@ -355,6 +423,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       if (!petition.running) {
         result = await closed();
       } else {
+        await deps.directory.requireKnown(await bodyFieldsIn(petition, action, input));
         try {
           await act(id, action, actor, input, requestId, updateId);
           result = await view(id);
@@ -385,15 +454,55 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     },
 
     /**
-     * Records that a report was read (Art. 30) in its timeline. Signals reach a running petition only; a closed
-     * report's reads stay in the audit log the route writes.
+     * Records a read of a report (Art. 30) in the report's read log (workflows/report-audit.ts), started by the first
+     * read; the log tells the petition of each reader once a day. Answered once Temporal has the read.
      */
-    async recordReportRead(id: string, actor: Actor): Promise<void> {
-      await call('signal report read', () =>
-        client.workflow.getHandle(petitionWorkflowId(id)).signal(reportReadSignal, { actor }),
-      ).catch((err: unknown) => {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      });
+    async recordReportRead(id: string, actor: Actor, requestId?: string): Promise<void> {
+      await call('record report read', () =>
+        client.workflow.signalWithStart<typeof reportAudit, [ReportRead]>(REPORT_AUDIT_WORKFLOW_TYPE, {
+          workflowId: reportAuditWorkflowId(id),
+          taskQueue: deps.taskQueue,
+          args: [{ petitionId: id }],
+          signal: recordReportReadSignal,
+          signalArgs: [{ actor, at: deps.now().toISOString(), ...(requestId && { requestId }) }],
+        }),
+      );
+    },
+
+    /**
+     * Re-issues the petitioner's access code (the caller has checked the petitioner's identity): the new code's hash
+     * replaces the old one in the memo before this answers, so the old code stops working at once.
+     */
+    async reissueAccessCode(id: string, actor: Actor): Promise<{ accessCode: string; reissuedAt: string }> {
+      const accessCode = generateAccessCode();
+      try {
+        const { reissuedAt } = await call('re-issue access code', () =>
+          client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(reissueAccessCodeUpdate, {
+            args: [{ accessCodeHash: hashAccessCode(accessCode), actor }],
+          }),
+        );
+        return { accessCode, reissuedAt };
+      } catch (err) {
+        if (err instanceof TemporalTimeoutError) {
+          const reason = await stuck(id);
+          if (reason) throw reason;
+          throw new ApiError(
+            503,
+            'worker_unavailable',
+            `No worker re-issued the access code of petition ${id} within ${rpcTimeoutMs / 1000} s. The old code may already be replaced: re-issue again to be given a code that works.`,
+          );
+        }
+        if (!(err instanceof ApiError) && /completed|not found/i.test(String((err as Error)?.message))) {
+          if (await isClosed(id)) {
+            throw new ApiError(
+              409,
+              'petition_closed',
+              `Petition ${id} is closed; its access code can no longer be re-issued.`,
+            );
+          }
+        }
+        throw err;
+      }
     },
   };
 }

@@ -1,21 +1,33 @@
 /**
- * Role × endpoint × ownership. Department staff see their own body's petitions only; superiors see petitions that
- * reached review; a report is never visible to the body it concerns (Art. 30); the petitioner reads and acts with
- * the access code; designers see definitions, not petitions.
+ * Role × endpoint × ownership. Department staff see their own body's petitions only; a superior sees what its
+ * subordinate bodies handled and what it must act on now (the registry's `superior` relation), nothing else; a report
+ * is never visible to the body it concerns (Art. 30); the petitioner reads and acts with the access code; designers
+ * see definitions, not petitions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../api/auth/principal';
-import { petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
+import { petitionBody, seedDepartment, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
 
 let t: ApiTestContext;
 const A = uniqueDept('A');
 const B = uniqueDept('B');
+/** A's superior (the registry says so); B has none. */
 const S = uniqueDept('S');
+/** Another superior body, over neither A nor B. */
+const T = uniqueDept('T');
 /** Petition at A; petition at B; a report about A held by B; a complaint of A in review. */
 const ids = {} as { atA: string; atB: string; reportAboutA: string; inReview: string; codeA: string };
 
 type Who =
-  StaffRole | 'dept-A' | 'dept-B' | 'superior-A' | 'superior-S' | 'none' | 'code-right' | 'code-wrong';
+  | StaffRole
+  | 'dept-A'
+  | 'dept-B'
+  | 'superior-A'
+  | 'superior-S'
+  | 'superior-T'
+  | 'none'
+  | 'code-right'
+  | 'code-wrong';
 function auth(who: Who): { token?: string; headers: Record<string, string> } {
   switch (who) {
     case 'none':
@@ -32,6 +44,8 @@ function auth(who: Who): { token?: string; headers: Record<string, string> } {
       return { token: t.token('superior', A), headers: {} };
     case 'superior-S':
       return { token: t.token('superior', S), headers: {} };
+    case 'superior-T':
+      return { token: t.token('superior', T), headers: {} };
     case 'department':
       return { token: t.token('department', A), headers: {} };
     case 'superior':
@@ -52,7 +66,9 @@ async function call(who: Who, method: 'GET' | 'POST', url: string, payload?: unk
 }
 
 beforeAll(async () => {
-  t = await startApiTest();
+  t = await startApiTest({
+    departments: [seedDepartment(S), seedDepartment(T), seedDepartment(A, S), seedDepartment(B)],
+  });
   const registrar = t.token('registrar');
   const reg = async (body: Record<string, unknown>) => {
     const res = await t.call(registrar, {
@@ -116,8 +132,12 @@ describe('authorization matrix', () => {
     ['admin', 'atA', 200],
     ['dept-A', 'atA', 200],
     ['dept-B', 'atA', 404],
-    ['superior-S', 'atA', 404],
+    ['superior-S', 'atA', 200],
+    ['superior-S', 'atB', 404],
     ['superior-S', 'inReview', 200],
+    ['superior-T', 'atA', 404],
+    ['superior-T', 'inReview', 404],
+    ['superior-A', 'atA', 404],
     ['designer', 'atA', 403],
     ['none', 'atA', 401],
     ['code-right', 'atA', 200],
@@ -138,7 +158,9 @@ describe('authorization matrix', () => {
     ['dept-A', 'reportAboutA', 'accept', {}, 404],
     ['designer', 'atA', 'accept', {}, 403],
     ['none', 'atA', 'accept', {}, 401],
-    ['superior-S', 'atA', 'review-opinion', { outcome: 'reject', text: 'x' }, 404],
+    ['superior-S', 'atA', 'review-opinion', { outcome: 'reject', text: 'x' }, 409],
+    ['superior-T', 'inReview', 'review-opinion', { outcome: 'reject', text: 'x' }, 404],
+    ['superior-S', 'atB', 'review-opinion', { outcome: 'reject', text: 'x' }, 404],
     ['code-wrong', 'atA', 'withdraw', {}, 404],
     ['code-right', 'atA', 'accept', {}, 403],
     ['supervisor', 'atA', 'accept', {}, 403],

@@ -11,6 +11,8 @@ import { buildApp, type AppDeps } from '../../api/app';
 import type { StaffRole } from '../../api/auth/principal';
 import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
+import { createDepartmentService } from '../../api/services/departments';
+import type { PutDepartmentInput } from '../../workflows/department-registry';
 import { loadConfig } from '../../config';
 import {
   connectDevServer,
@@ -40,8 +42,29 @@ export function uniqueDept(prefix = 'D'): string {
   return `${prefix}${randomUUID().slice(0, 8)}`;
 }
 
+/** A department for a test's registry: a manual connector, its superior given or none. */
+export function seedDepartment(code: string, superior: string | null = null): PutDepartmentInput {
+  return {
+    code,
+    department: {
+      name: `部门 ${code}`,
+      superior,
+      supervisor: { email: `supervision@${code.toLowerCase()}.example.gov.cn` },
+      connector: { kind: 'manual' },
+    },
+    actor: { role: 'system', id: 'seed' },
+  };
+}
+
+/**
+ * The app of a test file, with its own definition and department registries (the latter seeded with `departments`,
+ * in superior-first order; empty: no department is registered, and codes are not checked).
+ */
 export async function startApiTest(
-  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now'>> & { worker?: boolean } = {},
+  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'corsOrigins'>> & {
+    worker?: boolean;
+    departments?: PutDepartmentInput[];
+  } = {},
 ): Promise<ApiTestContext> {
   const taskQueue = uniqueTaskQueue('api');
   const { client, connection } = await connectDevServer();
@@ -65,9 +88,17 @@ export async function startApiTest(
       taskQueue,
       registryId: `definition-registry-${taskQueue}`,
     }),
-    limits: { rateLimitMax: 100_000, ...opts.limits },
+    departments: createDepartmentService(client, {
+      taskQueue,
+      registryId: `department-registry-${taskQueue}`,
+      seed: opts.departments ?? [],
+      connection,
+      rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
+    }),
+    limits: { rateLimitMax: 100_000, rateLimitAddressMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     ...(opts.now && { now: opts.now }),
+    ...(opts.corsOrigins && { corsOrigins: opts.corsOrigins }),
   });
   await app.ready();
   const token = (role: StaffRole, dept?: string, sub?: string) =>

@@ -1,6 +1,12 @@
 export * from './types';
 export { step, nextWakeAt, EngineError } from './interpreter';
-export { checkAction, availableActions, activeDeadlines, normaliseInput } from './validate-action';
+export {
+  checkAction,
+  availableActions,
+  activeDeadlines,
+  normaliseInput,
+  bodyFieldsOf,
+} from './validate-action';
 export { viewOf, summaryOf, deadlineView, searchValuesOf, isOverdue } from './view';
 export type { PetitionView, PetitionSummary, DeadlineView, PetitionSearchValues } from './view';
 export { indexDefinition } from './definition-index';

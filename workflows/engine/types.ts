@@ -107,6 +107,7 @@ export type TimelineType =
   | 'supervised'
   | 'activity'
   | 'report-read'
+  | 'access-code'
   | 'ended';
 
 export interface TimelineEntry {
@@ -225,6 +226,12 @@ export interface ReportReadEvent {
   at: string;
   actor: Actor;
 }
+/** The petitioner's lost access code was re-issued by staff (the timeline says who; never the code). */
+export interface AccessCodeReissuedEvent {
+  type: 'access-code-reissued';
+  at: string;
+  actor: Actor;
+}
 export interface CalendarUpdatedEvent {
   type: 'calendar-updated';
   at: string;
@@ -238,7 +245,8 @@ export type EngineEvent =
   | DocumentGeneratedEvent
   | DocumentDeliveredEvent
   | CalendarUpdatedEvent
-  | ReportReadEvent;
+  | ReportReadEvent
+  | AccessCodeReissuedEvent;
 
 /** Effects the workflow must carry out after a step; the interpreter never performs I/O. */
 export type EngineCommand =

@@ -1,5 +1,5 @@
 import { indexDefinition } from './definition-index';
-import { activeDeadlines, availableActions } from './validate-action';
+import { activeDeadlines, availableActions, HOLDER_VARIABLE } from './validate-action';
 import type {
   Definition,
   DeadlineState,
@@ -57,6 +57,11 @@ export interface PetitionView {
   outcome: PetitionOutcome | null;
   metrics: PetitionState['metrics'];
   variables: Record<string, unknown>;
+  /**
+   * Who must act in the current step: its assignee (`department`, `superior`, …) and, for a body, the code routing
+   * recorded for it (null when none was recorded). Null when the petition is closed or waits on no user task.
+   */
+  holder: { assignee: string; body: string | null } | null;
 }
 
 /** Builds the read model of a petition from its state. */
@@ -89,7 +94,16 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     outcome: state.outcome ?? null,
     metrics: state.metrics,
     variables: state.variables,
+    holder: holderOf(index, state),
   };
+}
+
+function holderOf(index: ReturnType<typeof indexDefinition>, state: PetitionState): PetitionView['holder'] {
+  const task = state.status === 'open' ? index.userTask(state.token) : undefined;
+  if (!task) return null;
+  const variable = HOLDER_VARIABLE[task.assignee];
+  const body = variable ? state.variables[variable] : undefined;
+  return { assignee: task.assignee, body: typeof body === 'string' && body !== '' ? body : null };
 }
 
 /** One deadline instance as people read it. */
