@@ -35,8 +35,12 @@ afterAll(async () => {
   await t?.close();
 });
 
-const historyLength = async (): Promise<number> =>
-  (await t.client.workflow.getHandle(petitionWorkflowId(petitionId)).describe()).historyLength;
+/** The petition's history length, once its first workflow task has run (a query waits for that). */
+const historyLength = async (): Promise<number> => {
+  const handle = t.client.workflow.getHandle(petitionWorkflowId(petitionId));
+  await handle.query('petitionState');
+  return (await handle.describe()).historyLength;
+};
 
 describe('security headers', () => {
   it('sends helmet’s headers and a CSP that loads nothing on JSON answers, errors included', async () => {
