@@ -42,10 +42,15 @@ export interface ReportAuditInput {
   reads?: number;
   /** Readers the petition was told of, by Shanghai day (`YYYY-MM-DD`), for the latest days only. */
   told?: Record<string, string[]>;
+  /** Roll over to a new run at this many events (default {@link ROLL_OVER_EVENTS}; tests use fewer). */
+  rollOverEvents?: number;
 }
 
-/** A read; a Signal: the reader must not wait on the log, and nothing is refused. */
-export const recordReportReadSignal = defineSignal<[ReportRead]>('recordReportRead');
+/**
+ * Reads, in the order the API served them (one or many: the API sends the reads of one report that arrive together
+ * as one batch). A Signal: nothing is refused, and the reader waits only until Temporal has it.
+ */
+export const recordReportReadsSignal = defineSignal<[ReportRead[]]>('recordReportReads');
 
 export interface ReportAuditSummary {
   /** Reads recorded, this run and every earlier one. */
@@ -59,7 +64,7 @@ export interface ReportAuditSummary {
 export const reportAuditQuery = defineQuery<ReportAuditSummary>('reportAudit');
 
 /** A run hands over to the next one at this many events (Temporal's hard limit is 51,200). */
-const ROLL_OVER_EVENTS = 5_000;
+export const ROLL_OVER_EVENTS = 5_000;
 /** Days whose readers are remembered (today and yesterday cover a read that crosses midnight). */
 const DAYS_KEPT = 2;
 
@@ -78,27 +83,29 @@ export async function reportAudit(input: ReportAuditInput): Promise<void> {
   const told = new Map(Object.entries(input.told ?? {}).map(([day, keys]) => [day, new Set(keys)]));
   const toTell: Actor[] = [];
 
-  setHandler(recordReportReadSignal, ({ actor, at }) => {
-    reads += 1;
-    readsThisRun += 1;
-    const day = shanghaiDayOf(at);
-    let readers = told.get(day);
-    if (!readers) {
-      told.set(day, (readers = new Set()));
-      for (const old of [...told.keys()].sort().slice(0, -DAYS_KEPT)) told.delete(old);
+  setHandler(recordReportReadsSignal, (batch) => {
+    for (const { actor, at } of batch) {
+      reads += 1;
+      readsThisRun += 1;
+      const day = shanghaiDayOf(at);
+      let readers = told.get(day);
+      if (!readers) {
+        told.set(day, (readers = new Set()));
+        for (const old of [...told.keys()].sort().slice(0, -DAYS_KEPT)) told.delete(old);
+      }
+      const key = readerKey(actor);
+      if (readers.has(key)) continue;
+      readers.add(key);
+      toTell.push(actor);
     }
-    const key = readerKey(actor);
-    if (readers.has(key)) return;
-    readers.add(key);
-    toTell.push(actor);
   });
   const summary = (): Record<string, string[]> =>
     Object.fromEntries([...told].map(([day, keys]) => [day, [...keys]]));
   setHandler(reportAuditQuery, () => ({ reads, readsThisRun, told: summary() }));
 
   const petition = getExternalWorkflowHandle(petitionWorkflowId(input.petitionId));
-  const rollOver = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > ROLL_OVER_EVENTS;
+  const limit = input.rollOverEvents ?? ROLL_OVER_EVENTS;
+  const rollOver = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit;
   for (;;) {
     await condition(() => toTell.length > 0 || rollOver());
     while (toTell.length > 0) {
@@ -109,7 +116,12 @@ export async function reportAudit(input: ReportAuditInput): Promise<void> {
     if (rollOver()) {
       await condition(allHandlersFinished);
       if (toTell.length > 0) continue;
-      await continueAsNew<typeof reportAudit>({ petitionId: input.petitionId, reads, told: summary() });
+      await continueAsNew<typeof reportAudit>({
+        petitionId: input.petitionId,
+        reads,
+        told: summary(),
+        ...(input.rollOverEvents !== undefined && { rollOverEvents: input.rollOverEvents }),
+      });
     }
   }
 }

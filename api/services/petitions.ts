@@ -31,7 +31,7 @@ import {
   reissueAccessCodeUpdate,
 } from '../../workflows/messages';
 import {
-  recordReportReadSignal,
+  recordReportReadsSignal,
   type ReportRead,
   type reportAudit,
   reportAuditWorkflowId,
@@ -47,6 +47,7 @@ import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petit
 import type { DefinitionService } from './definitions';
 import { actionRequestIds, firstUseOf, requestHash } from './idempotency';
 import { petitionStart, type PetitionStart } from './petition-start';
+import { createReportReadLog } from './report-read-log';
 import { boundedCall } from './temporal-calls';
 
 /** How far ahead of the server's clock a `receivedAt` may lie (client clocks drift a little). */
@@ -294,6 +295,18 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     return { created: false, id, view: await view(id) };
   }
 
+  const readLog = createReportReadLog(async (id, reads) => {
+    await call('record report reads', () =>
+      client.workflow.signalWithStart<typeof reportAudit, [ReportRead[]]>(REPORT_AUDIT_WORKFLOW_TYPE, {
+        workflowId: reportAuditWorkflowId(id),
+        taskQueue: deps.taskQueue,
+        args: [{ petitionId: id }],
+        signal: recordReportReadsSignal,
+        signalArgs: [reads],
+      }),
+    );
+  });
+
   return {
     record,
     view,
@@ -455,18 +468,11 @@ export function createPetitionService(deps: PetitionServiceDeps) {
 
     /**
      * Records a read of a report (Art. 30) in the report's read log (workflows/report-audit.ts), started by the first
-     * read; the log tells the petition of each reader once a day. Answered once Temporal has the read.
+     * read; the log tells the petition of each reader once a day. Answered once Temporal has the read; reads of one
+     * report that arrive together go in one signal (api/services/report-read-log.ts).
      */
     async recordReportRead(id: string, actor: Actor, requestId?: string): Promise<void> {
-      await call('record report read', () =>
-        client.workflow.signalWithStart<typeof reportAudit, [ReportRead]>(REPORT_AUDIT_WORKFLOW_TYPE, {
-          workflowId: reportAuditWorkflowId(id),
-          taskQueue: deps.taskQueue,
-          args: [{ petitionId: id }],
-          signal: recordReportReadSignal,
-          signalArgs: [{ actor, at: deps.now().toISOString(), ...(requestId && { requestId }) }],
-        }),
-      );
+      await readLog.record(id, { actor, at: deps.now().toISOString(), ...(requestId && { requestId }) });
     },
 
     /**
