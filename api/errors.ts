@@ -110,6 +110,7 @@ const ENGINE_STATUS: Record<string, { status: number; code: string }> = {
   [EngineErrorType.Forbidden]: { status: 403, code: 'forbidden' },
   [EngineErrorType.InvalidInput]: { status: 400, code: 'invalid_input' },
   [EngineErrorType.StatutoryRule]: { status: 422, code: 'statutory_rule' },
+  [EngineErrorType.InvalidDefinition]: { status: 409, code: 'definition_defect' },
   NotStarted: { status: 503, code: 'petition_starting' },
 };
 

@@ -4,7 +4,12 @@
  * module only talks to Temporal, with every call bounded in time.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type Client,
+  type Connection,
+  WorkflowNotFoundError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarData } from '../../definitions/calendar';
 import type { Definition } from '../../definitions/language/schema';
@@ -72,6 +77,21 @@ export interface PetitionServiceDeps {
 export type Registration =
   | { created: true; id: string; accessCode: string; view: PetitionView }
   | { created: false; id: string; view: PetitionView };
+
+/**
+ * Whether a failed call may mean that the workflow task keeps failing: the server then refuses queries (failed
+ * precondition) or holds queries and Updates until they time out, on our clock or on gRPC's.
+ */
+function mayBeStuck(err: unknown): boolean {
+  if (err instanceof TemporalTimeoutError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    return true;
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 4 || code === 9 || code === 1) return true;
+    if (/workflow task in failed state/i.test(String((e as Error).message ?? ''))) return true;
+  }
+  return false;
+}
 
 /** `YYYYMMDD` of an instant in Asia/Shanghai, the calendar petitions are registered in. */
 function shanghaiDay(at: Date): string {
@@ -203,8 +223,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery),
       );
     } catch (err) {
-      const failedTask = /workflow task in failed state/i.test(String((err as Error)?.message ?? ''));
-      if (err instanceof TemporalTimeoutError || failedTask) {
+      if (mayBeStuck(err)) {
         const reason = await stuck(id);
         if (reason) throw reason;
       }
@@ -262,9 +281,11 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         }),
       );
     } catch (err) {
-      if (err instanceof TemporalTimeoutError) {
+      if (mayBeStuck(err)) {
         const reason = await stuck(id);
         if (reason) throw reason;
+      }
+      if (err instanceof TemporalTimeoutError) {
         throw new ApiError(
           503,
           'worker_unavailable',
@@ -489,9 +510,11 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         );
         return { accessCode, reissuedAt };
       } catch (err) {
-        if (err instanceof TemporalTimeoutError) {
+        if (mayBeStuck(err)) {
           const reason = await stuck(id);
           if (reason) throw reason;
+        }
+        if (err instanceof TemporalTimeoutError) {
           throw new ApiError(
             503,
             'worker_unavailable',
