@@ -15,6 +15,8 @@ const B = uniqueDept('B');
 const S = uniqueDept('S');
 /** Another superior body, over neither A nor B. */
 const T = uniqueDept('T');
+/** S's superior: it re-reviews what S reviewed (Art. 36). */
+const G = uniqueDept('G');
 /** Petition at A; petition at B; a report about A held by B; a complaint of A in review. */
 const ids = {} as { atA: string; atB: string; reportAboutA: string; inReview: string; codeA: string };
 
@@ -25,6 +27,7 @@ type Who =
   | 'superior-A'
   | 'superior-S'
   | 'superior-T'
+  | 'superior-G'
   | 'none'
   | 'code-right'
   | 'code-wrong';
@@ -46,6 +49,8 @@ function auth(who: Who): { token?: string; headers: Record<string, string> } {
       return { token: t.token('superior', S), headers: {} };
     case 'superior-T':
       return { token: t.token('superior', T), headers: {} };
+    case 'superior-G':
+      return { token: t.token('superior', G), headers: {} };
     case 'department':
       return { token: t.token('department', A), headers: {} };
     case 'superior':
@@ -67,7 +72,13 @@ async function call(who: Who, method: 'GET' | 'POST', url: string, payload?: unk
 
 beforeAll(async () => {
   t = await startApiTest({
-    departments: [seedDepartment(S), seedDepartment(T), seedDepartment(A, S), seedDepartment(B)],
+    departments: [
+      seedDepartment(G),
+      seedDepartment(S, G),
+      seedDepartment(T),
+      seedDepartment(A, S),
+      seedDepartment(B),
+    ],
   });
   const registrar = t.token('registrar');
   const reg = async (body: Record<string, unknown>) => {
@@ -138,6 +149,8 @@ describe('authorization matrix', () => {
     ['superior-T', 'atA', 404],
     ['superior-T', 'inReview', 404],
     ['superior-A', 'atA', 404],
+    ['superior-G', 'atA', 404],
+    ['superior-G', 'inReview', 404],
     ['designer', 'atA', 403],
     ['none', 'atA', 401],
     ['code-right', 'atA', 200],
@@ -188,6 +201,22 @@ describe('authorization matrix', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().step).toBe('re-review-window');
+    // Now S, G's direct subordinate, has handled it: G sees it (it would re-review it, Art. 36); T still does not.
+    expect((await call('superior-G', 'GET', `/v1/petitions/${ids.inReview}`)).statusCode).toBe(200);
+    expect((await call('superior-T', 'GET', `/v1/petitions/${ids.inReview}`)).statusCode).toBe(404);
+  });
+
+  it("a superior reads a report its subordinate holds with the reporter's identity masked (Art. 30)", async () => {
+    const res = await t.call(t.token('registrar'), {
+      method: 'POST',
+      url: '/v1/petitions',
+      payload: petitionBody({ category: 'report', concerns: B, department: A }),
+    });
+    expect(res.statusCode).toBe(201);
+    const read = await call('superior-S', 'GET', `/v1/petitions/${res.json().id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ identityMasked: true, petitioner: { name: '李*' } });
+    expect((await call('superior-T', 'GET', `/v1/petitions/${res.json().id}`)).statusCode).toBe(404);
   });
 
   for (const url of ['/v1/petitions', '/v1/supervision/overdue', '/v1/supervision/at-risk', '/v1/stats']) {
