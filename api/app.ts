@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createLazyConnection } from '../config/temporal';
@@ -83,6 +88,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   const routes = trackRoutes(app);
   registerJsonBodyParser(app);
+  // Bodies are JSON (and YAML for definitions); Fastify's default text/plain parser would let plain text reach
+  // validation instead of answering 415.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
@@ -95,8 +103,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     void reply.code(status).send({ ...body, requestId: request.id } satisfies ErrorBody);
   });
 
-  // A path served with other methods is 405 with Allow (RFC 9110 §15.5.6); anything else 404.
-  app.setNotFoundHandler((request, reply) => {
+  // No route: 405 with Allow when the path is served with other methods (RFC 9110 §15.5.6), else 404, answered as the
+  // request arrives (after the security headers), before any body is read: a DELETE with a malformed body is still
+  // 405, and nothing is parsed for a route that does not exist.
+  const noRoute = (request: FastifyRequest, reply: FastifyReply): void => {
     const path = request.url.split('?')[0]!;
     const allowed = routes.allowedMethods(path);
     if (allowed.length > 0 && !allowed.includes(request.method)) {
@@ -116,7 +126,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       message: `No route for ${request.method} ${path}`,
       requestId: request.id,
     } satisfies ErrorBody);
+  };
+  app.after(() => {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!request.is404) return;
+      noRoute(request, reply);
+      return reply;
+    });
   });
+  app.setNotFoundHandler(noRoute);
 
   // Probes get their own connection without retries: one prompt answer, nothing left retrying after close.
   const probeConnection = createLazyConnection(deps.config, { retry: false });
