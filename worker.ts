@@ -9,17 +9,29 @@ import { createRegistryDirectory, loadDepartmentSeed } from './activities/connec
 import { loadConfigOrExit } from './config';
 import { createLogger, temporalLogger } from './config/logger';
 import { temporalConnectionOptions } from './config/temporal';
+import { startTracing } from './config/tracing';
 import { workflowBundlerOptions, workflowsPath } from './config/workflow-bundle';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'worker');
 
+const { worker: metricsListen } = config.metrics;
+const metricsAddress =
+  metricsListen &&
+  `${metricsListen.host.includes(':') ? `[${metricsListen.host}]` : metricsListen.host}:${metricsListen.port}`;
 Runtime.install({
   logger: temporalLogger(logger),
-  telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  telemetryOptions: {
+    logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+    // The SDK's own metrics (task latencies, slots, sticky cache, activity and workflow outcomes) on /metrics.
+    ...(metricsAddress && { metrics: { prometheus: { bindAddress: metricsAddress } } }),
+  },
   // We stop the worker ourselves (below) so that the supervisor's signal order is respected.
   shutdownSignals: [],
 });
+
+// Nothing is loaded without OTEL_EXPORTER_OTLP_ENDPOINT; with it, spans of workflows and activities are exported.
+const tracing = await startTracing(config, 'petition-worker');
 
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
@@ -43,6 +55,7 @@ const worker = await Worker.create({
       seed: config.temporal.embedded ? loadDepartmentSeed() : [],
     }),
   }),
+  ...tracing?.workerOptions(),
 });
 
 let stopping = false;
@@ -62,12 +75,15 @@ logger.info(
     address: config.temporal.address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    ...(metricsAddress && { metrics: `http://${metricsAddress}/metrics` }),
+    ...(tracing && { tracing: { serviceName: tracing.serviceName, endpoint: config.tracing?.tracesUrl } }),
   },
   'worker polling',
 );
 process.send?.({ type: 'ready' });
 await running;
 await connection.close();
+await tracing?.shutdown().catch(() => undefined);
 logger.info('worker stopped');
 // An open IPC channel to the supervisor would keep this process alive.
 if (process.connected) process.disconnect();

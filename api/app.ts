@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyMetrics from 'fastify-metrics';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type { AuthOptions } from './auth/plugin';
 import { toApiError, toErrorBody, type ErrorBody } from './errors';
 import { registerDocs } from './routes/docs';
+import { requestMetricsOptions } from './metrics';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
 import type { DefinitionService } from './services/definitions';
 import { loadDepartmentSeed } from '../activities/connectors/directory';
 import { createDepartmentService, type DepartmentService } from './services/departments';
 import { settleCalls } from './services/temporal-calls';
+import { requestTracing } from './tracing';
 
 /** What the API needs from its process; `server.ts` builds it from the config, tests build their own. */
 export interface AppDeps {
@@ -45,6 +49,10 @@ export interface AppDeps {
   rpcTimeoutMs?: number;
   /** Clock (tests). */
   now?: () => Date;
+  /** A span per request (`server.ts` sets it when config/tracing.ts started a tracer provider). */
+  traceRequests?: boolean;
+  /** Where request metrics go (api/metrics.ts; `server.ts` serves the registry on its own listener). */
+  metrics?: Registry;
 }
 
 /**
@@ -57,6 +65,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.limits?.bodyLimit ?? 1024 * 1024,
   });
+  // Before any route: both wrap the routes as they are added.
+  if (deps.traceRequests) app.register(requestTracing());
+  if (deps.metrics) app.register(fastifyMetrics, requestMetricsOptions(deps.metrics));
 
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorBody(toApiError(err));

@@ -22,6 +22,16 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const nonEmpty = z.string().min(1);
+/** `host:port` to listen on, or `0`/`off` for "not at all" (the same as unset). */
+const listenAddress = z
+  .string()
+  .regex(/^(0|off|(\[[0-9a-fA-F:]+\]|[^\s:/[\]]+):\d{1,5})$/)
+  .transform((v) => {
+    if (v === '0' || v === 'off') return undefined;
+    const at = v.lastIndexOf(':');
+    return { host: v.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(v.slice(at + 1)) };
+  })
+  .refine((a) => a === undefined || (a.port >= 1 && a.port <= 65535));
 
 const variables = {
   TEMPORAL_ADDRESS: {
@@ -77,6 +87,23 @@ const variables = {
   },
   JWT_ISSUER: { schema: nonEmpty.optional(), expected: 'the expected `iss` claim of tokens' },
   JWT_AUDIENCE: { schema: nonEmpty.optional(), expected: 'the expected `aud` claim of tokens' },
+  API_METRICS_ADDRESS: {
+    schema: listenAddress.optional(),
+    expected: "host:port for the API's Prometheus /metrics listener (e.g. 127.0.0.1:9465), or 0 for none",
+  },
+  WORKER_METRICS_ADDRESS: {
+    schema: listenAddress.optional(),
+    expected: "host:port for the worker's Prometheus /metrics listener (e.g. 127.0.0.1:9464), or 0 for none",
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    expected:
+      'the http(s) base URL of an OTLP/HTTP receiver (e.g. http://127.0.0.1:4318); traces go to its /v1/traces',
+  },
+  OTEL_SERVICE_NAME: {
+    schema: nonEmpty.optional(),
+    expected: 'the service name spans are exported under (default petition-api / petition-worker)',
+  },
   WORKER_MAX_CACHED_WORKFLOWS: {
     schema: z.coerce.number().int().min(0).max(100_000).default(2000),
     expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170 KiB each)',
@@ -188,6 +215,11 @@ function combinationProblems(e: z.output<typeof envSchema>, uiPort: number): str
     problems.push('SMTP_PORT, SMTP_SECURE, SMTP_USER and SMTP_PASS need SMTP_HOST');
   }
   if (e.SMTP_PASS && !e.SMTP_USER) problems.push('SMTP_PASS needs SMTP_USER');
+  if (e.API_METRICS_ADDRESS?.port === e.API_PORT) {
+    problems.push(
+      'API_METRICS_ADDRESS must use another port than API_PORT (metrics have a listener of their own)',
+    );
+  }
   return problems;
 }
 
@@ -267,6 +299,18 @@ const configSchema = envSchema.transform((e, ctx) => {
     }),
     /** Worker tuning: how many petitions stay cached in memory (each costs about 2 MiB; the rest replay on demand). */
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    /** Where the API and the worker serve Prometheus metrics; absent: nowhere (docs/operations.md#traces-and-metrics). */
+    metrics: { api: e.API_METRICS_ADDRESS, worker: e.WORKER_METRICS_ADDRESS },
+    /**
+     * OpenTelemetry tracing, on only when an OTLP endpoint is configured: spans go by OTLP/HTTP (protobuf) to
+     * `tracesUrl`, under `serviceName` (or each process's default name).
+     */
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined && {
+      tracing: {
+        tracesUrl: `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+        ...(e.OTEL_SERVICE_NAME !== undefined && { serviceName: e.OTEL_SERVICE_NAME }),
+      },
+    }),
     dataDir,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, type ClientOptions, type TLSConfig } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -46,9 +46,13 @@ export function createLazyConnection(
   });
 }
 
-/** A Temporal client for the configured namespace on the given connection. */
-export function createClient(config: Pick<Config, 'temporal'>, connection: Connection): Client {
-  return new Client({ connection, namespace: config.temporal.namespace });
+/** A Temporal client for the configured namespace on the given connection (`interceptors`: tracing's, when on). */
+export function createClient(
+  config: Pick<Config, 'temporal'>,
+  connection: Connection,
+  extra: Pick<ClientOptions, 'interceptors'> = {},
+): Client {
+  return new Client({ connection, namespace: config.temporal.namespace, ...extra });
 }
 
 /**

@@ -2,6 +2,7 @@
  * How the workflow bundle is built, in one place for the worker, the test setup (which bundles once for every test
  * worker and the replay tests) and the benchmarks.
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -40,3 +41,12 @@ export const preloadModules: string[] = [
 
 /** What `bundleWorkflowCode` and `Worker.create({ bundlerOptions })` are given. */
 export const workflowBundlerOptions = { preloadModules };
+
+/**
+ * The OpenTelemetry workflow interceptors (spans for running a workflow, validating and handling an Update, scheduling
+ * an activity), bundled only into the workflow code of a worker that traces (config/tracing.ts): without the span
+ * sink they would have nowhere to export to. A prebuilt bundle gets them with `workflowInterceptorModules`.
+ */
+export const tracingWorkflowModules: string[] = [
+  createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+];
