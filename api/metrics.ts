@@ -4,7 +4,7 @@
  * visibility store. They are served on a listener of their own (`buildMetricsServer`, listened on by `server.ts` at
  * `API_METRICS_ADDRESS`), never on the API's port: no token is needed to scrape, so the address decides who can.
  */
-import type { Client } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { IMetricsPluginOptions } from 'fastify-metrics';
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import { loadStatutoryDefinition } from '../definitions/statutory';
 import { PetitionSearchAttributes as SA } from '../workflows/search-attributes';
 import type { ErrorBody } from './errors';
 import { VisibilityQuery } from './services/supervision';
+import { boundedCall } from './services/temporal-calls';
 
 /** The label of petitions resting on a step that is not a user task of the shipped definition. */
 export const OTHER_STEP = '(other)';
@@ -22,9 +23,13 @@ const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
 export interface ApiMetricsOptions {
   client: Client;
+  /** The client's connection: counts are tracked on it, so closing the API waits for them (api/services/temporal-calls). */
+  connection: Connection;
   logger: Logger;
   /** How long one count of the open petitions is served before the next scrape counts again (default 15 s). */
   cacheMs?: number;
+  /** How long a scrape waits for a count before it answers with the previous one (default 3 s; the count goes on). */
+  waitMs?: number;
   /** The steps counted one by one (default: the user tasks of the shipped statutory definition). */
   steps?: readonly string[];
   now?: () => number;
@@ -38,6 +43,7 @@ export interface ApiMetricsOptions {
 export function createApiMetrics(opts: ApiMetricsOptions): Registry {
   const registry = new Registry();
   const cacheMs = opts.cacheMs ?? 15_000;
+  const waitMs = opts.waitMs ?? 3_000;
   const now = opts.now ?? Date.now;
   const steps =
     opts.steps ??
@@ -45,17 +51,27 @@ export function createApiMetrics(opts: ApiMetricsOptions): Registry {
       .elements.filter((e) => e.type === 'userTask')
       .map((e) => e.id);
   const open = () => new VisibilityQuery().eq(SA.status.name, 'open');
-  const count = async (query: VisibilityQuery) => (await opts.client.workflow.count(query.toString())).count;
+  const count = async (query: VisibilityQuery) =>
+    (
+      await boundedCall(opts.connection, 10_000, 'count open petitions', () =>
+        opts.client.workflow.count(query.toString()),
+      )
+    ).count;
 
   let countedAt = 0;
   let counting: Promise<void> | undefined;
-  /** Counts again when the last count is older than `cacheMs`; concurrent scrapes share one count. */
+  /**
+   * Counts again when the last count is older than `cacheMs`; concurrent scrapes share one count, and none waits for
+   * it longer than `waitMs`: while Temporal is slow or down the other metrics still reach Prometheus in time.
+   */
   const refresh = async (): Promise<void> => {
     if (now() - countedAt < cacheMs) return;
     counting ??= recount()
       .catch((err: unknown) => opts.logger.warn({ err }, 'could not count open petitions for /metrics'))
       .finally(() => (counting = undefined));
-    await counting;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([counting, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
   };
   const countedTimestamp = new Gauge({
     name: 'petitions_open_counted_timestamp_seconds',
@@ -113,9 +129,9 @@ export function requestMetricsOptions(registry: Registry): Partial<IMetricsPlugi
 export function buildMetricsServer(registry: Registry, logger: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ listener: 'metrics' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
   });
-  app.get('/metrics', async (_request, reply) => {
+  // Scraped every few seconds: not worth a log line each.
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
     const text = await registry.metrics();
     return reply.type(registry.contentType).send(text);
   });

@@ -18,7 +18,7 @@ const logger = createLogger(config, 'api');
 const tracing = await startTracing(config, 'petition-api');
 const connection = createLazyConnection(config);
 const client = createClient(config, connection, tracing && { interceptors: tracing.clientInterceptors });
-const metrics = config.metrics.api && createApiMetrics({ client, logger });
+const metrics = config.metrics.api && createApiMetrics({ client, connection, logger });
 const metricsServer = metrics && buildMetricsServer(metrics, logger);
 const { source: authSource, ...auth } = resolveAuthOptions(config);
 if (authSource === 'data-dir' && !config.temporal.embedded) {
@@ -47,8 +47,9 @@ const stop = async (reason: string): Promise<void> => {
   if (stopping) return;
   stopping = true;
   logger.info({ reason }, 'api shutting down');
-  await app.close();
+  // The metrics listener first: closing the app then waits for every Temporal call, its counts included.
   await metricsServer?.close();
+  await app.close();
   await connection.close().catch(() => undefined);
   await tracing?.shutdown().catch(() => undefined);
   logger.info('api stopped');
