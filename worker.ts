@@ -19,16 +19,27 @@ const { worker: metricsListen } = config.metrics;
 const metricsAddress =
   metricsListen &&
   `${metricsListen.host.includes(':') ? `[${metricsListen.host}]` : metricsListen.host}:${metricsListen.port}`;
-Runtime.install({
-  logger: temporalLogger(logger),
-  telemetryOptions: {
-    logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
-    // The SDK's own metrics (task latencies, slots, sticky cache, activity and workflow outcomes) on /metrics.
-    ...(metricsAddress && { metrics: { prometheus: { bindAddress: metricsAddress } } }),
-  },
-  // We stop the worker ourselves (below) so that the supervisor's signal order is respected.
-  shutdownSignals: [],
-});
+try {
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      // The SDK's own metrics (task latencies, slots, sticky cache, activity and workflow outcomes) on /metrics.
+      ...(metricsAddress && { metrics: { prometheus: { bindAddress: metricsAddress } } }),
+    },
+    // We stop the worker ourselves (below) so that the supervisor's signal order is respected.
+    shutdownSignals: [],
+  });
+} catch (err) {
+  // Most likely the metrics port is taken (another worker on this machine): say which setting to change.
+  process.stderr.write(
+    `The worker's runtime did not start: ${(err as Error).message}` +
+      (metricsAddress
+        ? ` (WORKER_METRICS_ADDRESS=${metricsAddress}: give each worker its own host:port, or 0 for none)\n`
+        : '\n'),
+  );
+  process.exit(1);
+}
 
 // Nothing is loaded without OTEL_EXPORTER_OTLP_ENDPOINT; with it, spans of workflows and activities are exported.
 const tracing = await startTracing(config, 'petition-worker');

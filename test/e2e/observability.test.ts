@@ -303,6 +303,31 @@ describe('traces and metrics of `npm run api` and `npm run worker`', () => {
     expect((await fetch(`${apiUrl}/metrics`)).status).toBe(404);
   });
 
+  it('refuses to start a second worker on a metrics address already taken, naming the setting to change', async () => {
+    const address = workerMetricsUrl.replace(/^http:\/\/|\/metrics$/g, '');
+    const second = spawn(process.execPath, ['--import', 'tsx', 'worker.ts'], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: inject('devServerAddress'),
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        DATA_DIR: testDataDir(),
+        WORKER_METRICS_ADDRESS: address,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    second.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('Address already in use');
+    expect(stderr).toContain(
+      `WORKER_METRICS_ADDRESS=${address}: give each worker its own host:port, or 0 for none`,
+    );
+    // The first worker keeps its listener.
+    expect((await fetch(workerMetricsUrl)).status).toBe(200);
+  });
+
   it("serves the Temporal SDK's worker metrics on the worker's metrics listener", async () => {
     const text = await scrape(workerMetricsUrl);
     expect(text).toMatch(/^temporal_workflow_completed\{.*workflow_type="petition".*\} \d+|^temporal_/m);
