@@ -1,5 +1,5 @@
 import type { BpmnModdle } from 'bpmn-moddle';
-import type { Action, Deadline, Definition, Element, Flow, UserTask } from '../language/schema';
+import type { Action, Deadline, Definition, Diagram, Element, Flow, UserTask } from '../language/schema';
 import { autoLayout, covers, fingerprint, writeDiagram } from './diagram';
 import { actionFlowId, deadlineEventId, expiryFlowId, processIdFor } from './ids';
 import {
@@ -32,11 +32,18 @@ export async function toBpmnXml(definition: Definition): Promise<string> {
     writeDiagram(moddle, built.definitions, built.process, definition.diagram, built.drawn);
   } else {
     const { xml } = await moddle.toXML(built.definitions);
-    const layout = await autoLayout(xml);
+    const layout = drawnOnly(await autoLayout(xml), built.drawn);
     writeDiagram(moddle, built.definitions, built.process, layout, built.drawn, fingerprint(layout));
   }
   const { xml } = await moddle.toXML(built.definitions, { format: true });
   return xml;
+}
+
+/** The part of a layout that draws elements of the export (the fingerprint is of what the file holds). */
+function drawnOnly(layout: Diagram, drawn: ReadonlyMap<string, ModdleElement>): Diagram {
+  const keep = <T>(record: Record<string, T>) =>
+    Object.fromEntries(Object.entries(record).filter(([key]) => drawn.has(key)));
+  return { shapes: keep(layout.shapes), edges: keep(layout.edges) };
 }
 
 interface Built {

@@ -1,13 +1,14 @@
 import type { BpmnModdle, ParseResult, ParseWarning } from 'bpmn-moddle';
-import type { Issue } from '../language/issue';
+import { parsePath, type Issue } from '../language/issue';
 import { parseDefinitionValue } from '../language/parse';
 import type { Definition } from '../language/schema';
 import { validateDefinition } from '../language/validate';
 import { markAllRead, readDiagram } from './diagram';
+import { IdNames } from './id-names';
 import { actionFlowId, deadlineEventId, expiryFlowId } from './ids';
 import { DURATION, ELEMENT_KINDS, kindOfBpmn, type ElementKind } from './kinds';
 import { reportLeftovers } from './leftovers';
-import { createModdle, Reading, tagOf, type ModdleElement } from './moddle';
+import { createModdle, peModdleDescriptor, Reading, tagOf, type ModdleElement } from './moddle';
 import { decodeProperties, extensionValues } from './properties';
 import { definitionNode, itemNode, narrow, propertyNode } from './schema-nodes';
 import { scanXml } from './xml-scan';
@@ -18,6 +19,11 @@ export interface BpmnImport {
   definition?: Definition;
   /** Its content hash (`hashDefinition`). */
   hash?: string;
+  /**
+   * XML id → definition id, for the ids a modeller gave that are not language ids (`Gateway_1f6a9ke` is read as
+   * `gateway-1f6a9ke`): what an editor needs to find the element an issue names.
+   */
+  renamed?: Record<string, string>;
   /**
    * Everything the mapping could not carry (with the BPMN element's id and what to do), then the schema's and the
    * validator's issues. Other modellers' extensions are warnings (`severity: 'warning'`); the rest are errors.
@@ -55,15 +61,48 @@ export async function fromBpmnXml(xml: string): Promise<BpmnImport> {
   }
   const reading = new Reading();
   for (const warning of parsed.warnings) convertWarning(reading, warning);
-  const raw = readDefinitions(moddle, reading, parsed.rootElement);
+  const read = readDefinitions(moddle, reading, parsed.rootElement);
   reportLeftovers(reading, parsed.rootElement);
-  if (raw === undefined) return { issues: reading.issues };
-  const checked = parseDefinitionValue(raw);
-  if (!checked.ok) return { issues: [...reading.issues, ...checked.issues] };
+  if (read === undefined) return { issues: reading.issues };
+  const renamed = Object.keys(read.renamed).length > 0 ? { renamed: read.renamed } : {};
+  const checked = parseDefinitionValue(read.raw);
+  if (!checked.ok)
+    return { ...renamed, issues: [...reading.issues, ...checked.issues.map((i) => withBpmnHint(i, read))] };
   return {
     definition: checked.definition,
     hash: checked.hash,
+    ...renamed,
     issues: [...reading.issues, ...validateDefinition(checked.definition)],
+  };
+}
+
+/** The attributes pe.json gives a BPMN element type (`pe:ProcessProps` → version, roles, …). */
+function peAttributes(type: string | undefined): string[] {
+  const name = type?.replace(/^pe:/, '');
+  return peModdleDescriptor.types.find((t) => t.name === name)?.properties.map((p) => p.name) ?? [];
+}
+
+/** Says where in the BPMN file a schema issue about a process or step attribute is fixed. */
+function withBpmnHint(issue: Issue, read: Read): Issue {
+  const segments = parsePath(issue.path);
+  const [first, index, key] = segments;
+  if (segments.length === 1 && typeof first === 'string' && peAttributes('pe:ProcessProps').includes(first))
+    return {
+      ...issue,
+      message: `${issue.message} In the BPMN file: the pe:${first} attribute of <bpmn:process>.`,
+    };
+  if (first !== 'elements' || typeof index !== 'number' || typeof key !== 'string' || segments.length !== 3)
+    return issue;
+  const element = (read.raw['elements'] as Array<Record<string, unknown>>)[index];
+  const kind = ELEMENT_KINDS[element?.['type'] as ElementKind] as
+    (typeof ELEMENT_KINDS)[ElementKind] | undefined;
+  if (!kind || !peAttributes(kind.props).includes(key)) return issue;
+  const id = String(element!['id']);
+  const xmlId = Object.entries(read.renamed).find(([, to]) => to === id)?.[0] ?? id;
+  const tag = kind.bpmn.replace(/:(.)/, (_m, c: string) => `:${c.toLowerCase()}`);
+  return {
+    ...issue,
+    message: `${issue.message} In the BPMN file: the pe:${key} attribute of <${tag}> "${xmlId}".`,
   };
 }
 
@@ -128,11 +167,12 @@ function convertWarning(reading: Reading, warning: ParseWarning): void {
   });
 }
 
-function readDefinitions(
-  moddle: BpmnModdle,
-  reading: Reading,
-  root: ModdleElement,
-): Record<string, unknown> | undefined {
+interface Read {
+  raw: Record<string, unknown>;
+  renamed: Record<string, string>;
+}
+
+function readDefinitions(moddle: BpmnModdle, reading: Reading, root: ModdleElement): Read | undefined {
   reading.use(root);
   const roots = reading.readList(root, 'rootElements');
   const processes = roots.filter((r) => r.$type === 'bpmn:Process');
@@ -178,15 +218,17 @@ function readProcess(
   reading: Reading,
   root: ModdleElement,
   process: ModdleElement,
-): Record<string, unknown> {
+): Read {
   reading.use(process);
+  const flowElements = reading.readList(process, 'flowElements');
+  const ids = new IdNames(reading, [process, ...flowElements]);
   const raw = decodeProperties(
     moddle,
     reading,
     { element: process, type: 'pe:ProcessProps', skip: ['definitionId'] },
     definitionNode(),
   );
-  const id = reading.read(process, 'pe:definitionId') ?? reading.read(process, 'id');
+  const id = reading.read(process, 'pe:definitionId') ?? ids.of(process);
   Object.assign(raw, { id }, scalar('name', reading.read(process, 'name')), describe(reading, process));
   for (const list of ['laneSets', 'artifacts']) {
     for (const item of reading.readList(process, list)) {
@@ -208,10 +250,10 @@ function readProcess(
   const keys = new Map<ModdleElement, string>();
   const boundaryEvents: ModdleElement[] = [];
   const sequenceFlows: ModdleElement[] = [];
-  for (const node of reading.readList(process, 'flowElements')) {
+  for (const node of flowElements) {
     const kind = kindOfBpmn.get(node.$type);
     if (kind) {
-      const element = readElement(moddle, reading, reading.use(node), kind, elementsNode);
+      const element = readElement(moddle, reading, ids, reading.use(node), kind, elementsNode);
       elements.push(element);
       keys.set(node, String(element['id']));
       if (kind === 'userTask') tasks.set(node, element);
@@ -261,26 +303,46 @@ function readProcess(
     const action = reading.read(flow, 'pe:action');
     const boundary = source ? boundaries.get(source) : undefined;
     if (boundary) boundary.expiry.push(flow);
-    else if (typeof action === 'string') readActionFlow(reading, flow, action, source, target, tasks, keys);
+    else if (typeof action === 'string')
+      readActionFlow(reading, ids, flow, action, source, target, tasks, keys);
     else if (source && tasks.has(source)) {
       markAllRead(reading, flow);
       reading.report(
         'bpmn-extension',
         flow,
-        `A flow out of the user task "${String(source['id'])}" stands for one of its actions: name it with pe:action="<action id>" (a user task moves on only by its actions).`,
+        `A flow out of the user task "${ids.of(source)}" stands for one of its actions: name it with pe:action="<action id>" (a user task moves on only by its actions).`,
       );
     } else {
-      const read = readFlow(moddle, reading, flow, source, target, flowsNode);
+      const read = readFlow(moddle, reading, ids, flow, source, target, flowsNode);
       flows.push(read);
       keys.set(flow, String(read['id']));
     }
   }
-  for (const boundary of boundaries.values()) readExpiry(reading, boundary, keys);
+  for (const boundary of boundaries.values()) readExpiry(reading, ids, boundary, keys);
 
+  renameReferences(ids, elements, raw['globalActions']);
   Object.assign(raw, { elements, flows });
   const diagram = readDiagram(reading, root, process, (element) => keys.get(element));
   if (diagram) raw['diagram'] = diagram;
-  return raw;
+  return { raw, renamed: ids.renamed };
+}
+
+/** Element ids written in pe: attributes (deadline spans, global action steps and targets) follow a renaming. */
+function renameReferences(
+  ids: IdNames,
+  elements: Array<Record<string, unknown>>,
+  globalActions: unknown,
+): void {
+  const list = (value: unknown) => (Array.isArray(value) ? value.map((v) => ids.reference(v)) : value);
+  for (const element of elements)
+    for (const deadline of (element['deadlines'] as Array<Record<string, unknown>> | undefined) ?? [])
+      if (deadline['spans'] !== undefined) deadline['spans'] = list(deadline['spans']);
+  for (const action of Array.isArray(globalActions)
+    ? (globalActions as Array<Record<string, unknown>>)
+    : []) {
+    if (action['steps'] !== undefined) action['steps'] = list(action['steps']);
+    if (action['to'] !== undefined) action['to'] = ids.reference(action['to']);
+  }
 }
 
 const scalar = (key: string, value: unknown): Record<string, unknown> =>
@@ -307,6 +369,7 @@ function describe(reading: Reading, element: ModdleElement): { description?: str
 function readElement(
   moddle: BpmnModdle,
   reading: Reading,
+  ids: IdNames,
   node: ModdleElement,
   kind: ElementKind,
   elementsNode: ReturnType<typeof itemNode>,
@@ -323,13 +386,13 @@ function readElement(
       reading.report(
         'bpmn-unsupported',
         node,
-        `A ${kind === 'startEvent' ? 'start' : 'end'} event with <${tagOf(definition)}> cannot be honoured: the petition starts at registration and ends with the end event's pe:outcome. Remove the event definition.`,
+        `${kind === 'startEvent' ? 'A start' : 'An end'} event with <${tagOf(definition)}> cannot be honoured: the petition starts at registration and ends with the end event's pe:outcome. Remove the event definition.`,
       );
     }
   }
   return {
     ...decoded,
-    id: reading.read(node, 'id'),
+    id: ids.of(node),
     type: kind,
     ...scalar('name', reading.read(node, 'name')),
     ...describe(reading, node),
@@ -382,7 +445,12 @@ function readDeadline(
   return deadline;
 }
 
-function readExpiry(reading: Reading, boundary: BoundaryInfo, keys: Map<ModdleElement, string>): void {
+function readExpiry(
+  reading: Reading,
+  ids: IdNames,
+  boundary: BoundaryInfo,
+  keys: Map<ModdleElement, string>,
+): void {
   const { task, deadline, event, expiry } = boundary;
   let onExpiry = deadline['onExpiry'] as Record<string, unknown> | undefined;
   if (expiry.length > 1)
@@ -401,7 +469,7 @@ function readExpiry(reading: Reading, boundary: BoundaryInfo, keys: Map<ModdleEl
         event,
         `The timer has a flow out, but its deadline's pe:onExpiry kind is "${String(onExpiry['kind'])}": set kind="follow" to move on when it expires, or remove the flow.`,
       );
-    else if (target) onExpiry['to'] ??= target['id'];
+    else if (target) onExpiry['to'] ??= ids.of(target);
     keys.set(flow, expiryFlowId(String(task['id']), String(deadline['id'])));
     if (reading.read(flow, 'conditionExpression'))
       reading.report(
@@ -424,6 +492,7 @@ function readExpiry(reading: Reading, boundary: BoundaryInfo, keys: Map<ModdleEl
 
 function readActionFlow(
   reading: Reading,
+  ids: IdNames,
   flow: ModdleElement,
   actionId: string,
   source: ModdleElement | undefined,
@@ -453,7 +522,7 @@ function readActionFlow(
       flow,
       `Action "${actionId}" of "${String(task['id'])}" already leads to "${String(action['to'])}": an action has one flow; remove the other.`,
     );
-  else if (target) action['to'] = target['id'];
+  else if (target) action['to'] = ids.of(target);
   keys.set(flow, actionFlowId(String(task['id']), actionId));
   if (reading.read(flow, 'conditionExpression'))
     reading.report(
@@ -473,6 +542,7 @@ function readActionFlow(
 function readFlow(
   moddle: BpmnModdle,
   reading: Reading,
+  ids: IdNames,
   flow: ModdleElement,
   source: ModdleElement | undefined,
   target: ModdleElement | undefined,
@@ -485,9 +555,9 @@ function readFlow(
       { element: flow, type: 'pe:SequenceFlowProps', skip: ['action'] },
       flowsNode,
     ),
-    id: reading.read(flow, 'id'),
-    ...(source ? { from: source['id'] } : {}),
-    ...(target ? { to: target['id'] } : {}),
+    id: ids.of(flow),
+    ...(source ? { from: ids.of(source) } : {}),
+    ...(target ? { to: ids.of(target) } : {}),
     ...scalar('name', reading.read(flow, 'name')),
   };
   const expression = reading.use(reading.read(flow, 'conditionExpression') as ModdleElement | undefined);

@@ -10,6 +10,8 @@ import { peModdleDescriptor, tagOf, type ModdleElement, type Reading } from './m
 /** Namespaces the mapping reads; any other prefix is another modeller's. */
 const OWN_PREFIXES = new Set(['bpmn', 'bpmndi', 'dc', 'di', 'pe']);
 const LAYOUT_PREFIXES = new Set(['bpmndi', 'dc', 'di']);
+/** bpmn-js's colour extensions (bpmn-moddle knows them): a diagram's look, not kept. */
+const COLOUR_PREFIXES = new Set(['bioc', 'color']);
 
 /** Properties that carry nothing for the engine (derived, or BPMN bookkeeping), by the type that declares them. */
 const HARMLESS: Record<string, readonly string[]> = {
@@ -139,7 +141,12 @@ function reportProperty(
 ): void {
   const prefix = p.ns.prefix;
   const name = `${prefix}:${p.ns.localName}`;
-  if (!OWN_PREFIXES.has(prefix)) {
+  if (COLOUR_PREFIXES.has(prefix)) {
+    reading.report('bpmn-diagram', element, `The colour ${name} of ${where(element)} is not kept.`, {
+      severity: 'warning',
+      attribute: name,
+    });
+  } else if (!OWN_PREFIXES.has(prefix)) {
     foreign(reading, element, `${name} on ${where(element)}`, prefix, ns);
   } else if (LAYOUT_PREFIXES.has(prefix)) {
     reading.report('bpmn-diagram', element, `${name} of the diagram is not kept.`, {

@@ -9,7 +9,8 @@ export const peModdleDescriptor = descriptor;
 
 /** A bpmn-moddle instance that knows BPMN 2.0, BPMN DI and our `pe:` extensions. */
 export function createModdle(): BpmnModdle {
-  return new BpmnModdle({ pe: descriptor });
+  // moddle rewrites the packages it registers (qualified names); it gets a copy, `peModdleDescriptor` stays as shipped.
+  return new BpmnModdle({ pe: structuredClone(descriptor) });
 }
 
 export type { ModdleElement };
