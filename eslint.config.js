@@ -33,6 +33,15 @@ const sandboxRestrictions = {
   ],
 };
 
+/**
+ * BPMN XML is for the edge (design.md, settled point 12): only api/ and scripts/ import definitions/bpmn, so
+ * bpmn-moddle never reaches the workflow bundle or the rest of the definition language.
+ */
+const bpmnAtTheEdge = {
+  group: ['bpmn-moddle', 'bpmn-auto-layout', 'saxen', 'moddle', 'moddle-xml', '**/bpmn', '**/bpmn/**'],
+  message: 'BPMN XML (bpmn-moddle) is for the edge: only api/ and scripts/ import definitions/bpmn.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', '.temporal/**', 'dist/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -47,5 +56,20 @@ export default tseslint.config(
     files: ['workflows/**/*.ts', 'definitions/**/*.ts'],
     ignores: ['definitions/cli/**'],
     rules: sandboxRestrictions,
+  },
+  {
+    // The sandbox's rule again (flat config replaces a rule's options), with BPMN kept at the edge.
+    files: ['workflows/**/*.ts', 'definitions/**/*.ts'],
+    ignores: ['definitions/cli/**', 'definitions/bpmn/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...sandboxRestrictions['no-restricted-imports'][1].patterns, bpmnAtTheEdge] },
+      ],
+    },
+  },
+  {
+    files: ['activities/**/*.ts', 'worker.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [bpmnAtTheEdge] }] },
   },
 );
