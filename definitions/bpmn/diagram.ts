@@ -115,6 +115,7 @@ export function readDiagram(
   process: ModdleElement,
   keyOf: (element: ModdleElement) => string | undefined,
 ): Diagram | undefined {
+  const mark = reading.read(definitions, 'pe:autoLayout');
   const diagrams = reading.readList(definitions, 'diagrams');
   const drawsProcess = (d: ModdleElement) => {
     const plane = d.get('plane') as ModdleElement | undefined;
@@ -163,7 +164,6 @@ export function readDiagram(
       diagram.edges[key] = { waypoints, ...(labelBounds ? { label: labelBounds } : {}) };
     }
   }
-  const mark = reading.read(definitions, 'pe:autoLayout');
   if (typeof mark === 'string' && mark === fingerprint(diagram)) return undefined;
   return Object.keys(diagram.shapes).length + Object.keys(diagram.edges).length === 0 ? undefined : diagram;
 }

@@ -54,6 +54,15 @@ describe('BPMN round trip', () => {
     expect(shapeOf(await toBpmnXml(imported.definition!))).toBe(shapeOf(moved));
   });
 
+  it('imports an export whose diagram a tool removed: no layout, and nothing for the mapping to report', async () => {
+    const xml = await toBpmnXml(miniDefinition);
+    const bare = xml.replace(/\s*<bpmndi:BPMNDiagram[\s\S]*<\/bpmndi:BPMNDiagram>/, '');
+    expect(bare).not.toContain('bpmndi:');
+    const imported = await fromBpmnXml(bare);
+    expect(mappingIssues(imported.issues)).toEqual([]);
+    expect(imported.definition).toEqual(miniDefinition);
+  });
+
   it('lays the diagram out again when a designer’s layout does not place every element', async () => {
     const imported = await fromBpmnXml(
       (await toBpmnXml(miniDefinition)).replace(
