@@ -29,7 +29,7 @@ import { indexDefinition } from './engine/definition-index';
 import { nextWakeAt, step } from './engine/interpreter';
 import { precomputedCalculation } from './engine/registration';
 import type { EngineCommand, EngineEvent, PetitionOutcome, PetitionState } from './engine/types';
-import { EngineErrorType } from './engine/types';
+import { FailureType } from './failure-types';
 import { checkAction } from './engine/validate-action';
 import { deadlineView, searchValuesOf, summaryOf, viewOf, type PetitionSearchValues } from './engine/view';
 import {
@@ -55,7 +55,7 @@ const io = proxyActivities<PetitionActivities>({
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
     maximumInterval: '10 minutes',
-    nonRetryableErrorTypes: ['DeliveryRejected'],
+    nonRetryableErrorTypes: [FailureType.DeliveryRejected],
   },
 });
 
@@ -70,7 +70,7 @@ const notices = proxyActivities<PetitionActivities>({
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
     maximumInterval: '10 minutes',
-    nonRetryableErrorTypes: ['DeliveryRejected'],
+    nonRetryableErrorTypes: [FailureType.DeliveryRejected],
   },
 });
 
@@ -78,7 +78,7 @@ const deliveryRetry = {
   initialInterval: '2 seconds',
   backoffCoefficient: 2,
   maximumInterval: '10 minutes',
-  nonRetryableErrorTypes: ['DeliveryRejected', 'ConfidentialityViolation'],
+  nonRetryableErrorTypes: [FailureType.DeliveryRejected, FailureType.ConfidentialityViolation],
 };
 
 /**
@@ -141,7 +141,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
   const current = (): PetitionState => {
     if (!state)
       throw ApplicationFailure.create({
-        type: 'NotStarted',
+        type: FailureType.NotStarted,
         message: 'The petition is still being registered.',
       });
     return state;
@@ -587,4 +587,3 @@ function refusalFailure(refusal: {
   });
 }
 
-export { EngineErrorType };

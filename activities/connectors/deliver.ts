@@ -11,7 +11,7 @@ import type {
 import type { DeliveredPetition, DepartmentDelivery } from '../../workflows/department-activities';
 import type { DepartmentRecord } from '../../workflows/department-registry';
 import type { DepartmentDirectory } from './directory';
-import { ActivityErrorType } from './errors';
+import { FailureType } from '../../workflows/failure-types';
 import { describeUrl, postWebhook } from './webhook';
 
 export interface DepartmentDeliveryDeps {
@@ -91,7 +91,7 @@ async function resolve(
     const record = await directory.get(code);
     if (!record?.superior) {
       throw ApplicationFailure.create({
-        type: ActivityErrorType.DeliveryRejected,
+        type: FailureType.DeliveryRejected,
         message: record
           ? `no superior body is registered for ${code}, so the ${target.levels === 1 ? 'review (第三十五条)' : 're-review (第三十六条)'} cannot be routed; set "superior" with PUT /v1/departments/${code}`
           : `${code} is not in the department registry, so its superior body is unknown; register it with PUT /v1/departments/${code}`,
@@ -108,7 +108,7 @@ function refuseConfidentialityBreach(input: DeliverToDepartmentInput, code: stri
   const { petition } = input;
   if (petition.category === 'report' && petition.concerns && petition.concerns === code) {
     throw ApplicationFailure.create({
-      type: ActivityErrorType.ConfidentialityViolation,
+      type: FailureType.ConfidentialityViolation,
       message: `A report may not be sent to the body it concerns (${code}); 《信访工作条例》第三十条、第四十六条.`,
       details: [{ department: code, channel: 'routing' }],
       nonRetryable: true,

@@ -12,9 +12,9 @@ import {
   listDefinitionsQuery,
   publishDefinitionUpdate,
   type PublishedDefinition,
-  RegistryErrorType,
   type definitionRegistry,
 } from '../../workflows/registry';
+import { FailureType } from '../../workflows/failure-types';
 
 export type { DefinitionSummary, PublishedDefinition };
 
@@ -122,7 +122,7 @@ export function createDefinitionService(
           const details = cause.details?.[0];
           return {
             ok: false,
-            conflict: cause.type === RegistryErrorType.VersionExists,
+            conflict: cause.type === FailureType.DefinitionVersionExists,
             issues: Array.isArray(details) ? (details as Issue[]) : [],
             message: cause.message,
           };

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { computeDeadline, defaultCalendarData } from '../../definitions/calendar';
 import {
   checkAction,
-  EngineErrorType,
   nextWakeAt,
   searchValuesOf,
   step,
@@ -14,6 +13,7 @@ import {
   type PetitionFacts,
   type PetitionState,
 } from '../../workflows/engine';
+import { FailureType } from '../../workflows/failure-types';
 import { miniDefinition as def } from './fixtures/mini-definition';
 
 const calendar = defaultCalendarData();
@@ -134,19 +134,19 @@ describe('the interpreter: refusing actions', () => {
 
   it('refuses an action that is not offered in the current step, naming the step and the allowed actions', () => {
     const r = refusal(started(), 'accept', { role: 'department', department: 'D1' });
-    expect(r.type).toBe(EngineErrorType.ActionNotAllowed);
+    expect(r.type).toBe(FailureType.ActionNotAllowed);
     expect(r.message).toBe('Action "accept" is not allowed in step "forward" (转送交办). Allowed now: forward, withdraw, supervise.');
   });
 
   it('refuses a role the action is not reserved for', () => {
     const r = refusal(started(), 'forward', petitioner, { department: 'D1' });
-    expect(r.type).toBe(EngineErrorType.Forbidden);
+    expect(r.type).toBe(FailureType.Forbidden);
     expect(r.message).toContain('reserved for: registrar');
   });
 
   it('refuses staff of another department', () => {
     const r = refusal(started({ department: 'D1' }), 'accept', { role: 'department', department: 'D2' });
-    expect(r.type).toBe(EngineErrorType.Forbidden);
+    expect(r.type).toBe(FailureType.Forbidden);
     expect(r.message).toContain('held by "D1"');
   });
 
@@ -163,7 +163,7 @@ describe('the interpreter: refusing actions', () => {
     expect(h.deadline('objection').state).toBe('missed');
     expect(h.deadline('objection').overdue).toBe(false);
     const r = refusal(h, 'object', dept, { reason: '不属于本机关职责' }, '2026-03-10T02:00:00.000Z');
-    expect(r.type).toBe(EngineErrorType.StatutoryRule);
+    expect(r.type).toBe(FailureType.StatutoryRule);
     expect(r.message).toContain('第二十三条第三款');
     expect(checkAction(def, h.s, { action: 'accept', actor: dept, input: {}, at: '2026-03-10T02:00:00.000Z' }).ok).toBe(true);
   });
@@ -174,7 +174,7 @@ describe('the interpreter: refusing actions', () => {
     expect(h.s.status).toBe('closed');
     expect(h.deadline('forwarding').state).toBe('cancelled');
     expect(searchValuesOf(h.s)).toMatchObject({ status: 'closed', dueAt: null, overdue: false, acceptedOnTime: null });
-    expect(refusal(h, 'forward', registrar, { department: 'D1' }).type).toBe(EngineErrorType.PetitionClosed);
+    expect(refusal(h, 'forward', registrar, { department: 'D1' }).type).toBe(FailureType.PetitionClosed);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Counting, Definition } from '../../definitions/language/schema';
+import type { FailureType } from '../failure-types';
 
 /** Channels of Art. 17. */
 export const Channels = ['online', 'letter', 'phone', 'fax', 'visit'] as const;
@@ -280,29 +281,9 @@ export interface StepResult {
   commands: EngineCommand[];
 }
 
-/**
- * Failure types that cross the workflow boundary (ApplicationFailure.type) and map onto HTTP statuses in the API.
- * Wire names: never rename.
- */
-export const EngineErrorType = {
-  /** The petition is closed; nothing more can be done (409). */
-  PetitionClosed: 'PetitionClosed',
-  /** The action does not exist in the current step (409). */
-  ActionNotAllowed: 'ActionNotAllowed',
-  /** The actor's role may not take this action, or acts for another body (403). */
-  Forbidden: 'Forbidden',
-  /** The input does not match the action's declared fields (400). */
-  InvalidInput: 'InvalidInput',
-  /** A statutory rule refuses the action, citing the article (422). */
-  StatutoryRule: 'StatutoryRule',
-  /** The definition handed to the workflow is unusable (fails the start). */
-  InvalidDefinition: 'InvalidDefinition',
-} as const;
-export type EngineErrorType = (typeof EngineErrorType)[keyof typeof EngineErrorType];
-
 /** Why an action was refused, as data (the workflow turns it into an ApplicationFailure). */
 export interface Refusal {
-  type: EngineErrorType;
+  type: FailureType;
   message: string;
   details?: Record<string, unknown>;
 }

@@ -3,7 +3,7 @@ import { indexDefinition } from './definition-index';
 import { feelHolds } from './feel';
 import { feelContext } from './context';
 import type { ActionEvent, Definition, DeadlineState, PetitionState, Refusal } from './types';
-import { EngineErrorType } from './types';
+import { FailureType } from '../failure-types';
 
 /**
  * The variable naming the body that holds a step, by the step's assignee: the handling department, the reviewing
@@ -47,7 +47,7 @@ export function checkAction(
 
   if (state.status === 'closed') {
     return refuse(
-      EngineErrorType.PetitionClosed,
+      FailureType.PetitionClosed,
       `Petition ${state.petitionId} is closed (${state.outcome?.outcome ?? 'ended'}); no further action is possible.` +
         (state.outcome?.final ? ' 复核意见已作出，该信访事项已终结（《信访工作条例》第三十六条第三款）。' : ''),
       { outcome: state.outcome?.outcome },
@@ -59,7 +59,7 @@ export function checkAction(
   const action = offered.find((a) => a.id === event.action);
   if (!action) {
     return refuse(
-      EngineErrorType.ActionNotAllowed,
+      FailureType.ActionNotAllowed,
       `Action "${event.action}" is not allowed in step "${state.token}" (${stepName}). Allowed now: ${
         offered.map((a) => a.id).join(', ') || 'none'
       }.`,
@@ -69,7 +69,7 @@ export function checkAction(
   const role = event.actor.role;
   if (!OVERRIDE_ROLES.has(role) && !action.roles.includes(role)) {
     return refuse(
-      EngineErrorType.Forbidden,
+      FailureType.Forbidden,
       `Role "${role}" may not take action "${action.id}" in step "${state.token}"; it is reserved for: ${action.roles.join(', ')}.`,
       { step: state.token, action: action.id, roles: action.roles },
     );
@@ -79,7 +79,7 @@ export function checkAction(
     const holder = state.variables[holderVariable];
     if (typeof holder === 'string' && event.actor.department !== holder) {
       return refuse(
-        EngineErrorType.Forbidden,
+        FailureType.Forbidden,
         `Step "${state.token}" is held by "${holder}"; staff of "${event.actor.department ?? 'no body'}" may not act on it.`,
         { step: state.token, department: holder },
       );
@@ -87,13 +87,13 @@ export function checkAction(
   }
 
   const parsed = normaliseInput(action, event.input);
-  if (!parsed.ok) return refuse(EngineErrorType.InvalidInput, parsed.message, { field: parsed.field });
+  if (!parsed.ok) return refuse(FailureType.InvalidInput, parsed.message, { field: parsed.field });
   const input = parsed.input;
 
   const ctx = feelContext(state, input, event.at);
   for (const guard of action.guards) {
     if (!feelHolds(guard.condition, ctx)) {
-      return refuse(EngineErrorType.StatutoryRule, `${guard.message}（${guard.article}）`, { article: guard.article });
+      return refuse(FailureType.StatutoryRule, `${guard.message}（${guard.article}）`, { article: guard.article });
     }
   }
 
@@ -104,7 +104,7 @@ export function checkAction(
     const due = deadline.calculation?.dueAt;
     if (due && now >= Date.parse(due)) {
       return refuse(
-        EngineErrorType.StatutoryRule,
+        FailureType.StatutoryRule,
         `Action "${action.id}" is refused: the period "${deadline.name}" (${deadline.duration + deadline.extendedDays} ${
           deadline.counting === 'working-days' ? 'working days' : 'days'
         }, ${deadline.article}) ended on ${deadline.calculation?.lastDay} (due ${due}).`,
@@ -118,7 +118,7 @@ export function checkAction(
     const target = activeDeadlines(state).find((d) => d.deadlineId === effect.deadline);
     if (!target) {
       return refuse(
-        EngineErrorType.ActionNotAllowed,
+        FailureType.ActionNotAllowed,
         `Action "${action.id}" needs the deadline "${effect.deadline}" to be running, and it is not in step "${state.token}".`,
         { step: state.token, deadline: effect.deadline },
       );
@@ -127,13 +127,13 @@ export function checkAction(
     if (effect.type === 'extend') {
       const ext = def?.extension;
       if (!ext) {
-        return refuse(EngineErrorType.StatutoryRule, `The deadline "${target.name}" cannot be extended (${target.article}).`, {
+        return refuse(FailureType.StatutoryRule, `The deadline "${target.name}" cannot be extended (${target.article}).`, {
           article: target.article,
         });
       }
       if (target.extensions.length >= ext.maxTimes) {
         return refuse(
-          EngineErrorType.StatutoryRule,
+          FailureType.StatutoryRule,
           `The deadline "${target.name}" was already extended ${target.extensions.length} time(s); at most ${ext.maxTimes} extension(s) are allowed (${target.article}).`,
           { article: target.article },
         );
@@ -141,47 +141,47 @@ export function checkAction(
       const days = input['days'];
       if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > ext.maxDays) {
         return refuse(
-          EngineErrorType.StatutoryRule,
+          FailureType.StatutoryRule,
           `An extension of "${target.name}" must be between 1 and ${ext.maxDays} days (${target.article}); got ${String(days)}.`,
           { article: target.article, field: 'days' },
         );
       }
       if (ext.reasonRequired && !(typeof input['reason'] === 'string' && input['reason'].trim())) {
         return refuse(
-          EngineErrorType.StatutoryRule,
+          FailureType.StatutoryRule,
           `An extension of "${target.name}" must state its reason, which is told to the petitioner (${target.article}).`,
           { article: target.article, field: 'reason' },
         );
       }
       if (!OVERRIDE_ROLES.has(role) && !ext.approvalRoles.includes(role)) {
         return refuse(
-          EngineErrorType.Forbidden,
+          FailureType.Forbidden,
           `Extending "${target.name}" needs the approval of: ${ext.approvalRoles.join(', ')} (${target.article}).`,
           { article: target.article },
         );
       }
       if (target.missedAt) {
         return refuse(
-          EngineErrorType.StatutoryRule,
+          FailureType.StatutoryRule,
           `The deadline "${target.name}" already passed on ${target.calculation?.lastDay}; an extension must be approved before it expires (${target.article}).`,
           { article: target.article },
         );
       }
     }
     if (effect.type === 'pause' && target.status === 'paused') {
-      return refuse(EngineErrorType.ActionNotAllowed, `The deadline "${target.name}" is already paused (since ${target.pausedAt}).`, {
+      return refuse(FailureType.ActionNotAllowed, `The deadline "${target.name}" is already paused (since ${target.pausedAt}).`, {
         deadline: target.deadlineId,
       });
     }
     if (effect.type === 'resume' && target.status !== 'paused') {
-      return refuse(EngineErrorType.ActionNotAllowed, `The deadline "${target.name}" is not paused; nothing to resume.`, {
+      return refuse(FailureType.ActionNotAllowed, `The deadline "${target.name}" is not paused; nothing to resume.`, {
         deadline: target.deadlineId,
       });
     }
   }
   if (def_pauseBlocks(state, index, action.id)) {
     return refuse(
-      EngineErrorType.ActionNotAllowed,
+      FailureType.ActionNotAllowed,
       `Action "${action.id}" is not allowed while the hearing is in progress; end the hearing first (hearing-end).`,
       { step: state.token },
     );
