@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { nextWakeAt } from './engine/interpreter';
 import type { PetitionOutcome } from './engine/types';
-import { viewOf } from './engine/view';
+import { isConfidential, viewOf } from './engine/view';
 import {
   calendarUpdatedSignal,
   petitionActionUpdate,
@@ -54,7 +54,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     calendarUpdates += 1;
   });
   setHandler(reportReadSignal, ({ actor }) => {
-    if (run.current().petition.category !== 'report') return;
+    if (!isConfidential(definition, run.current())) return;
     void run.serialised(() => run.process({ type: 'report-read', at: now(), actor }));
   });
 

@@ -32,18 +32,28 @@ export interface DepartmentDeliveryDeps {
  */
 export function createDepartmentDelivery(deps: DepartmentDeliveryDeps) {
   const now = deps.now ?? (() => new Date());
-  const manual = (detail: string): Delivery => ({ channel: 'manual', at: now().toISOString(), ok: true, detail });
+  const manual = (detail: string): Delivery => ({
+    channel: 'manual',
+    at: now().toISOString(),
+    ok: true,
+    detail,
+  });
 
-  return async function deliverToDepartment(input: DeliverToDepartmentInput): Promise<DeliverToDepartmentResult> {
+  return async function deliverToDepartment(
+    input: DeliverToDepartmentInput,
+  ): Promise<DeliverToDepartmentResult> {
     return await withHeartbeat(async (signal) => {
       const target: DeliveryTarget =
-        input.target ?? (input.department ? { kind: 'department', code: input.department } : { kind: 'bureau' });
+        input.target ??
+        (input.department ? { kind: 'department', code: input.department } : { kind: 'bureau' });
       if (target.kind === 'bureau') {
         return { deliveries: [manual('returned to the petition bureau (《信访工作条例》第二十三条第三款)')] };
       }
       if (!deps.directory) {
         if (target.kind === 'superior') {
-          return { deliveries: [manual(`no department registry: the superior of ${target.of} is found by hand`)] };
+          return {
+            deliveries: [manual(`no department registry: the superior of ${target.of} is found by hand`)],
+          };
         }
         refuseConfidentialityBreach(input, target.code);
         return { department: target.code, deliveries: [manual(`queued for ${target.code}`)] };
@@ -70,7 +80,12 @@ export function createDepartmentDelivery(deps: DepartmentDeliveryDeps) {
             { timeoutMs: deps.webhookTimeoutMs, signal, now },
           );
           deps.logger.info(
-            { petitionId: input.petitionId, department: code, url: describeUrl(connector.url), step: input.step },
+            {
+              petitionId: input.petitionId,
+              department: code,
+              url: describeUrl(connector.url),
+              step: input.step,
+            },
             'delivered by webhook',
           );
           return { department: code, deliveries: [result] };
@@ -104,9 +119,17 @@ async function resolve(
   return { code, record: await directory.get(code) };
 }
 
+/**
+ * Whether the petition is confidential (its definition says so of its category; a report). Deliveries scheduled
+ * before the workflow stated it were of the statutory definition, where only a report is.
+ */
+function isConfidential(input: DeliverToDepartmentInput): boolean {
+  return input.confidential ?? input.petition.category === 'report';
+}
+
 function refuseConfidentialityBreach(input: DeliverToDepartmentInput, code: string): void {
   const { petition } = input;
-  if (petition.category === 'report' && petition.concerns && petition.concerns === code) {
+  if (isConfidential(input) && petition.concerns && petition.concerns === code) {
     throw ApplicationFailure.create({
       type: FailureType.ConfidentialityViolation,
       message: `A report may not be sent to the body it concerns (${code}); 《信访工作条例》第三十条、第四十六条.`,
@@ -117,10 +140,16 @@ function refuseConfidentialityBreach(input: DeliverToDepartmentInput, code: stri
 }
 
 /** What the department receives: a report without the petitioner's identity (Art. 30). */
-function payload(input: DeliverToDepartmentInput, code: string, calendar: () => CalendarData): DepartmentDelivery {
-  const confidential = input.petition.category === 'report';
+function payload(
+  input: DeliverToDepartmentInput,
+  code: string,
+  calendar: () => CalendarData,
+): DepartmentDelivery {
+  const confidential = isConfidential(input);
   const { petitioner, representatives, ...facts } = input.petition;
-  const petition: DeliveredPetition = confidential ? facts : { ...facts, petitioner, ...(representatives && { representatives }) };
+  const petition: DeliveredPetition = confidential
+    ? facts
+    : { ...facts, petitioner, ...(representatives && { representatives }) };
   let deadline: DepartmentDelivery['deadline'];
   if (input.deadline) {
     const { name, ...request } = input.deadline;

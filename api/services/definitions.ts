@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Issue } from '../../definitions/language/issue';
 import type { DefinitionFormat } from '../../definitions/language/parse';
 import { validateSource } from '../../definitions/language/validate';
-import { loadStatutoryDefinition } from '../../definitions/statutory';
+import { statutoryDefinitions } from '../../definitions/statutory';
 import type { Actor } from '../../workflows/engine/types';
 import {
   DEFINITION_REGISTRY_WORKFLOW_ID,
@@ -68,7 +68,10 @@ export function createDefinitionService(
         args: [
           {
             definitions: [],
-            seed: [{ definition: loadStatutoryDefinition(), actor: { role: 'system', id: 'seed' } }],
+            seed: statutoryDefinitions().map((definition) => ({
+              definition,
+              actor: { role: 'system', id: 'seed' },
+            })),
           },
         ],
       })

@@ -1,8 +1,9 @@
-import type { Action, Deadline, Element, GlobalAction } from '../../definitions/language/schema';
-import { feelContext } from './context';
+import type { Action, Assignee, Deadline, Element, GlobalAction } from '../../definitions/language/schema';
+import { renderTemplate } from '../../definitions/language/templates';
+import { feelContext, handlingBody, receivedAt } from './context';
 import { indexDefinition, type DefinitionIndex } from './definition-index';
-import { evalFeel, feelHolds } from './feel';
-import { activeDeadlines, checkAction, HOLDER_VARIABLE } from './validate-action';
+import { evalFeel, evalFeelOnce, feelHolds } from './feel';
+import { activeDeadlines, checkAction } from './validate-action';
 import type {
   ActionEvent,
   Definition,
@@ -26,126 +27,175 @@ export class EngineError extends Error {
  * The interpreter: given a definition, the current state and one event, returns the next state and the commands
  * the workflow must run. Pure and deterministic — no clock, no I/O, no Temporal import (design settled point 2).
  */
-export function step(definition: Definition, state: PetitionState | undefined, event: EngineEvent): StepResult {
+export function step(
+  definition: Definition,
+  state: PetitionState | undefined,
+  event: EngineEvent,
+): StepResult {
   const index = indexDefinition(definition);
   if (event.type === 'start') {
     if (state) throw new EngineError(`petition ${state.petitionId} is already started`);
-    return run(index, initialState(definition, event), (ctx) => {
-      ctx.log({ type: 'registered', actor: event.actor, message: registeredMessage(event) });
-      ctx.follow(index.start.id);
-    }, event.at);
+    const registered = initialState(index, event);
+    return run(
+      index,
+      registered,
+      (ctx) => {
+        ctx.log({ type: 'registered', actor: event.actor, message: registeredMessage(index, registered) });
+        ctx.follow(index.start.id);
+      },
+      event.at,
+    );
   }
   if (!state) throw new EngineError(`event "${event.type}" arrived before the petition was started`);
   switch (event.type) {
     case 'action':
       return run(index, state, (ctx) => applyAction(ctx, event), event.at);
     case 'deadline-computed':
-      return run(index, state, (ctx) => {
-        const d = ctx.state.deadlines.find((x) => x.key === event.key);
-        if (!d) throw new EngineError(`no deadline instance "${event.key}"`);
-        d.calculation = event.calculation;
-        if (d.status === 'pending') d.status = 'running';
-        if (d.pendingDocument) {
-          ctx.emit({ type: 'generate-document', ...d.pendingDocument, deadlineKey: d.key });
-          d.pendingDocument = undefined;
-        }
-        ctx.log({
-          type: 'deadline-computed',
-          step: d.step,
-          deadline: d.deadlineId,
-          message: event.calculation.explanation,
-          data: {
-            dueAt: event.calculation.dueAt,
-            lastDay: event.calculation.lastDay,
-            provisional: event.calculation.provisional,
-          },
-        });
-      }, event.at);
+      return run(
+        index,
+        state,
+        (ctx) => {
+          const d = ctx.state.deadlines.find((x) => x.key === event.key);
+          if (!d) throw new EngineError(`no deadline instance "${event.key}"`);
+          d.calculation = event.calculation;
+          if (d.status === 'pending') d.status = 'running';
+          if (d.pendingDocument) {
+            ctx.emit({ type: 'generate-document', ...d.pendingDocument, deadlineKey: d.key });
+            d.pendingDocument = undefined;
+          }
+          ctx.log({
+            type: 'deadline-computed',
+            step: d.step,
+            deadline: d.deadlineId,
+            message: event.calculation.explanation,
+            data: {
+              dueAt: event.calculation.dueAt,
+              lastDay: event.calculation.lastDay,
+              provisional: event.calculation.provisional,
+            },
+          });
+        },
+        event.at,
+      );
     case 'timer-fired':
       return run(index, state, (ctx) => fireTimers(ctx), event.at);
     case 'activity-completed':
-      return run(index, state, (ctx) => {
-        if (ctx.state.token !== event.element) {
-          throw new EngineError(`activity for "${event.element}" completed while the token is on "${ctx.state.token}"`);
-        }
-        if (event.document) {
+      return run(
+        index,
+        state,
+        (ctx) => {
+          if (ctx.state.token !== event.element) {
+            throw new EngineError(
+              `activity for "${event.element}" completed while the token is on "${ctx.state.token}"`,
+            );
+          }
+          if (event.document) {
+            ctx.state.documents.push(event.document);
+            ctx.log({
+              type: 'document',
+              step: event.element,
+              message: `已生成《${event.document.title}》`,
+              data: { documentId: event.document.id, kind: event.document.kind },
+            });
+          } else {
+            ctx.log({
+              type: 'activity',
+              step: event.element,
+              message: event.detail ?? `完成：${event.element}`,
+            });
+          }
+          for (const [name, value] of Object.entries(event.variables ?? {})) {
+            ctx.state.variables[name] = normaliseValue(value);
+          }
+          ctx.followOutgoing(event.element);
+        },
+        event.at,
+      );
+    case 'document-generated':
+      return run(
+        index,
+        state,
+        (ctx) => {
           ctx.state.documents.push(event.document);
           ctx.log({
             type: 'document',
-            step: event.element,
+            step: event.document.step,
             message: `已生成《${event.document.title}》`,
             data: { documentId: event.document.id, kind: event.document.kind },
           });
-        } else {
-          ctx.log({ type: 'activity', step: event.element, message: event.detail ?? `完成：${event.element}` });
-        }
-        for (const [name, value] of Object.entries(event.variables ?? {})) {
-          ctx.state.variables[name] = normaliseValue(value);
-        }
-        ctx.followOutgoing(event.element);
-      }, event.at);
-    case 'document-generated':
-      return run(index, state, (ctx) => {
-        ctx.state.documents.push(event.document);
-        ctx.log({
-          type: 'document',
-          step: event.document.step,
-          message: `已生成《${event.document.title}》`,
-          data: { documentId: event.document.id, kind: event.document.kind },
-        });
-      }, event.at);
+        },
+        event.at,
+      );
     case 'document-delivered':
-      return run(index, state, (ctx) => {
-        const doc = ctx.state.documents.find((d) => d.id === event.documentId);
-        if (!doc) throw new EngineError(`no document "${event.documentId}"`);
-        doc.deliveries.push(...event.deliveries);
-        for (const delivery of event.deliveries) {
-          ctx.log({
-            type: 'document',
-            step: doc.step,
-            message: `《${doc.title}》${delivery.ok ? '已送达' : '送达失败'}（${delivery.channel}）`,
-            data: { documentId: doc.id, ...delivery },
-          });
-        }
-      }, event.at);
+      return run(
+        index,
+        state,
+        (ctx) => {
+          const doc = ctx.state.documents.find((d) => d.id === event.documentId);
+          if (!doc) throw new EngineError(`no document "${event.documentId}"`);
+          doc.deliveries.push(...event.deliveries);
+          for (const delivery of event.deliveries) {
+            ctx.log({
+              type: 'document',
+              step: doc.step,
+              message: `《${doc.title}》${delivery.ok ? '已送达' : '送达失败'}（${delivery.channel}）`,
+              data: { documentId: doc.id, ...delivery },
+            });
+          }
+        },
+        event.at,
+      );
     case 'report-read':
-      return run(index, state, (ctx) => {
-        ctx.log({
-          type: 'report-read',
-          actor: event.actor,
-          message: `检举控告材料被查阅：${event.actor.role}${event.actor.id ? ` ${event.actor.id}` : ''}${
+      return run(
+        index,
+        state,
+        (ctx) => {
+          const reader = `${event.actor.role}${event.actor.id ? ` ${event.actor.id}` : ''}${
             event.actor.department ? `（${event.actor.department}）` : ''
-          }（第三十条）`,
-        });
-      }, event.at);
+          }`;
+          const template =
+            index.category(ctx.state.petition.category)?.readMessage ?? '材料被查阅：{{reader}}';
+          ctx.log({ type: 'report-read', actor: event.actor, message: renderTemplate(template, { reader }) });
+        },
+        event.at,
+      );
     case 'calendar-updated':
-      return run(index, state, (ctx) => {
-        for (const d of activeDeadlines(ctx.state)) {
-          if (d.calculation?.provisional && !d.closedAt) ctx.compute(d);
-        }
-      }, event.at);
+      return run(
+        index,
+        state,
+        (ctx) => {
+          for (const d of activeDeadlines(ctx.state)) {
+            if (d.calculation?.provisional && !d.closedAt) ctx.compute(d);
+          }
+        },
+        event.at,
+      );
   }
 }
 
-/** Builds the state of a newly registered petition (before the token moves). */
-function initialState(definition: Definition, event: StartEvent): PetitionState {
-  const p = event.petition;
+/**
+ * Builds the state of a newly registered petition (before the token moves): the definition's registration variables,
+ * FEEL over the registered facts, in declaration order; a `datetime` variable is kept as an ISO instant (UTC).
+ */
+function initialState(index: DefinitionIndex, event: StartEvent): PetitionState {
+  const { definition } = index;
+  const facts = { petition: event.petition };
+  const variables: Record<string, unknown> = {};
+  for (const [name, expression] of Object.entries(definition.registration.variables)) {
+    const value = normaliseValue(evalFeelOnce(expression, facts));
+    variables[name] =
+      definition.variables[name]?.type === 'datetime' && typeof value === 'string'
+        ? instant(value, name)
+        : value;
+  }
   return {
     petitionId: event.petitionId,
     definition: { id: definition.id, version: definition.version, hash: event.definitionHash },
-    petition: p,
+    petition: event.petition,
     status: 'open',
     token: '',
     enteredAt: event.at,
-    variables: {
-      category: p.category,
-      channel: p.channel,
-      intake: p.department ? 'department' : 'bureau',
-      department: p.department ?? null,
-      identityClear: Boolean(p.petitioner.name?.trim() && p.petitioner.address?.trim()),
-      receivedAt: new Date(Date.parse(p.receivedAt)).toISOString(),
-      concerns: p.concerns ?? null,
-    },
+    variables,
     deadlines: [],
     timeline: [],
     documents: [],
@@ -155,9 +205,22 @@ function initialState(definition: Definition, event: StartEvent): PetitionState 
   };
 }
 
-function registeredMessage(event: StartEvent): string {
-  const where = event.petition.department ? `由 ${event.petition.department} 直接收到（第二十三条第二款）` : '由信访部门登记（第二十二条）';
-  return `信访事项已登记：${where}，渠道 ${event.petition.channel}，类别 ${event.petition.category}`;
+function instant(value: string, variable: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new EngineError(`registration variable "${variable}" is not a date-time: ${value}`);
+  return new Date(ms).toISOString();
+}
+
+/** The registration's timeline entry: the definition's `registration.message`, or the facts in plain words. */
+function registeredMessage(index: DefinitionIndex, state: PetitionState): string {
+  const expression = index.definition.registration.message;
+  const message = expression
+    ? evalFeelOnce(expression, { ...state.variables, petition: state.petition })
+    : undefined;
+  return typeof message === 'string'
+    ? message
+    : `已登记：渠道 ${state.petition.channel}，类别 ${state.petition.category}`;
 }
 
 interface Ctx {
@@ -234,7 +297,8 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
             ctx.state.variables[name] = normaliseValue(evalFeel(expression, context));
           }
         }
-        const next = current.type === 'startEvent' ? index.outgoing(current.id)[0] : chooseFlow(index, ctx, current.id);
+        const next =
+          current.type === 'startEvent' ? index.outgoing(current.id)[0] : chooseFlow(index, ctx, current.id);
         if (!next) throw new EngineError(`element "${current.id}" has no outgoing flow`);
         current = index.element(next.to);
         continue;
@@ -258,11 +322,16 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
       case 'endEvent': {
         rest(index, ctx, current.id);
         ctx.state.status = 'closed';
-        ctx.state.outcome = { endEvent: current.id, outcome: current.outcome, final: current.final, at: ctx.at };
+        ctx.state.outcome = {
+          endEvent: current.id,
+          outcome: current.outcome,
+          final: current.final,
+          at: ctx.at,
+        };
         ctx.log({
           type: 'ended',
           step: current.id,
-          message: `办理结束：${current.name ?? current.outcome}${current.final ? '（终结，第三十六条第三款）' : ''}`,
+          message: `办理结束：${current.name ?? current.outcome}${current.note ? `（${current.note}）` : ''}`,
           data: { outcome: current.outcome, final: current.final },
         });
         ctx.emit({ type: 'complete', outcome: ctx.state.outcome });
@@ -276,7 +345,9 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
 function chooseFlow(index: DefinitionIndex, ctx: Ctx, gatewayId: string) {
   const flows = index.outgoing(gatewayId);
   const context = feelContext(ctx.state, {}, ctx.at);
-  const chosen = flows.find((f) => !f.default && f.condition !== undefined && feelHolds(f.condition, context));
+  const chosen = flows.find(
+    (f) => !f.default && f.condition !== undefined && feelHolds(f.condition, context),
+  );
   const fallback = flows.find((f) => f.default);
   const flow = chosen ?? fallback;
   if (!flow) {
@@ -362,10 +433,10 @@ function armDeadlines(index: DefinitionIndex, ctx: Ctx, stepId: string): void {
   }
 }
 
-function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: string): DeadlineState {
+function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: Assignee): DeadlineState {
   const state = ctx.state;
   state.seq += 1;
-  const holderVariable = HOLDER_VARIABLE[assignee];
+  const holderVariable = ctx.index.assignee(assignee)?.holder;
   const holder = holderVariable ? state.variables[holderVariable] : undefined;
   return {
     key: `${def.id}#${state.seq}`,
@@ -376,7 +447,7 @@ function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: string):
     accountable: { assignee, department: typeof holder === 'string' ? holder : undefined },
     status: 'pending',
     armedAt: ctx.at,
-    from: resolveFrom(state, def.from, ctx.at),
+    from: deadlineStart(state, def.from, ctx.at),
     duration: def.duration,
     counting: def.counting,
     extendedDays: 0,
@@ -389,10 +460,20 @@ function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: string):
   };
 }
 
-function resolveFrom(state: PetitionState, from: string, enteredAt: string): string {
+/**
+ * Where a deadline's period starts: `entered` (the step was entered at `enteredAt`), `receipt` (the petition was
+ * received) or the instant in a datetime variable (`enteredAt` while it holds none).
+ */
+export function deadlineStart(
+  state: Pick<PetitionState, 'petition' | 'variables'>,
+  from: string,
+  enteredAt: string,
+): string {
   if (from === 'entered') return enteredAt;
-  const value = from === 'receipt' ? state.variables['receivedAt'] : state.variables[from];
-  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(Date.parse(value)).toISOString();
+  if (from === 'receipt') return receivedAt(state);
+  const value = state.variables[from];
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value)))
+    return new Date(Date.parse(value)).toISOString();
   return enteredAt;
 }
 
@@ -440,13 +521,20 @@ function applyEffect(
   const effect = action.effect;
   if (!effect) return;
   const target =
-    'deadline' in effect ? activeDeadlines(ctx.state).find((d) => d.deadlineId === effect.deadline) : undefined;
+    'deadline' in effect
+      ? activeDeadlines(ctx.state).find((d) => d.deadlineId === effect.deadline)
+      : undefined;
   switch (effect.type) {
     case 'extend': {
       if (!target) throw new EngineError(`no running deadline "${effect.deadline}"`);
       const days = input['days'] as number;
       target.extendedDays += days;
-      target.extensions.push({ days, reason: input['reason'] as string | undefined, at: event.at, by: event.actor });
+      target.extensions.push({
+        days,
+        reason: input['reason'] as string | undefined,
+        at: event.at,
+        by: event.actor,
+      });
       ctx.log({
         type: 'deadline-extended',
         step: target.step,
@@ -463,17 +551,21 @@ function applyEffect(
       if (!target) throw new EngineError(`no running deadline "${effect.deadline}"`);
       target.status = 'paused';
       target.pausedAt = event.at;
+      const pause = pauseName(ctx.index, target);
       ctx.log({
         type: 'deadline-paused',
         step: target.step,
         actor: event.actor,
         deadline: target.deadlineId,
-        message: `${target.name}暂停计算：听证时间不计入期限（${target.article}）`,
+        message: pause
+          ? `${target.name}暂停计算：${pause}时间不计入期限（${target.article}）`
+          : `${target.name}暂停计算（${target.article}）`,
       });
       return;
     }
     case 'resume': {
-      if (!target || !target.pausedAt) throw new EngineError(`deadline "${'deadline' in effect ? effect.deadline : ''}" is not paused`);
+      if (!target || !target.pausedAt)
+        throw new EngineError(`deadline "${'deadline' in effect ? effect.deadline : ''}" is not paused`);
       const days = pausedDaysBetween(target.pausedAt, event.at);
       target.pausedMs += Date.parse(event.at) - Date.parse(target.pausedAt);
       target.pausedDays += days;
@@ -484,34 +576,38 @@ function applyEffect(
         step: target.step,
         actor: event.actor,
         deadline: target.deadlineId,
-        message: `${target.name}恢复计算：本次听证${days}日、累计${target.pausedDays}日不计入期限（${target.article}）`,
+        message: `${target.name}恢复计算：本次${pauseName(ctx.index, target) ?? '暂停'}${days}日、累计${target.pausedDays}日不计入期限（${target.article}）`,
         data: { pausedMs: target.pausedMs, pausedDays: target.pausedDays },
       });
       ctx.compute(target);
       return;
     }
     case 'supervise': {
+      const answer = effect.answer;
+      if (!answer)
+        throw new EngineError(`action "${action.id}" orders supervision but declares no answer period`);
       const reason = String(input['reason'] ?? '');
-      const answerDays = typeof input['answerDays'] === 'number' ? (input['answerDays'] as number) : 15;
+      const answerDays =
+        typeof input['answerDays'] === 'number' ? (input['answerDays'] as number) : answer.days;
+      const texts = { reason, answerDays };
       ctx.state.seq += 1;
-      const department =
-        typeof ctx.state.variables['department'] === 'string' ? (ctx.state.variables['department'] as string) : undefined;
+      const department = handlingBody(ctx.index, ctx.state.variables);
       const d: DeadlineState = {
         key: `supervision#${ctx.state.seq}`,
         deadlineId: 'supervision',
-        name: '督办答复期限',
-        article: '《信访工作条例》第四十条',
+        name: answer.name,
+        article: answer.article,
         step: stepId,
         accountable: { assignee: 'department', department },
         status: 'pending',
         armedAt: event.at,
         from: event.at,
         duration: answerDays,
-        counting: 'calendar-days',
+        counting: answer.counting,
         extendedDays: 0,
         extensions: [],
         pausedMs: 0,
-    pausedDays: 0,
+        pausedDays: 0,
         warned: [],
         bodyDeadline: true,
         supervision: true,
@@ -531,7 +627,7 @@ function applyEffect(
         type: 'supervised',
         step: stepId,
         actor: event.actor,
-        message: `信访部门督办：${reason}；应于 ${answerDays} 日内书面答复（第四十条）`,
+        message: renderTemplate(effect.message ?? '督办：{{reason}}；应于 {{answerDays}} 日内答复', texts),
         data: { answerDays, key: d.key },
       });
       ctx.compute(d);
@@ -541,7 +637,7 @@ function applyEffect(
         key: d.key,
         step: stepId,
         department,
-        message: `督办：${reason}（${answerDays}日内书面答复，《信访工作条例》第四十条）`,
+        message: renderTemplate(effect.notice ?? '督办：{{reason}}（{{answerDays}}日内答复）', texts),
       });
       return;
     }
@@ -603,12 +699,22 @@ function fireTimers(ctx: Ctx): void {
         department: d.accountable.department,
         message: `${d.name}逾期：${who}，环节「${d.step}」，期限 ${d.calculation.lastDay}（${d.article}）`,
       });
-      ctx.log({ type: 'escalated', step: d.step, deadline: d.deadlineId, message: `已向督办部门报告逾期：${who}` });
+      ctx.log({
+        type: 'escalated',
+        step: d.step,
+        deadline: d.deadlineId,
+        message: `已向督办部门报告逾期：${who}`,
+      });
     }
     if (onExpiry.kind === 'follow' && ctx.state.status === 'open' && ctx.state.token === d.step) {
       ctx.moveTo(onExpiry.to);
     }
   }
+}
+
+/** What stops a deadline's clock, as its definition names it (e.g. 听证). */
+function pauseName(index: DefinitionIndex, d: DeadlineState): string | undefined {
+  return index.deadline(d.step, d.deadlineId)?.pause?.name;
 }
 
 /** The deadline timers the workflow should wait for next: the earliest warning or due instant still ahead. */
@@ -620,7 +726,10 @@ export function nextWakeAt(definition: Definition, state: PetitionState): string
     if (d.status !== 'running' || !d.calculation || d.missedAt || d.closedAt) continue;
     const due = Date.parse(d.calculation.dueAt);
     const def = d.supervision ? undefined : index.deadline(d.step, d.deadlineId);
-    const candidates = [due, ...(def?.warnings ?? []).filter((w) => !d.warned.includes(w)).map((w) => due - w * DAY_MS)];
+    const candidates = [
+      due,
+      ...(def?.warnings ?? []).filter((w) => !d.warned.includes(w)).map((w) => due - w * DAY_MS),
+    ];
     for (const c of candidates) if (next === undefined || c < next) next = c;
   }
   return next === undefined ? undefined : new Date(next).toISOString();

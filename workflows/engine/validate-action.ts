@@ -5,30 +5,13 @@ import { feelContext } from './context';
 import type { ActionEvent, Definition, DeadlineState, PetitionState, Refusal } from './types';
 import { FailureType } from '../failure-types';
 
-/**
- * The variable naming the body that holds a step, by the step's assignee: the handling department, the reviewing
- * superior (Art. 35) and the re-reviewing superior (Art. 36), as routing recorded them.
- */
-export const HOLDER_VARIABLE: Partial<Record<string, string>> = {
-  department: 'department',
-  superior: 'reviewBody',
-  'superior-of-superior': 'reReviewBody',
-};
-const HOLDER_ROLE: Partial<Record<string, string>> = {
-  department: 'department',
-  superior: 'superior',
-  'superior-of-superior': 'superior',
-};
-
-/** Roles that may act in any step on behalf of the body or the petitioner (recorded as themselves). */
-const OVERRIDE_ROLES = new Set(['admin']);
-
 /** The actions a given role may take now (for the query view and for error messages). */
 export function availableActions(definition: Definition, state: PetitionState, role?: string): string[] {
   if (state.status === 'closed') return [];
-  return indexDefinition(definition)
+  const index = indexDefinition(definition);
+  return index
     .actionsOf(state.token)
-    .filter((a) => role === undefined || OVERRIDE_ROLES.has(role) || a.roles.includes(role))
+    .filter((a) => role === undefined || index.overrideRoles.has(role) || a.roles.includes(role))
     .map((a) => a.id);
 }
 
@@ -40,16 +23,20 @@ export function checkAction(
   definition: Definition,
   state: PetitionState,
   event: Pick<ActionEvent, 'action' | 'actor' | 'input' | 'at'>,
-): { ok: true; action: Action | GlobalAction; input: Record<string, unknown> } | { ok: false; refusal: Refusal } {
+):
+  | { ok: true; action: Action | GlobalAction; input: Record<string, unknown> }
+  | { ok: false; refusal: Refusal } {
   const index = indexDefinition(definition);
   const refuse = (type: Refusal['type'], message: string, details?: Record<string, unknown>) =>
     ({ ok: false, refusal: { type, message, details } }) as const;
 
   if (state.status === 'closed') {
+    const end = state.outcome ? index.element(state.outcome.endEvent) : undefined;
+    const note = end?.type === 'endEvent' ? end.refusalNote : undefined;
     return refuse(
       FailureType.PetitionClosed,
       `Petition ${state.petitionId} is closed (${state.outcome?.outcome ?? 'ended'}); no further action is possible.` +
-        (state.outcome?.final ? ' 复核意见已作出，该信访事项已终结（《信访工作条例》第三十六条第三款）。' : ''),
+        (note ? ` ${note}` : ''),
       { outcome: state.outcome?.outcome },
     );
   }
@@ -67,15 +54,16 @@ export function checkAction(
     );
   }
   const role = event.actor.role;
-  if (!OVERRIDE_ROLES.has(role) && !action.roles.includes(role)) {
+  if (!index.overrideRoles.has(role) && !action.roles.includes(role)) {
     return refuse(
       FailureType.Forbidden,
       `Role "${role}" may not take action "${action.id}" in step "${state.token}"; it is reserved for: ${action.roles.join(', ')}.`,
       { step: state.token, action: action.id, roles: action.roles },
     );
   }
-  const holderVariable = step ? HOLDER_VARIABLE[step.assignee] : undefined;
-  if (holderVariable && role === HOLDER_ROLE[step!.assignee] && action.roles.includes(role)) {
+  const acting = step ? index.assignee(step.assignee) : undefined;
+  const holderVariable = acting?.holder;
+  if (holderVariable && role === acting.role && action.roles.includes(role)) {
     const holder = state.variables[holderVariable];
     if (typeof holder === 'string' && event.actor.department !== holder) {
       return refuse(
@@ -93,7 +81,9 @@ export function checkAction(
   const ctx = feelContext(state, input, event.at);
   for (const guard of action.guards) {
     if (!feelHolds(guard.condition, ctx)) {
-      return refuse(FailureType.StatutoryRule, `${guard.message}（${guard.article}）`, { article: guard.article });
+      return refuse(FailureType.StatutoryRule, `${guard.message}（${guard.article}）`, {
+        article: guard.article,
+      });
     }
   }
 
@@ -127,9 +117,13 @@ export function checkAction(
     if (effect.type === 'extend') {
       const ext = def?.extension;
       if (!ext) {
-        return refuse(FailureType.StatutoryRule, `The deadline "${target.name}" cannot be extended (${target.article}).`, {
-          article: target.article,
-        });
+        return refuse(
+          FailureType.StatutoryRule,
+          `The deadline "${target.name}" cannot be extended (${target.article}).`,
+          {
+            article: target.article,
+          },
+        );
       }
       if (target.extensions.length >= ext.maxTimes) {
         return refuse(
@@ -153,7 +147,7 @@ export function checkAction(
           { article: target.article, field: 'reason' },
         );
       }
-      if (!OVERRIDE_ROLES.has(role) && !ext.approvalRoles.includes(role)) {
+      if (!index.overrideRoles.has(role) && !ext.approvalRoles.includes(role)) {
         return refuse(
           FailureType.Forbidden,
           `Extending "${target.name}" needs the approval of: ${ext.approvalRoles.join(', ')} (${target.article}).`,
@@ -169,44 +163,71 @@ export function checkAction(
       }
     }
     if (effect.type === 'pause' && target.status === 'paused') {
-      return refuse(FailureType.ActionNotAllowed, `The deadline "${target.name}" is already paused (since ${target.pausedAt}).`, {
-        deadline: target.deadlineId,
-      });
+      return refuse(
+        FailureType.ActionNotAllowed,
+        `The deadline "${target.name}" is already paused (since ${target.pausedAt}).`,
+        {
+          deadline: target.deadlineId,
+        },
+      );
     }
     if (effect.type === 'resume' && target.status !== 'paused') {
-      return refuse(FailureType.ActionNotAllowed, `The deadline "${target.name}" is not paused; nothing to resume.`, {
-        deadline: target.deadlineId,
-      });
+      return refuse(
+        FailureType.ActionNotAllowed,
+        `The deadline "${target.name}" is not paused; nothing to resume.`,
+        {
+          deadline: target.deadlineId,
+        },
+      );
     }
   }
-  if (def_pauseBlocks(state, index, action.id)) {
+  const paused = pausingDeadline(state, index, action.id);
+  if (paused) {
+    const pause = index.deadline(paused.step, paused.deadlineId)?.pause;
     return refuse(
       FailureType.ActionNotAllowed,
-      `Action "${action.id}" is not allowed while the hearing is in progress; end the hearing first (hearing-end).`,
+      `Action "${action.id}" is not allowed while the deadline "${paused.name}" is paused${pause?.name ? ` (${pause.name})` : ''}; resume it first${pause ? ` (${pause.end})` : ''}.`,
       { step: state.token },
     );
   }
   return { ok: true, action, input };
 }
 
-/** A step's deadline that is paused for a hearing blocks the step's completing actions until it resumes. */
-function def_pauseBlocks(state: PetitionState, index: ReturnType<typeof indexDefinition>, actionId: string): boolean {
+/**
+ * A step's deadline that is paused (a hearing) blocks the step's completing actions until it resumes: the paused
+ * deadline, when the action is one of them.
+ */
+function pausingDeadline(
+  state: PetitionState,
+  index: ReturnType<typeof indexDefinition>,
+  actionId: string,
+): DeadlineState | undefined {
   const task = index.userTask(state.token);
-  if (!task) return false;
+  if (!task) return undefined;
   const action = task.actions.find((a) => a.id === actionId);
-  if (!action?.to) return false;
-  return activeDeadlines(state).some((d) => d.status === 'paused' && d.step === state.token);
+  if (!action?.to) return undefined;
+  return activeDeadlines(state).find((d) => d.status === 'paused' && d.step === state.token);
 }
 
 /** Deadlines still armed (running or paused), whatever their due state. */
 export function activeDeadlines(state: PetitionState): DeadlineState[] {
-  return state.deadlines.filter((d) => d.status === 'pending' || d.status === 'running' || d.status === 'paused' || (d.status === 'missed' && !d.closedAt));
+  return state.deadlines.filter(
+    (d) =>
+      d.status === 'pending' ||
+      d.status === 'running' ||
+      d.status === 'paused' ||
+      (d.status === 'missed' && !d.closedAt),
+  );
 }
 
-type Normalised = { ok: true; input: Record<string, unknown> } | { ok: false; field: string; message: string };
+type Normalised =
+  { ok: true; input: Record<string, unknown> } | { ok: false; field: string; message: string };
 
 /** Checks an action's input against its declared fields; unknown fields are refused so typos surface. */
-export function normaliseInput(action: Action | GlobalAction, raw: Record<string, unknown> | undefined): Normalised {
+export function normaliseInput(
+  action: Action | GlobalAction,
+  raw: Record<string, unknown> | undefined,
+): Normalised {
   const input = raw ?? {};
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(input)) {
@@ -222,7 +243,11 @@ export function normaliseInput(action: Action | GlobalAction, raw: Record<string
     const value = input[name];
     if (value === undefined || value === null || value === '') {
       if (field.required) {
-        return { ok: false, field: name, message: `Field "${name}" is required by action "${action.id}"${describe(field)}.` };
+        return {
+          ok: false,
+          field: name,
+          message: `Field "${name}" is required by action "${action.id}"${describe(field)}.`,
+        };
       }
       continue;
     }
@@ -266,7 +291,10 @@ function checkField(
     case 'boolean':
       return typeof value === 'boolean' ? { ok: true, value } : bad('true or false');
     case 'datetime': {
-      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+      if (
+        typeof value !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+      ) {
         return bad('an ISO 8601 instant with offset, e.g. 2026-03-01T09:30:00+08:00');
       }
       const ms = Date.parse(value);

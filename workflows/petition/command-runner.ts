@@ -2,11 +2,12 @@ import { ActivityFailure, log, patched } from '@temporalio/workflow';
 import type { Definition } from '../../definitions/language/schema';
 import type { Delivery, DeliverToDepartmentResult, GenerateDocumentInput } from '../activity-contracts';
 import { deliveryRoute } from '../department-routing';
+import { handlingBody } from '../engine/context';
 import { generateDocument } from '../documents';
 import { indexDefinition, type DefinitionIndex } from '../engine/definition-index';
 import { precomputedCalculation, type PrecomputedDeadline } from '../engine/registration';
 import type { DocumentRecord, EngineCommand, EngineEvent, PetitionState } from '../engine/types';
-import { deadlineView } from '../engine/view';
+import { deadlineView, isConfidential } from '../engine/view';
 import { departmentIo, departmentWorker, io, local, notices } from './activity-options';
 import { now } from './clock';
 import { decideDeliveryFailure, raisedToSupervisor } from './delivery-failure';
@@ -134,10 +135,7 @@ export class CommandRunner {
   }
 
   async #runIo(command: ServiceTaskCommand, snapshot: PetitionState, at: string): Promise<ServiceTaskResult> {
-    const department =
-      typeof snapshot.variables['department'] === 'string'
-        ? (snapshot.variables['department'] as string)
-        : undefined;
+    const department = handlingBody(this.#index, snapshot.variables);
     switch (command.activity) {
       case 'delivery':
         return this.#deliverToDepartment(command.element, snapshot, department, at);
@@ -179,7 +177,7 @@ export class CommandRunner {
     department: string | undefined,
     at: string,
   ): Promise<ServiceTaskResult> {
-    const route = deliveryRoute(this.#index, element, snapshot.variables, at);
+    const route = deliveryRoute(this.#index, element, snapshot, at);
     const idempotencyKey = `${snapshot.petitionId}:${element}:${snapshot.seq}`;
     let resolved: string | undefined;
     try {
@@ -190,6 +188,7 @@ export class CommandRunner {
         target: route.target,
         nextStep: route.nextStep,
         category: snapshot.petition.category,
+        confidential: isConfidential(this.#definition, snapshot),
         petition: snapshot.petition,
         deadline: route.deadline,
         dueAt: snapshot.deadlines.find((d) => d.status === 'running' && d.calculation)?.calculation?.dueAt,
@@ -254,7 +253,7 @@ export class CommandRunner {
       petition: snapshot.petition,
       variables: snapshot.variables,
       input: actionInput,
-      deadline: deadline ? deadlineView(deadline) : undefined,
+      deadline: deadline ? deadlineView(this.#definition, deadline) : undefined,
       at,
       documentId: `${snapshot.petitionId}-${kind}-${snapshot.seq}-${snapshot.documents.length + 1}`,
     };
@@ -275,10 +274,7 @@ export class CommandRunner {
         petitionId: snapshot.petitionId,
         document,
         recipient,
-        department:
-          typeof snapshot.variables['department'] === 'string'
-            ? (snapshot.variables['department'] as string)
-            : undefined,
+        department: handlingBody(this.#index, snapshot.variables),
         petitioner: snapshot.petition.petitioner,
         idempotencyKey: `${snapshot.petitionId}:${document.id}:${recipient}`,
       });

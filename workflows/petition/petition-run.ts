@@ -127,7 +127,7 @@ export class PetitionRun {
   }
 
   #publishSearchAttributes(): void {
-    const values = searchValuesOf(this.current());
+    const values = searchValuesOf(this.#definition, this.current());
     const updates = searchAttributeUpdates(values, this.#lastSearch);
     if (updates.length > 0) upsertSearchAttributes(updates);
     this.#lastSearch = values;
