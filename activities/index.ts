@@ -11,6 +11,7 @@ import type {
   Delivery,
   EscalateInput,
   GenerateDocumentInput,
+  HealthcheckActivities,
   PetitionActivities,
   PetitionLocalActivities,
 } from '../workflows/activity-contracts';
@@ -59,7 +60,9 @@ export function createActivities(deps: ActivityDeps) {
   /** The supervisor contact of a department, from the registry (escalations, Art. 40). */
   const supervisorOf = async (code: string | undefined): Promise<Record<string, unknown>> => {
     const record = code && deps.departments ? await deps.departments.get(code) : undefined;
-    return record ? { department: code, name: record.supervisor.name, email: record.supervisor.email } : { department: code ?? 'bureau' };
+    return record
+      ? { department: code, name: record.supervisor.name, email: record.supervisor.email }
+      : { department: code ?? 'bureau' };
   };
 
   const local: PetitionLocalActivities = {
@@ -132,15 +135,15 @@ export function createActivities(deps: ActivityDeps) {
     },
   };
 
-  return {
+  const health: HealthcheckActivities = {
     /** Proves a worker can run activity tasks; answers which host and process ran it. */
-    async healthcheck(): Promise<{ ok: true; host: string; pid: number }> {
+    async healthcheck() {
       deps.logger.debug('healthcheck activity ran');
       return { ok: true, host: hostname(), pid: process.pid };
     },
-    ...local,
-    ...io,
   };
+
+  return { ...health, ...local, ...io };
 }
 
 const escalationTitle: Record<EscalateInput['reason'], string> = {

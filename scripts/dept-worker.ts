@@ -24,7 +24,9 @@ try {
 }
 const code = DepartmentCodeSchema.safeParse(args.dept);
 if (!code.success) {
-  process.stderr.write(`--dept ${args.dept === undefined ? 'is required' : code.error.issues[0]?.message}\n${usage}\n`);
+  process.stderr.write(
+    `--dept ${args.dept === undefined ? 'is required' : code.error.issues[0]?.message}\n${usage}\n`,
+  );
   process.exit(2);
 }
 

@@ -50,7 +50,9 @@ try {
   const client = new Client({ connection, namespace: config.temporal.namespace });
   let signalled = 0;
   const pending: Promise<void>[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'petition' AND PetitionStatus = 'open'` })) {
+  for await (const wf of client.workflow.list({
+    query: `WorkflowType = 'petition' AND PetitionStatus = 'open'`,
+  })) {
     pending.push(
       client.workflow
         .getHandle(wf.workflowId)

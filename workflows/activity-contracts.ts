@@ -116,3 +116,8 @@ export interface PetitionActivities {
   /** Files the closed petition's record. */
   archivePetition(input: ArchiveInput): Promise<Delivery[]>;
 }
+
+/** The worker's smoke check (workflows/ping.ts): proves it runs activity tasks, and says where it ran. */
+export interface HealthcheckActivities {
+  healthcheck(): Promise<{ ok: true; host: string; pid: number }>;
+}

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { validateSource } from '../../definitions/language/validate';
-import { ApiError } from '../app';
-import { authenticate, requireRole } from '../auth/plugin';
-import { actorOf, type StaffRole } from '../auth/principal';
+import { ApiError } from '../errors';
+import { actorOf } from '../auth/principal';
+import { DESIGNERS } from '../auth/roles';
+import { staffOf } from '../auth/route-auth';
 import { bearer, errors } from '../schemas/common';
 import {
   definitionListResponse,
@@ -14,8 +15,6 @@ import {
   validationResponse,
 } from '../schemas/definitions';
 import type { DefinitionService } from '../services/definitions';
-
-const DESIGNERS: readonly StaffRole[] = ['designer', 'admin'];
 
 export interface DefinitionRouteOptions {
   definitions?: DefinitionService;
@@ -48,6 +47,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
   app.get(
     '/v1/definitions',
     {
+      config: { auth: { roles: DESIGNERS, what: 'read definitions' } },
       schema: {
         tags: ['definitions'],
         summary: 'List published definitions (every version)',
@@ -55,8 +55,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
         response: { 200: definitionListResponse, ...errors(401, 403, 429, 503) },
       },
     },
-    async (request, reply) => {
-      requireRole(await authenticate(request, reply), DESIGNERS, 'read definitions');
+    async () => {
       return { items: await service().list() };
     },
   );
@@ -64,6 +63,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
   app.get(
     '/v1/definitions/:id',
     {
+      config: { auth: { roles: DESIGNERS, what: 'read definitions' } },
       schema: {
         tags: ['definitions'],
         summary: 'Read a published definition (latest version, or ?version=N)',
@@ -73,8 +73,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
         response: { 200: publishedDefinitionSchema, ...errors(400, 401, 403, 404, 429, 503) },
       },
     },
-    async (request, reply) => {
-      requireRole(await authenticate(request, reply), DESIGNERS, 'read definitions');
+    async (request) => {
       const { id } = request.params;
       const { version } = request.query;
       const found = version === undefined ? await service().latest(id) : await service().get(id, version);
@@ -91,6 +90,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
   app.post(
     '/v1/definitions/validate',
     {
+      config: { auth: { roles: DESIGNERS, what: 'validate definitions' } },
       schema: {
         tags: ['definitions'],
         summary: 'Validate a definition without publishing it',
@@ -100,8 +100,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
         response: { 200: validationResponse, ...errors(400, 401, 403, 413, 415, 429) },
       },
     },
-    async (request, reply) => {
-      requireRole(await authenticate(request, reply), DESIGNERS, 'validate definitions');
+    async (request) => {
       const { source, format } = sourceOf(request.body);
       const result = validateSource(source, format);
       return { valid: result.ok, issues: result.issues };
@@ -111,6 +110,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
   app.post(
     '/v1/definitions',
     {
+      config: { auth: { roles: DESIGNERS, what: 'publish definitions' } },
       schema: {
         tags: ['definitions'],
         summary: 'Publish a new definition version',
@@ -121,10 +121,8 @@ export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteOptions> = a
       },
     },
     async (request, reply) => {
-      const principal = await authenticate(request, reply);
-      requireRole(principal, DESIGNERS, 'publish definitions');
       const { source, format } = sourceOf(request.body);
-      const result = await service().publish(source, format, actorOf(principal));
+      const result = await service().publish(source, format, actorOf(staffOf(request)));
       if (!result.ok) {
         if (result.conflict)
           throw new ApiError(409, 'definition_version_exists', result.message, { issues: result.issues });

@@ -4,7 +4,7 @@ import type { Issue } from '../../definitions/language/issue';
 import type { DefinitionFormat } from '../../definitions/language/parse';
 import { validateSource } from '../../definitions/language/validate';
 import { statutoryDefinitions } from '../../definitions/statutory';
-import type { Actor } from '../../workflows/engine/types';
+import type { Actor } from '../../workflows/engine';
 import {
   DEFINITION_REGISTRY_WORKFLOW_ID,
   type DefinitionSummary,

@@ -1,5 +1,9 @@
+import type { DeadlineCalculation, DeadlineRequest } from '../../definitions/calendar/deadline-calculation';
 import type { Counting, Definition } from '../../definitions/language/schema';
 import type { FailureType } from '../failure-types';
+
+// The calendar's contract lives with the calendar (definitions/ never imports workflows/); the engine speaks it.
+export type { DeadlineCalculation, DeadlineRequest };
 
 /**
  * The facts of a registered petition. Personal data lives only here (encrypted in history by the codec). The
@@ -31,31 +35,6 @@ export interface Actor {
   id?: string;
   /** For department staff and superiors: the body they act for. */
   department?: string;
-}
-
-/** What the calendar activity returns for one deadline (see definitions/calendar). */
-export interface DeadlineCalculation {
-  dueAt: string;
-  lastDay: string;
-  provisional: boolean;
-  explanation: string;
-  rule?: string;
-  nominalLastDay?: string;
-  startDate?: string;
-  skippedRestDays?: Array<{ date: string; reason: string; name?: string }>;
-  [extra: string]: unknown;
-}
-
-/** What the engine asks the calendar to compute. */
-export interface DeadlineRequest {
-  from: string;
-  duration: number;
-  counting: Counting;
-  /** Days added by approved extensions. */
-  extensionDays: number;
-  /** Whole days the clock stood still (a pause, e.g. a hearing). */
-  pausedDays: number;
-  article: string;
 }
 
 export const DeadlineStatuses = ['pending', 'running', 'paused', 'met', 'missed', 'cancelled'] as const;
