@@ -22,7 +22,6 @@ import { generateDocument } from '../workflows/documents';
 import { createNotifier, type SmtpOptions } from './notifiers';
 import type { Notifier } from './outbox';
 
-
 /** What activities need from the process that hosts them; the worker builds it once at start-up. */
 export interface ActivityDeps {
   logger: Logger;
