@@ -369,6 +369,32 @@ export const AssigneeSchema = z
   .strict();
 export type AssigneeDeclaration = z.infer<typeof AssigneeSchema>;
 
+const BoundsSchema = z
+  .object({ x: z.number(), y: z.number(), width: z.number().nonnegative(), height: z.number().nonnegative() })
+  .strict();
+const PointSchema = z.object({ x: z.number(), y: z.number() }).strict();
+
+/**
+ * The layout a designer made in a BPMN modeller (BPMN DI), kept so that exporting the definition again gives the
+ * same diagram. It has no effect on the process. Shapes are keyed by element id, edges by flow id; the BPMN form's
+ * own shapes and edges (deadline timers, action and expiry flows) by the ids it derives for them
+ * ("BPMN 2.0 XML" in definitions/README.md). Absent: the export lays the diagram out itself.
+ */
+export const DiagramSchema = z
+  .object({
+    shapes: z
+      .record(z.string().min(1), BoundsSchema.extend({ label: BoundsSchema.optional() }).strict())
+      .default({}),
+    edges: z
+      .record(
+        z.string().min(1),
+        z.object({ waypoints: z.array(PointSchema).min(2), label: BoundsSchema.optional() }).strict(),
+      )
+      .default({}),
+  })
+  .strict();
+export type Diagram = z.infer<typeof DiagramSchema>;
+
 export const DefinitionSchema = z
   .object({
     $schema: z.string().optional(),
@@ -395,6 +421,9 @@ export const DefinitionSchema = z
     elements: z.array(ElementSchema).min(1),
     flows: z.array(FlowSchema).default([]),
     globalActions: z.array(GlobalActionSchema).default([]),
+    diagram: DiagramSchema.optional().describe(
+      'the layout made in a BPMN modeller; no effect on the process',
+    ),
   })
   .strict();
 
