@@ -5,7 +5,7 @@ import { isError, type Issue } from '../../definitions/language/issue';
 import type { DefinitionFormat } from '../../definitions/language/parse';
 import type { Definition } from '../../definitions/language/schema';
 import { validateSource } from '../../definitions/language/validate';
-import { loadStatutoryDefinition } from '../../definitions/statutory';
+import { statutoryDefinitions } from '../../definitions/statutory';
 import type { Actor } from '../../workflows/engine';
 import {
   DEFINITION_REGISTRY_WORKFLOW_ID,
@@ -14,9 +14,9 @@ import {
   listDefinitionsQuery,
   publishDefinitionUpdate,
   type PublishedDefinition,
-  RegistryErrorType,
   type definitionRegistry,
 } from '../../workflows/registry';
+import { FailureType } from '../../workflows/failure-types';
 
 export type { DefinitionSummary, PublishedDefinition };
 
@@ -108,7 +108,10 @@ export function createDefinitionService(
         args: [
           {
             definitions: [],
-            seed: [{ definition: loadStatutoryDefinition(), actor: { role: 'system', id: 'seed' } }],
+            seed: statutoryDefinitions().map((definition) => ({
+              definition,
+              actor: { role: 'system', id: 'seed' },
+            })),
           },
         ],
       })
@@ -162,7 +165,7 @@ export function createDefinitionService(
           const details = cause.details?.[0];
           return {
             ok: false,
-            conflict: cause.type === RegistryErrorType.VersionExists,
+            conflict: cause.type === FailureType.DefinitionVersionExists,
             issues: Array.isArray(details) ? (details as Issue[]) : [],
             message: cause.message,
           };

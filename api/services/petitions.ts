@@ -9,9 +9,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarData } from '../../definitions/calendar';
 import type { Definition } from '../../definitions/language/schema';
 import {
-  loadStatutoryDefinition,
+  findStatutoryDefinition,
   STATUTORY_DEFINITION_ID,
-  statutoryDefinitionHash,
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory';
 import {
@@ -83,9 +82,8 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       const [id, version] = ref.split('@') as [string, string];
       const published = deps.definitions ? await deps.definitions.get(id, Number(version)) : undefined;
       if (published) return { definition: published.definition, hash: published.hash };
-      if (id === STATUTORY_DEFINITION_ID && Number(version) === STATUTORY_DEFINITION_VERSION) {
-        return { definition: loadStatutoryDefinition(), hash: statutoryDefinitionHash() };
-      }
+      const shipped = id === STATUTORY_DEFINITION_ID ? findStatutoryDefinition(Number(version)) : undefined;
+      if (shipped) return shipped;
       throw new ApiError(
         422,
         'unknown_definition',
@@ -95,9 +93,12 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         },
       );
     }
+    // The newer of the latest published version and the shipped one (a registry seeded before it shipped lacks it).
     const latest = deps.definitions ? await deps.definitions.latest(STATUTORY_DEFINITION_ID) : undefined;
-    if (latest) return { definition: latest.definition, hash: latest.hash };
-    return { definition: loadStatutoryDefinition(), hash: statutoryDefinitionHash() };
+    if (latest && latest.version >= STATUTORY_DEFINITION_VERSION) {
+      return { definition: latest.definition, hash: latest.hash };
+    }
+    return findStatutoryDefinition(STATUTORY_DEFINITION_VERSION)!;
   }
 
   /** Checks the rules of registration that the schema cannot express; throws a 4xx before anything is started. */

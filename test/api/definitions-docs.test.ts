@@ -6,14 +6,14 @@ import { petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../
 let t: ApiTestContext;
 let designer: string;
 const statutoryYaml = readFileSync(
-  new URL('../../definitions/statutory/petition-2022.yaml', import.meta.url),
+  new URL('../../definitions/statutory/petition-2022-v2.yaml', import.meta.url),
   'utf8',
 );
 /** The statutory process under another id, so this file's registry can take new versions of it. */
 const variant = (version: number, name = '信访事项办理（试点）') =>
   statutoryYaml
     .replace(/^id: petition-2022$/m, 'id: petition-pilot')
-    .replace(/^version: 1$/m, `version: ${version}`)
+    .replace(/^version: 2$/m, `version: ${version}`)
     .replace(/^name: .*$/m, `name: ${name}`);
 
 beforeAll(async () => {
@@ -31,6 +31,7 @@ describe('definitions', () => {
     expect(res.json().items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ id: 'petition-2022', version: 1, hash: expect.any(String) }),
+        expect.objectContaining({ id: 'petition-2022', version: 2, hash: expect.any(String) }),
       ]),
     );
   });
@@ -40,7 +41,7 @@ describe('definitions', () => {
     expect(latest.statusCode).toBe(200);
     expect(latest.json()).toMatchObject({
       id: 'petition-2022',
-      version: 1,
+      version: 2,
       definition: { id: 'petition-2022' },
     });
     expect(

@@ -29,7 +29,7 @@ describe('npm run bpmn', () => {
   it('exports the statutory YAML as BPMN and imports it back as YAML with the same content hash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bpmn-cli-'));
     const xmlFile = join(dir, 'petition-2022.bpmn');
-    const exported = await run('export', 'definitions/statutory/petition-2022.yaml', '--out', xmlFile);
+    const exported = await run('export', 'definitions/statutory/petition-2022-v2.yaml', '--out', xmlFile);
     expect(exported).toMatchObject({ code: 0, stderr: '' });
     expect(readFileSync(xmlFile, 'utf8')).toMatch(/^<\?xml/);
     const imported = await run('import', xmlFile);
