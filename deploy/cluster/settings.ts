@@ -28,8 +28,11 @@ const variables = {
     expected: 'a directory holding initdb, pg_ctl and psql (default: the newest /usr/lib/postgresql/*/bin)',
   },
   CLUSTER_TEMPORAL_PORT: {
-    schema: port.max(65535 - 8).default(7233),
-    expected: 'the frontend gRPC port, 1-65527 (the next eight ports serve the other services)',
+    // The next eight ports include the services' membership ports, which Temporal's PostgreSQL schema stores as
+    // SMALLINT (cluster_membership.rpc_port): a port above 32767 makes the server fail at start.
+    schema: port.max(32767 - 8).default(7233),
+    expected:
+      "the frontend gRPC port, 1-32759 (the next eight ports serve the other services; Temporal's PostgreSQL schema keeps membership ports below 32768)",
   },
   CLUSTER_METRICS_PORT: {
     schema: port.optional(),
