@@ -84,7 +84,17 @@ const bpmnAtTheEdge = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.temporal/**', 'dist/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      '.temporal/**',
+      '.cluster/**',
+      'dist/**',
+      'coverage/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,7 +4,7 @@
  * this supervisor, and stops all three on Ctrl-C / SIGTERM. With TEMPORAL_ADDRESS it starts no server: it
  * registers missing search attributes on that cluster and runs the worker and API against it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -12,7 +12,8 @@ import { searchAttributeRegistrations } from '../workflows/search-attributes';
 import { loadConfigOrExit, type Config } from '../config';
 import { createLogger } from '../config/logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../config/temporal';
-import { ensureTemporalBinaries, projectRoot, TemporalBinariesError } from './fetch-temporal';
+import { ensureTemporalBinaries, TemporalBinariesError } from './fetch-temporal';
+import { httpUrl, running, startNodeEntry, stopChild, waitUntilReady } from './supervise';
 import {
   portInUse,
   startDevServer,
@@ -33,25 +34,12 @@ let shutdownStartedAt = 0;
 
 /** Last-resort cleanup for a crash between start and a clean shutdown: nothing we started outlives us. */
 process.on('exit', () => {
-  for (const { child } of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (devServer && devServer.child.exitCode === null && devServer.child.signalCode === null) {
+  for (const { child } of children) if (running(child)) child.kill('SIGKILL');
+  if (devServer && running(devServer.child)) {
     devServer.child.kill('SIGKILL');
     rmSync(pidFile, { force: true });
   }
 });
-
-async function stopChild(name: string, child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    logger.warn(`${name} did not stop within ${graceMs / 1000} s; killing it`);
-    child.kill('SIGKILL');
-  }, graceMs);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Stops the API, then the worker, then the dev server, and exits. */
 async function shutdown(reason: string, exitCode: number): Promise<never> {
@@ -65,7 +53,8 @@ async function shutdown(reason: string, exitCode: number): Promise<never> {
   logger.info({ reason }, 'stopping');
   for (const name of ['api', 'worker']) {
     const entry = children.find((c) => c.name === name);
-    if (entry) await stopChild(name, entry.child, 15_000);
+    if (entry)
+      await stopChild(entry.child, 15_000, () => logger.warn(`${name} did not stop within 15 s; killing it`));
   }
   if (devServer) {
     await stopServer(devServer, 10_000);
@@ -185,40 +174,14 @@ async function prepareExistingCluster(cfg: Config): Promise<void> {
   }
 }
 
-/** Runs an entry point under tsx with an IPC channel; resolves on its `{ type: 'ready' }` message. */
+/** Runs an entry point as a child; resolves when it reported ready (or exited, which fails the start). */
 async function startChild(name: string, entry: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: projectRoot,
-    env: process.env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    detached: false,
-  });
+  const { child, ready } = startNodeEntry(entry);
   children.push({ name, child });
   child.on('exit', (code, signal) => {
     if (!shuttingDown) void fail(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
   });
-  await new Promise<void>((resolve) => {
-    child.on('message', (msg: { type?: string }) => {
-      if (msg?.type === 'ready') resolve();
-    });
-    child.once('exit', () => resolve());
-  });
-}
-
-async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline && !shuttingDown) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-      last = ((await res.json()) as { message?: string }).message ?? `HTTP ${res.status}`;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  if (!shuttingDown) logger.warn(`${url} is still not ready after ${timeoutMs / 1000} s: ${last}`);
+  await ready;
 }
 
 if (config.temporal.embedded) await startEmbeddedServer(config);
@@ -227,8 +190,11 @@ else await prepareExistingCluster(config);
 await startChild('worker', 'worker.ts');
 await startChild('api', 'api/server.ts');
 
-const apiUrl = `http://${config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host}:${config.api.port}`;
-await waitUntilReady(`${apiUrl}/readyz`, 30_000);
+const apiUrl = httpUrl(config.api.host, config.api.port);
+const notReady = await waitUntilReady(`${apiUrl}/readyz`, 30_000, () => !shuttingDown);
+if (notReady !== undefined && !shuttingDown) {
+  logger.warn(`${apiUrl}/readyz is still not ready after 30 s: ${notReady}`);
+}
 
 if (!shuttingDown) {
   const lines = [
