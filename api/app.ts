@@ -8,6 +8,8 @@ import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type { AuthOptions } from './auth/plugin';
 import { toApiError } from './errors';
+import { consoleRoutes, defaultConsoleDir, type ConsoleRouteOptions } from './routes/console';
+import type { DevTokenRouteOptions } from './routes/dev-token';
 import { registerDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
@@ -42,6 +44,13 @@ export interface AppDeps {
   rpcTimeoutMs?: number;
   /** Clock (tests). */
   now?: () => Date;
+  /**
+   * The web console at `/console/` (default: `dist/console` of the project, no role picker, no OpenID Connect).
+   * `devSignIn` is the embedded signing secret when the role picker is on (server.ts decides).
+   */
+  console?: Partial<Omit<ConsoleRouteOptions, 'devSignIn'>> & {
+    devSignIn?: DevTokenRouteOptions['devSignIn'];
+  };
 }
 
 /** The JSON body of every error response. */
@@ -150,6 +159,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     taskQueue: deps.config.temporal.taskQueue,
   });
 
+  app.register(consoleRoutes, {
+    distDir: deps.console?.distDir ?? defaultConsoleDir,
+    devSignIn: deps.console?.devSignIn !== undefined,
+    ...(deps.console?.oidc && { oidc: deps.console.oidc }),
+  });
+
   app.register(apiRoutes, {
     client: deps.client,
     connection: deps.connection,
@@ -172,6 +187,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
     rpcTimeoutMs: deps.rpcTimeoutMs ?? 10_000,
     now: deps.now ?? (() => new Date()),
+    devSignIn: deps.console?.devSignIn,
   });
 
   return app;
