@@ -74,7 +74,17 @@ function runVite(outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [vite, 'build', '--mode', 'production', '--config', path.join(webDir, 'vite.config.ts'), '--outDir', outDir, '--emptyOutDir'],
+      [
+        vite,
+        'build',
+        '--mode',
+        'production',
+        '--config',
+        path.join(webDir, 'vite.config.ts'),
+        '--outDir',
+        outDir,
+        '--emptyOutDir',
+      ],
       // NODE_ENV decides React's and Ant Design's production builds; a caller's (vitest sets "test") must not leak in.
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
     );

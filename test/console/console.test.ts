@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The web console in a real browser (Debian's chromium through playwright-core) against the real stack: the built
  * console served by the API, a real worker, the dev server. Every test saves a screenshot under
@@ -10,6 +11,7 @@ import { petitionBody } from '../helpers/api';
 import {
   labelled,
   launchBrowser,
+  localOnly,
   pickOption,
   screenshot,
   seriousViolations,
@@ -39,7 +41,10 @@ let page: Page;
 const ids = {} as { overdue: string; overdueWater: string; soon: string; fresh: string; freshCode: string };
 
 async function register(body: Record<string, unknown>): Promise<{ id: string; accessCode: string }> {
-  const res = await stack.call('POST', '/v1/petitions', { token: stack.token('registrar'), body: petitionBody(body) });
+  const res = await stack.call('POST', '/v1/petitions', {
+    token: stack.token('registrar'),
+    body: petitionBody(body),
+  });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return res.json;
 }
@@ -50,7 +55,8 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
   for (;;) {
     const v = await read();
     if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -60,7 +66,9 @@ beforeAll(async () => {
     departments: [dept(HOUSING, '区住房和城乡建设局'), dept(WATER, '区水务局')],
   });
   browser = await launchBrowser();
-  ids.overdue = (await register({ department: HOUSING, receivedAt: new Date(Date.now() - 30 * DAY).toISOString() })).id;
+  ids.overdue = (
+    await register({ department: HOUSING, receivedAt: new Date(Date.now() - 30 * DAY).toISOString() })
+  ).id;
   ids.overdueWater = (
     await register({
       department: WATER,
@@ -68,7 +76,9 @@ beforeAll(async () => {
       receivedAt: new Date(Date.now() - 20 * DAY).toISOString(),
     })
   ).id;
-  ids.soon = (await register({ department: WATER, receivedAt: new Date(Date.now() - 13 * DAY).toISOString() })).id;
+  ids.soon = (
+    await register({ department: WATER, receivedAt: new Date(Date.now() - 13 * DAY).toISOString() })
+  ).id;
   const fresh = await register({ department: HOUSING, subject: '楼道照明损坏' });
   ids.fresh = fresh.id;
   ids.freshCode = fresh.accessCode;
@@ -90,7 +100,12 @@ afterEach(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  context = await browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  await localOnly(context);
   page = await context.newPage();
   return page;
 }
@@ -111,7 +126,9 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     const total = [...scripts.values()].reduce((a, b) => a + b, 0);
     console.log(
       `[console] first page: ${scripts.size} scripts, ${(total / 1024).toFixed(0)} KB gzipped: ` +
-        [...scripts].map(([u, n]) => `${new URL(u).pathname.split('/').pop()} ${(n / 1024).toFixed(0)} KB`).join(', '),
+        [...scripts]
+          .map(([u, n]) => `${new URL(u).pathname.split('/').pop()} ${(n / 1024).toFixed(0)} KB`)
+          .join(', '),
     );
     expect(scripts.size).toBeGreaterThan(0);
     expect(total).toBeLessThanOrEqual(600 * 1024);
@@ -132,14 +149,22 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
       order.findIndex((r) => r.includes(ids.overdueWater)),
     );
     expect(await seriousViolations(p)).toEqual([]);
-    await row.getByRole('button', { name: '督办' }).or(row.getByRole('button', { name: '督 办' })).click();
+    await row
+      .getByRole('button', { name: '督办' })
+      .or(row.getByRole('button', { name: '督 办' }))
+      .click();
     const form = p.getByTestId('action-form-supervise');
     await form.getByLabel('理由').fill('受理告知已超期，请即办理并书面说明原因。');
     await form.getByLabel('反馈期限（日）').fill('5');
     await screenshot(p, 'supervise-modal');
-    await form.getByRole('button', { name: '督办' }).or(form.getByRole('button', { name: '督 办' })).click();
+    await form
+      .getByRole('button', { name: '督办' })
+      .or(form.getByRole('button', { name: '督 办' }))
+      .click();
     await p.getByText('已办理：督办').waitFor();
-    const after = await stack.call('GET', `/v1/petitions/${ids.overdue}`, { token: stack.token('supervisor') });
+    const after = await stack.call('GET', `/v1/petitions/${ids.overdue}`, {
+      token: stack.token('supervisor'),
+    });
     expect(after.json.supervision).toEqual([
       expect.objectContaining({ reason: '受理告知已超期，请即办理并书面说明原因。', answerDays: 5 }),
     ]);
@@ -168,9 +193,15 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     expect(atRisk.json.items.length).toBe(1);
     expect(await figure('dash-registered')).toBe(String(stats.json.registered));
     const rateText = (r: { numerator: number; denominator: number }) => `(${r.numerator}/${r.denominator})`;
-    expect(await p.getByTestId('dash-rate-acceptance').innerText()).toContain(rateText(stats.json.timelyAcceptanceRate));
-    expect(await p.getByTestId('dash-rate-completion').innerText()).toContain(rateText(stats.json.onTimeCompletionRate));
-    expect(await p.getByTestId('dash-rate-satisfaction').innerText()).toContain(rateText(stats.json.satisfactionRate));
+    expect(await p.getByTestId('dash-rate-acceptance').innerText()).toContain(
+      rateText(stats.json.timelyAcceptanceRate),
+    );
+    expect(await p.getByTestId('dash-rate-completion').innerText()).toContain(
+      rateText(stats.json.onTimeCompletionRate),
+    );
+    expect(await p.getByTestId('dash-rate-satisfaction').innerText()).toContain(
+      rateText(stats.json.satisfactionRate),
+    );
     // By department and step: the housing body holds two open petitions at 受理告知, one of them overdue.
     const cells = async (testId: string) =>
       (await p.getByTestId(testId).locator('td').allInnerTexts()).map((s) => s.trim());
@@ -197,14 +228,19 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await signInAs(p, stack.url, '登记人员');
     await p.getByRole('heading', { name: '登记' }).waitFor();
     await p.getByLabel('事项', { exact: true }).fill('小区电梯长期停运');
-    await p.getByLabel('诉求及事实理由', { exact: true }).fill('小区3号楼电梯停运两个月，物业不予维修，老人出行困难。');
+    await p
+      .getByLabel('诉求及事实理由', { exact: true })
+      .fill('小区3号楼电梯停运两个月，物业不予维修，老人出行困难。');
     await p.getByLabel('姓名', { exact: true }).fill('王五');
     await p.getByLabel(labelled('电话')).fill('13900002222');
     await p.getByRole('button', { name: '添加代表人' }).click();
     await p.getByLabel('姓名', { exact: true }).nth(1).fill('赵六');
     await pickOption(p, '直接收到的机关', '区住房和城乡建设局');
     expect(await seriousViolations(p)).toEqual([]);
-    await p.getByRole('button', { name: '登 记' }).or(p.getByRole('button', { name: '登记', exact: true })).click();
+    await p
+      .getByRole('button', { name: '登 记' })
+      .or(p.getByRole('button', { name: '登记', exact: true }))
+      .click();
     const receipt = p.getByTestId('receipt');
     await receipt.waitFor();
     // No related-petitions endpoint yet (issue 12): the console says so and registers.
@@ -216,13 +252,19 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await screenshot(p, 'receipt');
     const read = await stack.call('GET', `/v1/petitions/${id}`, { accessCode: code });
     expect(read.status).toBe(200);
-    expect(read.json).toMatchObject({ subject: '小区电梯长期停运', department: HOUSING, identityMasked: true });
+    expect(read.json).toMatchObject({
+      subject: '小区电梯长期停运',
+      department: HOUSING,
+      identityMasked: true,
+    });
     expect(read.json.representatives).toEqual([expect.objectContaining({ name: '赵*' })]);
     await p.getByRole('button', { name: '登记下一件' }).click();
     await p.getByRole('heading', { name: '登记' }).waitFor();
     expect(await p.content()).not.toContain(code);
     // The code is nowhere the browser keeps it.
-    const stored = await p.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+    const stored = await p.evaluate(
+      () => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }),
+    );
     expect(stored).not.toContain(code);
   });
 
@@ -235,7 +277,9 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await rows.filter({ hasText: ids.fresh }).waitFor();
     // Due soonest first: the overdue housing petition before the fresh one.
     const texts = await rows.allInnerTexts();
-    expect(texts.findIndex((r) => r.includes(ids.overdue))).toBeLessThan(texts.findIndex((r) => r.includes(ids.fresh)));
+    expect(texts.findIndex((r) => r.includes(ids.overdue))).toBeLessThan(
+      texts.findIndex((r) => r.includes(ids.fresh)),
+    );
     expect(await seriousViolations(p)).toEqual([]);
     await screenshot(p, 'worklist');
     await p.getByTestId(`act-${ids.fresh}`).click();
@@ -249,7 +293,9 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await screenshot(p, 'opinion-form');
     await opinion.getByRole('button').last().click();
     await p.getByTestId('action-form-reply').waitFor();
-    const after = await stack.call('GET', `/v1/petitions/${ids.fresh}`, { token: stack.token('department', HOUSING) });
+    const after = await stack.call('GET', `/v1/petitions/${ids.fresh}`, {
+      token: stack.token('department', HOUSING),
+    });
     expect(after.json.step).toBe('reply');
     expect(after.json.documents.map((d: { kind: string }) => d.kind)).toContain('handling-opinion');
   });
@@ -282,7 +328,10 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await p.goto(`${stack.url}/console/track`);
     await p.getByLabel('信访事项编号').fill(ids.fresh);
     await p.getByLabel('查询码').fill(ids.freshCode.toLowerCase());
-    await p.getByRole('button', { name: '查 询' }).or(p.getByRole('button', { name: '查询', exact: true })).click();
+    await p
+      .getByRole('button', { name: '查 询' })
+      .or(p.getByRole('button', { name: '查询', exact: true }))
+      .click();
     await p.getByTestId('petition-step').waitFor();
     expect(await p.getByTestId('petition-summary').innerText()).toContain('李*');
     expect(await p.getByTestId('petition-summary').innerText()).not.toContain('李四');
@@ -305,7 +354,10 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await p.goto(`${stack.url}/console/track`);
     await p.getByLabel('信访事项编号').fill(ids.fresh);
     await p.getByLabel('查询码').fill('AAAA-BBBB-CCCC-DDDD-EEEE');
-    await p.getByRole('button', { name: '查 询' }).or(p.getByRole('button', { name: '查询', exact: true })).click();
+    await p
+      .getByRole('button', { name: '查 询' })
+      .or(p.getByRole('button', { name: '查询', exact: true }))
+      .click();
     await p.getByText(`No petition ${ids.fresh} that you may see`).waitFor();
   });
 

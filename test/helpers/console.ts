@@ -9,9 +9,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities';
 import { buildApp, type AppDeps } from '../../api/app';
@@ -42,7 +43,11 @@ export interface ConsoleStack {
   /** A token for a role, signed with the stack's secret (API calls of the tests themselves). */
   token(role: StaffRole, dept?: string): string;
   /** `fetch` against the API with JSON in and out. */
-  call(method: string, url: string, opts?: { token?: string; body?: unknown; accessCode?: string }): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  call(
+    method: string,
+    url: string,
+    opts?: { token?: string; body?: unknown; accessCode?: string },
+  ): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   close(): Promise<void>;
 }
 
@@ -50,7 +55,7 @@ export interface ConsoleStack {
 async function createNamespace(connection: Connection, namespace: string): Promise<void> {
   await connection.workflowService.registerNamespace({
     namespace,
-    workflowExecutionRetentionPeriod: { seconds: 86_400 },
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
   });
   const until = Date.now() + 30_000;
   for (;;) {
@@ -110,7 +115,10 @@ export async function startConsoleStack(
     connection,
     client,
     auth,
-    definitions: createDefinitionService(client, { taskQueue, registryId: `definition-registry-${taskQueue}` }),
+    definitions: createDefinitionService(client, {
+      taskQueue,
+      registryId: `definition-registry-${taskQueue}`,
+    }),
     departments: createDepartmentService(client, {
       taskQueue,
       registryId: `department-registry-${taskQueue}`,
@@ -167,6 +175,14 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Lets the pages reach this machine only (127.0.0.1): anything else (a provider's web fonts, …) is refused. */
+export async function localOnly(context: BrowserContext): Promise<void> {
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1' && url.hostname !== 'localhost',
+    (route) => route.abort('blockedbyclient'),
+  );
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
@@ -175,31 +191,49 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** The serious and critical accessibility violations axe finds on the page (rule id, impact, a few targets). */
-export async function seriousViolations(page: Page): Promise<Array<{ id: string; impact: string; targets: string[] }>> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+export async function seriousViolations(
+  page: Page,
+): Promise<Array<{ id: string; impact: string; targets: string[] }>> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({
       id: v.id,
       impact: v.impact!,
-      targets: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} — ${n.failureSummary ?? ''}`),
+      targets: v.nodes
+        .slice(0, 5)
+        .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} — ${n.failureSummary ?? ''}`),
     }));
 }
 
 /** A form label: the text, then possibly the mark of an optional field ("（可选）"). */
-export const labelled = (text: string): RegExp => new RegExp(`^${text.replace(/[()（）]/g, '\\$&')}(\\s*（可选）)?$`);
+export const labelled = (text: string): RegExp =>
+  new RegExp(`^${text.replace(/[()（）]/g, '\\$&')}(\\s*（可选）)?$`);
 
 /** Picks an option of an Ant Design select by its label text. */
 export async function pickOption(page: Page, label: string, option: string): Promise<void> {
   await page.getByLabel(labelled(label)).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
 }
 
 /** Signs in through the console's role picker (the embedded default). */
-export async function signInAs(page: Page, url: string, roleLabel: string, department?: string): Promise<void> {
+export async function signInAs(
+  page: Page,
+  url: string,
+  roleLabel: string,
+  department?: string,
+): Promise<void> {
   await page.goto(`${url}/console/signin`);
   await pickOption(page, '角色', roleLabel);
   if (department) await pickOption(page, '所属机关', department);
-  await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
+  await page
+    .getByRole('button', { name: '登 录' })
+    .or(page.getByRole('button', { name: '登录' }))
+    .click();
   await page.getByTestId('signed-in-as').waitFor();
 }

@@ -41,7 +41,8 @@ function Loading() {
 function RequireStaff({ page, children }: { page?: string; children: ReactNode }) {
   const { session } = useSession();
   const location = useLocation();
-  if (!session) return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
+  if (!session)
+    return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
   if (page && !ROLE_PAGES[session.role].includes(page)) return <Navigate to="/" replace />;
   return <>{children}</>;
 }
@@ -79,7 +80,11 @@ export function AppRoutes() {
               ['definitions', <DefinitionsPage />],
             ] as const
           ).map(([page, element]) => (
-            <Route key={page} path={`/${page}`} element={<RequireStaff page={page}>{element}</RequireStaff>} />
+            <Route
+              key={page}
+              path={`/${page}`}
+              element={<RequireStaff page={page}>{element}</RequireStaff>}
+            />
           ))}
           <Route path="/petitions/:id" element={<PetitionPage />} />
         </Route>

@@ -55,7 +55,12 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   if (!res.ok) {
     const body = (json ?? {}) as { error?: string; message?: string; details?: unknown };
     if (res.status === 401 && opts.token) onUnauthorized?.();
-    throw new ApiFailure(res.status, body.error ?? `http_${res.status}`, body.message ?? res.statusText, body.details);
+    throw new ApiFailure(
+      res.status,
+      body.error ?? `http_${res.status}`,
+      body.message ?? res.statusText,
+      body.details,
+    );
   }
   return json as T;
 }

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { useDepartmentNames } from './departments';
 
 /** Petitions are registered and counted in Asia/Shanghai; every time is shown there. */
 const TIME_ZONE = 'Asia/Shanghai';
@@ -40,6 +41,7 @@ export function formatRate(rate: number | null): string {
  */
 export function useLabels() {
   const { t, i18n } = useTranslation();
+  const names = useDepartmentNames();
   const label = (group: string, code: string | null | undefined, fallback?: string) =>
     code ? t(`${group}.${code}`, { defaultValue: fallback ?? code }) : '—';
   return {
@@ -56,6 +58,6 @@ export function useLabels() {
     field: (code: string) => label('fields', code),
     value: (code: string) => label('values', code),
     assignee: (code: string | null | undefined) => label('assignees', code),
-    department: (code: string | null | undefined) => (code ? code : t('common.bureau')),
+    department: (code: string | null | undefined) => (code ? (names.get(code) ?? code) : t('common.bureau')),
   };
 }

@@ -1,7 +1,14 @@
 /** The API's answers as the console reads them (api/schemas/*.ts). */
 
 export type StaffRole = 'registrar' | 'department' | 'superior' | 'supervisor' | 'designer' | 'admin';
-export const STAFF_ROLES: readonly StaffRole[] = ['registrar', 'department', 'superior', 'supervisor', 'designer', 'admin'];
+export const STAFF_ROLES: readonly StaffRole[] = [
+  'registrar',
+  'department',
+  'superior',
+  'supervisor',
+  'designer',
+  'admin',
+];
 
 export interface Deadline {
   id: string;
@@ -65,8 +72,22 @@ export interface Petition {
   deadlines: Deadline[];
   availableActions: string[];
   timeline: TimelineEntry[];
-  documents: Array<{ id: string; kind: string; title: string; text: string; step: string; generatedAt: string }>;
-  supervision: Array<{ seq: number; issuedAt: string; reason: string; answerDays: number; step: string; department?: string }>;
+  documents: Array<{
+    id: string;
+    kind: string;
+    title: string;
+    text: string;
+    step: string;
+    generatedAt: string;
+  }>;
+  supervision: Array<{
+    seq: number;
+    issuedAt: string;
+    reason: string;
+    answerDays: number;
+    step: string;
+    department?: string;
+  }>;
   outcome: { endEvent: string; outcome: string; final: boolean; at: string } | null;
   metrics: { acceptedOnTime?: boolean; finishedOnTime?: boolean; satisfaction?: string };
   accessCode?: string;

@@ -48,7 +48,9 @@ function FieldInput({ name, field, ...control }: { name: string; field: Field } 
         />
       );
     case 'integer':
-      return <InputNumber {...control} precision={0} min={field.min} max={field.max} style={{ width: 200 }} />;
+      return (
+        <InputNumber {...control} precision={0} min={field.min} max={field.max} style={{ width: 200 }} />
+      );
     case 'boolean':
       return <Switch {...control} aria-label={labels.field(name)} />;
     case 'datetime':
@@ -72,7 +74,12 @@ function toInput(fields: Record<string, Field>, values: Record<string, unknown>)
   for (const [name, field] of Object.entries(fields)) {
     const v = values[name];
     if (v === undefined || v === null || v === '') continue;
-    input[name] = field.type === 'datetime' ? (v as Dayjs).toISOString() : field.type === 'string' || field.type === 'text' ? String(v).trim() : v;
+    input[name] =
+      field.type === 'datetime'
+        ? (v as Dayjs).toISOString()
+        : field.type === 'string' || field.type === 'text'
+          ? String(v).trim()
+          : v;
   }
   return input;
 }
@@ -103,13 +110,16 @@ export function GeneratedActionForm({
     setBusy(true);
     setError(null);
     try {
-      const petition = await api<Petition>(`/v1/petitions/${encodeURIComponent(petitionId)}/actions/${action.id}`, {
-        method: 'POST',
-        body: toInput(action.fields, values),
-        token: caller.token,
-        accessCode: caller.accessCode,
-        headers: { 'idempotency-key': key },
-      });
+      const petition = await api<Petition>(
+        `/v1/petitions/${encodeURIComponent(petitionId)}/actions/${action.id}`,
+        {
+          method: 'POST',
+          body: toInput(action.fields, values),
+          token: caller.token,
+          accessCode: caller.accessCode,
+          headers: { 'idempotency-key': key },
+        },
+      );
       void message.success(t('actions.done', { action: action.name }));
       form.resetFields();
       setKey(newKey());
@@ -149,13 +159,17 @@ export function GeneratedActionForm({
             </span>
           }
           rules={[
-            ...(field.required ? [{ required: true, message: t('actions.required', { field: labels.field(name) }) }] : []),
+            ...(field.required
+              ? [{ required: true, message: t('actions.required', { field: labels.field(name) }) }]
+              : []),
           ]}
         >
           <FieldInput name={name} field={field} />
         </Form.Item>
       ))}
-      {entries.length === 0 && <Typography.Paragraph type="secondary">{t('actions.noFields')}</Typography.Paragraph>}
+      {entries.length === 0 && (
+        <Typography.Paragraph type="secondary">{t('actions.noFields')}</Typography.Paragraph>
+      )}
       {error && (
         <Alert
           type="error"

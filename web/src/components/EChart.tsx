@@ -8,7 +8,15 @@ import { useEffect, useRef } from 'react';
 echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, SVGRenderer]);
 
 /** An ECharts chart; loaded on demand (see Chart.tsx), never on the first page. */
-export default function EChart({ option, height, label }: { option: echarts.EChartsCoreOption; height: number; label: string }) {
+export default function EChart({
+  option,
+  height,
+  label,
+}: {
+  option: echarts.EChartsCoreOption;
+  height: number;
+  label: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {

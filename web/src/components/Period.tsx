@@ -17,7 +17,9 @@ export function thisYear(): Period {
 export function PeriodPicker({ value, onChange }: { value: Period; onChange: (p: Period) => void }) {
   const { t } = useTranslation();
   const y = dayjs().startOf('year');
-  const q = dayjs().startOf('month').subtract(dayjs().month() % 3, 'month');
+  const q = dayjs()
+    .startOf('month')
+    .subtract(dayjs().month() % 3, 'month');
   const presets: Array<{ label: string; value: [Dayjs, Dayjs] }> = [
     { label: t('period.thisYear'), value: [y, y.endOf('year')] },
     { label: t('period.lastYear'), value: [y.subtract(1, 'year'), y.subtract(1, 'day')] },

@@ -8,11 +8,7 @@ import { Documents } from './Documents';
 import { StatusTag } from './StatusTag';
 
 function Person({ p }: { p: Petition['petitioner'] }) {
-  return (
-    <span>
-      {[p.name, p.phone, p.idNumber, p.address, p.email].filter(Boolean).join(' · ')}
-    </span>
-  );
+  return <span>{[p.name, p.phone, p.idNumber, p.address, p.email].filter(Boolean).join(' · ')}</span>;
 }
 
 /**
@@ -47,18 +43,28 @@ export function PetitionDetails({
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} data-testid="petition-summary">
         <Descriptions.Item label={t('petition.status')}>
-          <StatusTag tone={petition.status === 'open' ? 'info' : 'neutral'}>{t(`petition.statuses.${petition.status}`)}</StatusTag>
+          <StatusTag tone={petition.status === 'open' ? 'info' : 'neutral'}>
+            {t(`petition.statuses.${petition.status}`)}
+          </StatusTag>
           {petition.outcome && <span>{labels.value(petition.outcome.outcome)}</span>}
         </Descriptions.Item>
         <Descriptions.Item label={t('petition.step')}>
           <span data-testid="petition-step">{labels.step(petition.step, petition.stepName)}</span>
         </Descriptions.Item>
         <Descriptions.Item label={t('petition.holder')}>
-          {petition.status === 'closed' ? '—' : `${labels.assignee(assignee)}${holder ? ` · ${holder}` : ''}`}
+          {petition.status === 'closed'
+            ? '—'
+            : `${labels.assignee(assignee)}${holder ? ` · ${labels.department(holder)}` : ''}`}
         </Descriptions.Item>
-        <Descriptions.Item label={t('petition.receivedAt')}>{labels.dateTime(petition.receivedAt)}</Descriptions.Item>
-        <Descriptions.Item label={t('petition.category')}>{labels.category(petition.category)}</Descriptions.Item>
-        <Descriptions.Item label={t('petition.channel')}>{labels.channel(petition.channel)}</Descriptions.Item>
+        <Descriptions.Item label={t('petition.receivedAt')}>
+          {labels.dateTime(petition.receivedAt)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('petition.category')}>
+          {labels.category(petition.category)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('petition.channel')}>
+          {labels.channel(petition.channel)}
+        </Descriptions.Item>
         <Descriptions.Item label={t('petition.subject')} span={2}>
           {petition.subject}
         </Descriptions.Item>
@@ -125,13 +131,19 @@ export function PetitionDetails({
       className="audit-timeline"
       items={[...petition.timeline].reverse().map((e) => ({
         key: e.seq,
-        color: e.type === 'deadline-missed' || e.type === 'escalated' ? 'red' : e.type === 'action' ? 'blue' : 'gray',
+        color:
+          e.type === 'deadline-missed' || e.type === 'escalated'
+            ? 'red'
+            : e.type === 'action'
+              ? 'blue'
+              : 'gray',
         content: (
           <div>
             <Typography.Text strong>{labels.timelineType(e.type)}</Typography.Text>{' '}
             <Typography.Text type="secondary">
               {labels.dateTime(e.at)}
-              {e.actor && ` · ${labels.role(e.actor.role)}${e.actor.department ? ` ${e.actor.department}` : ''}`}
+              {e.actor &&
+                ` · ${labels.role(e.actor.role)}${e.actor.department ? ` ${e.actor.department}` : ''}`}
             </Typography.Text>
             <div>{e.message}</div>
           </div>

@@ -14,8 +14,16 @@ function SuperviseForm({ petitionId, onDone }: { petitionId: string; onDone: () 
   if (error) return <Alert type="error" showIcon title={error} />;
   if (!forms) return <Skeleton active />;
   const action = forms.actions.find((a) => a.id === SUPERVISE);
-  if (!action) return <Alert type="info" showIcon title={t('supervise.notOffered', { step: forms.step.name })} />;
-  return <GeneratedActionForm petitionId={petitionId} action={action} caller={{ token: session.token }} onDone={onDone} />;
+  if (!action)
+    return <Alert type="info" showIcon title={t('supervise.notOffered', { step: forms.step.name })} />;
+  return (
+    <GeneratedActionForm
+      petitionId={petitionId}
+      action={action}
+      caller={{ token: session.token }}
+      onDone={onDone}
+    />
+  );
 }
 
 /** 督办 from a row of the overdue or at-risk list (Art. 40). */

@@ -47,7 +47,8 @@ const en: Catalogue = {
   },
   track: {
     title: 'Follow a petition',
-    intro: 'Enter the petition id and the access code printed on your receipt. The code was shown once, at registration.',
+    intro:
+      'Enter the petition id and the access code printed on your receipt. The code was shown once, at registration.',
     id: 'Petition id',
     idRequired: 'Enter the petition id',
     accessCode: 'Access code',
@@ -75,7 +76,12 @@ const en: Catalogue = {
     noDeadlines: 'No deadlines',
     supervised: 'Supervised {{count}} time(s)',
     answerDays: 'written answer within {{days}} days',
-    tabs: { overview: 'Overview and deadlines', actions: 'Act', timeline: 'Audit timeline', documents: 'Documents' },
+    tabs: {
+      overview: 'Overview and deadlines',
+      actions: 'Act',
+      timeline: 'Audit timeline',
+      documents: 'Documents',
+    },
     noDocuments: 'No documents yet',
     print: 'Print',
     printPage: 'Print this page',
@@ -92,7 +98,8 @@ const en: Catalogue = {
     now: 'Now',
     overdue: 'Overdue',
     provisional: 'Provisional',
-    provisionalHint: 'No official holiday data for a year involved yet: computed provisionally, recomputed once published.',
+    provisionalHint:
+      'No official holiday data for a year involved yet: computed provisionally, recomputed once published.',
     extendedDays: 'Extended by {{days}} days.',
     pausedDays: '{{days}} days of hearing not counted.',
   },
@@ -127,7 +134,12 @@ const en: Catalogue = {
   },
   atRisk: {
     within: 'Window',
-    windows: { P1D: 'Due within 1 day', P3D: 'Due within 3 days', P7D: 'Due within 7 days', P15D: 'Due within 15 days' },
+    windows: {
+      P1D: 'Due within 1 day',
+      P3D: 'Due within 3 days',
+      P7D: 'Due within 7 days',
+      P15D: 'Due within 15 days',
+    },
   },
   dashboard: {
     open: 'Open',
@@ -142,7 +154,8 @@ const en: Catalogue = {
     partial: 'Many petitions: only the first {{n}} were counted; the figures are partial.',
   },
   rates: {
-    intro: 'By date of receipt: timely acceptance = accepted on time / acceptance decided; on-time completion = finished on time / finished; satisfaction = (satisfied + basically satisfied) / rated.',
+    intro:
+      'By date of receipt: timely acceptance = accepted on time / acceptance decided; on-time completion = finished on time / finished; satisfaction = (satisfied + basically satisfied) / rated.',
     all: 'All',
     registered: 'Received',
     timelyAcceptance: 'Timely acceptance',
@@ -181,11 +194,13 @@ const en: Catalogue = {
     register: 'Register',
     registerAnyway: 'Not a duplicate: register',
     registered: 'Registered',
-    relatedFound: 'This petitioner has {{n}} other petition(s): check it is not the same matter before registering.',
+    relatedFound:
+      'This petitioner has {{n}} other petition(s): check it is not the same matter before registering.',
     relatedNone: 'No other petition of this petitioner.',
     relatedUnsupported: 'This server does not look up related petitions yet; skipped.',
     final: '(final after re-review)',
-    codeOnce: 'The access code is shown this once: print the receipt for the petitioner. It cannot be shown again.',
+    codeOnce:
+      'The access code is shown this once: print the receipt for the petitioner. It cannot be shown again.',
     receiptTitle: 'Petition registration receipt',
     petitionId: 'Petition id',
     receiptNote:
@@ -205,7 +220,8 @@ const en: Catalogue = {
     noMore: 'All loaded',
   },
   definitions: {
-    intro: 'Published process definitions: the actions of each step and their fields. A published version never changes; open petitions follow the version they started with.',
+    intro:
+      'Published process definitions: the actions of each step and their fields. A published version never changes; open petitions follow the version they started with.',
     publishedAt: 'Published',
     hash: 'Hash',
     global: 'Actions offered in many steps',

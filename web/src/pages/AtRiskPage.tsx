@@ -1,4 +1,4 @@
-import { Alert, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { filterQuery, ListFilters, type Filters } from '../components/ListFilters';
@@ -47,10 +47,22 @@ export default function AtRiskPage() {
         pagination={false}
         data-testid="at-risk-table"
         columns={[
-          { title: t('lists.id'), dataIndex: 'id', render: (id: string) => <Link to={`/petitions/${id}`}>{id}</Link> },
+          {
+            title: t('lists.id'),
+            dataIndex: 'id',
+            render: (id: string) => <Link to={`/petitions/${id}`}>{id}</Link>,
+          },
           { title: t('lists.step'), dataIndex: 'step', render: (s: string | null) => labels.step(s) },
-          { title: t('lists.department'), dataIndex: 'department', render: (d: string | null) => labels.department(d) },
-          { title: t('lists.deadline'), dataIndex: 'deadline', render: (d: string | null) => labels.value(d ?? '—') },
+          {
+            title: t('lists.department'),
+            dataIndex: 'department',
+            render: (d: string | null) => labels.department(d),
+          },
+          {
+            title: t('lists.deadline'),
+            dataIndex: 'deadline',
+            render: (d: string | null) => labels.value(d ?? '—'),
+          },
           { title: t('lists.dueAt'), dataIndex: 'dueAt', render: (d: string) => labels.dateTime(d) },
           {
             title: t('lists.remaining'),

@@ -52,7 +52,11 @@ export default function DashboardPage() {
       const [open, overdue, atRisk, stats] = await Promise.all([
         allPages<ListItem>(`/v1/petitions?status=open&pageSize=200${dept}`, session.token, MAX_ROWS),
         allPages<OverdueItem>(`/v1/supervision/overdue?pageSize=500${dept}`, session.token, MAX_ROWS),
-        allPages<AtRiskItem>(`/v1/supervision/at-risk?within=${within}&pageSize=500${dept}`, session.token, MAX_ROWS),
+        allPages<AtRiskItem>(
+          `/v1/supervision/at-risk?within=${within}&pageSize=500${dept}`,
+          session.token,
+          MAX_ROWS,
+        ),
         api<Stats>(`/v1/stats?from=${period.from}&to=${period.to}${dept}`, { token: session.token }),
       ]);
       setData({ open, overdue, atRisk, stats });
@@ -94,7 +98,11 @@ export default function DashboardPage() {
     tooltip: { trigger: 'axis' },
     legend: { data: [t('dashboard.open'), t('dashboard.overdue'), t('dashboard.atRisk')] },
     grid: { left: 40, right: 16, top: 36, bottom: 64 },
-    xAxis: { type: 'category', data: groups.map(([k]) => k), axisLabel: { interval: 0, rotate: groups.length > 6 ? 30 : 0 } },
+    xAxis: {
+      type: 'category',
+      data: groups.map(([k]) => k),
+      axisLabel: { interval: 0, rotate: groups.length > 6 ? 30 : 0 },
+    },
     yAxis: { type: 'value', minInterval: 1 },
     color: ['#1f4e99', '#b5281c', '#b26b00'],
     series: [
@@ -138,7 +146,11 @@ export default function DashboardPage() {
       <Row gutter={[16, 16]}>
         <Col xs={12} md={6}>
           <Card size="small">
-            <Statistic title={t('dashboard.open')} value={data?.open.items.length ?? '—'} data-testid="dash-open" />
+            <Statistic
+              title={t('dashboard.open')}
+              value={data?.open.items.length ?? '—'}
+              data-testid="dash-open"
+            />
           </Card>
         </Col>
         <Col xs={12} md={6}>
@@ -163,7 +175,11 @@ export default function DashboardPage() {
         </Col>
         <Col xs={12} md={6}>
           <Card size="small">
-            <Statistic title={t('dashboard.registered')} value={data?.stats.registered ?? '—'} data-testid="dash-registered" />
+            <Statistic
+              title={t('dashboard.registered')}
+              value={data?.stats.registered ?? '—'}
+              data-testid="dash-registered"
+            />
           </Card>
         </Col>
       </Row>
@@ -171,13 +187,16 @@ export default function DashboardPage() {
         <Card size="small" title={t('dashboard.rates', { from: period.from, to: period.to })}>
           <Space size="large" wrap>
             <span>
-              {t('rates.timelyAcceptance')}：<RateCell rate={data.stats.timelyAcceptanceRate} testId="dash-rate-acceptance" />
+              {t('rates.timelyAcceptance')}：
+              <RateCell rate={data.stats.timelyAcceptanceRate} testId="dash-rate-acceptance" />
             </span>
             <span>
-              {t('rates.onTimeCompletion')}：<RateCell rate={data.stats.onTimeCompletionRate} testId="dash-rate-completion" />
+              {t('rates.onTimeCompletion')}：
+              <RateCell rate={data.stats.onTimeCompletionRate} testId="dash-rate-completion" />
             </span>
             <span>
-              {t('rates.satisfaction')}：<RateCell rate={data.stats.satisfactionRate} testId="dash-rate-satisfaction" />
+              {t('rates.satisfaction')}：
+              <RateCell rate={data.stats.satisfactionRate} testId="dash-rate-satisfaction" />
             </span>
           </Space>
         </Card>
@@ -203,7 +222,11 @@ export default function DashboardPage() {
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         onRow={(r) => ({ 'data-testid': `dash-row-${r.department ?? 'bureau'}-${r.step ?? ''}` }) as never}
         columns={[
-          { title: t('lists.department'), dataIndex: 'department', render: (d: string | null) => labels.department(d) },
+          {
+            title: t('lists.department'),
+            dataIndex: 'department',
+            render: (d: string | null) => labels.department(d),
+          },
           { title: t('lists.step'), dataIndex: 'step', render: (s: string | null) => labels.step(s) },
           { title: t('dashboard.open'), dataIndex: 'open', align: 'right' },
           { title: t('dashboard.overdue'), dataIndex: 'overdue', align: 'right' },

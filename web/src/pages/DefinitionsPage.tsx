@@ -37,7 +37,10 @@ function Actions({ actions }: { actions: ActionDef[] }) {
       dataSource={actions}
       columns={[
         { title: labels.t('definitions.action'), render: (_: unknown, a) => `${a.name}（${a.id}）` },
-        { title: labels.t('definitions.roles'), render: (_: unknown, a) => a.roles.map((r) => <Tag key={r}>{labels.role(r)}</Tag>) },
+        {
+          title: labels.t('definitions.roles'),
+          render: (_: unknown, a) => a.roles.map((r) => <Tag key={r}>{labels.role(r)}</Tag>),
+        },
         {
           title: labels.t('definitions.fields'),
           render: (_: unknown, a) =>
@@ -65,7 +68,9 @@ export default function DefinitionsPage() {
       const { items } = await api<{ items: Summary[] }>('/v1/definitions', { token: session.token });
       setItems(
         await Promise.all(
-          items.map((s) => api<Published>(`/v1/definitions/${s.id}?version=${s.version}`, { token: session.token })),
+          items.map((s) =>
+            api<Published>(`/v1/definitions/${s.id}?version=${s.version}`, { token: session.token }),
+          ),
         ),
       );
     })().catch((err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)));
@@ -84,7 +89,9 @@ export default function DefinitionsPage() {
           children: (
             <Space orientation="vertical" style={{ width: '100%' }}>
               <Descriptions size="small" column={2}>
-                <Descriptions.Item label={t('definitions.publishedAt')}>{labels.dateTime(d.publishedAt)}</Descriptions.Item>
+                <Descriptions.Item label={t('definitions.publishedAt')}>
+                  {labels.dateTime(d.publishedAt)}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('definitions.hash')}>
                   <Typography.Text code>{d.hash.slice(0, 16)}</Typography.Text>
                 </Descriptions.Item>

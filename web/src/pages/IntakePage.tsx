@@ -47,7 +47,8 @@ interface Related {
   final?: boolean;
 }
 
-type RelatedState = { kind: 'unknown' } | { kind: 'unsupported' } | { kind: 'found'; items: Related[]; key: string };
+type RelatedState =
+  { kind: 'unknown' } | { kind: 'unsupported' } | { kind: 'found'; items: Related[]; key: string };
 
 function compact<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(
@@ -84,7 +85,11 @@ function Receipt({ petition, onNext }: { petition: Petition; onNext: () => void 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Alert type="warning" showIcon title={t('intake.codeOnce')} className="no-print" />
-      <article className="paper receipt print-area" aria-label={t('intake.receiptTitle')} data-testid="receipt">
+      <article
+        className="paper receipt print-area"
+        aria-label={t('intake.receiptTitle')}
+        data-testid="receipt"
+      >
         <Typography.Title level={2} className="paper-title">
           {t('intake.receiptTitle')}
         </Typography.Title>
@@ -101,8 +106,12 @@ function Receipt({ petition, onNext }: { petition: Petition; onNext: () => void 
           </Descriptions.Item>
           <Descriptions.Item label={t('petition.petitioner')}>{petition.petitioner.name}</Descriptions.Item>
           <Descriptions.Item label={t('petition.subject')}>{petition.subject}</Descriptions.Item>
-          <Descriptions.Item label={t('petition.receivedAt')}>{labels.dateTime(petition.receivedAt)}</Descriptions.Item>
-          <Descriptions.Item label={t('petition.step')}>{labels.step(petition.step, petition.stepName)}</Descriptions.Item>
+          <Descriptions.Item label={t('petition.receivedAt')}>
+            {labels.dateTime(petition.receivedAt)}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('petition.step')}>
+            {labels.step(petition.step, petition.stepName)}
+          </Descriptions.Item>
           {first && (
             <Descriptions.Item label={first.name}>
               {first.lastDay ?? labels.date(first.dueAt)}（{first.article}）
@@ -174,7 +183,10 @@ export default function IntakePage() {
     setError(null);
     try {
       // The same petitioner's other petitions are shown before saving; a second click registers.
-      if (related.kind !== 'unsupported' && (related.kind !== 'found' || related.key !== personKey(values.petitioner))) {
+      if (
+        related.kind !== 'unsupported' &&
+        (related.kind !== 'found' || related.key !== personKey(values.petitioner))
+      ) {
         const found = await lookUpRelated(values.petitioner);
         if (found.kind === 'found' && found.items.length > 0) return;
       }
@@ -238,7 +250,11 @@ export default function IntakePage() {
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
-              <Form.Item name="receivedAt" label={t('petition.receivedAt')} extra={t('intake.receivedAtHint')}>
+              <Form.Item
+                name="receivedAt"
+                label={t('petition.receivedAt')}
+                extra={t('intake.receivedAtHint')}
+              >
                 <DatePicker
                   showTime
                   style={{ width: '100%' }}
@@ -247,10 +263,18 @@ export default function IntakePage() {
               </Form.Item>
             </Col>
           </Row>
-          <Form.Item name="subject" label={t('petition.subject')} rules={[{ required: true, whitespace: true, max: 200 }]}>
+          <Form.Item
+            name="subject"
+            label={t('petition.subject')}
+            rules={[{ required: true, whitespace: true, max: 200 }]}
+          >
             <Input maxLength={200} />
           </Form.Item>
-          <Form.Item name="content" label={t('petition.content')} rules={[{ required: true, whitespace: true, max: 20000 }]}>
+          <Form.Item
+            name="content"
+            label={t('petition.content')}
+            rules={[{ required: true, whitespace: true, max: 20000 }]}
+          >
             <Input.TextArea autoSize={{ minRows: 4, maxRows: 12 }} maxLength={20000} />
           </Form.Item>
           <Row gutter={16}>
@@ -271,7 +295,11 @@ export default function IntakePage() {
         <Card size="small" title={t('petition.petitioner')} style={{ marginTop: 16 }}>
           <Row gutter={16}>
             <Col xs={24} md={8}>
-              <Form.Item name={['petitioner', 'name']} label={t('intake.name')} rules={[{ required: true, whitespace: true, max: 100 }]}>
+              <Form.Item
+                name={['petitioner', 'name']}
+                label={t('intake.name')}
+                rules={[{ required: true, whitespace: true, max: 100 }]}
+              >
                 <Input maxLength={100} />
               </Form.Item>
             </Col>
@@ -300,7 +328,11 @@ export default function IntakePage() {
             <Alert
               type={related.items.length ? 'warning' : 'success'}
               showIcon
-              title={related.items.length ? t('intake.relatedFound', { n: related.items.length }) : t('intake.relatedNone')}
+              title={
+                related.items.length
+                  ? t('intake.relatedFound', { n: related.items.length })
+                  : t('intake.relatedNone')
+              }
               description={
                 related.items.length > 0 && (
                   <List
@@ -311,7 +343,8 @@ export default function IntakePage() {
                         <Link to={`/petitions/${r.id}`} target="_blank">
                           {r.id}
                         </Link>{' '}
-                        {labels.step(r.step)} {r.status && t(`petition.statuses.${r.status}`, { defaultValue: r.status })}{' '}
+                        {labels.step(r.step)}{' '}
+                        {r.status && t(`petition.statuses.${r.status}`, { defaultValue: r.status })}{' '}
                         {r.final && t('intake.final')}
                       </List.Item>
                     )}
@@ -322,16 +355,30 @@ export default function IntakePage() {
             />
           )}
           {related.kind === 'unsupported' && (
-            <Alert type="info" showIcon title={t('intake.relatedUnsupported')} data-testid="related-unsupported" />
+            <Alert
+              type="info"
+              showIcon
+              title={t('intake.relatedUnsupported')}
+              data-testid="related-unsupported"
+            />
           )}
         </Card>
-        <Card size="small" title={t('petition.representatives')} style={{ marginTop: 16 }} extra={t('intake.representativesHint')}>
+        <Card
+          size="small"
+          title={t('petition.representatives')}
+          style={{ marginTop: 16 }}
+          extra={t('intake.representativesHint')}
+        >
           <Form.List name="representatives">
             {(fields, { add, remove }) => (
               <>
                 {fields.map((f) => (
                   <Space key={f.key} align="baseline" wrap>
-                    <Form.Item name={[f.name, 'name']} label={t('intake.name')} rules={[{ required: true, whitespace: true }]}>
+                    <Form.Item
+                      name={[f.name, 'name']}
+                      label={t('intake.name')}
+                      rules={[{ required: true, whitespace: true }]}
+                    >
                       <Input maxLength={100} />
                     </Form.Item>
                     <Form.Item name={[f.name, 'phone']} label={t('intake.phone')}>
@@ -340,29 +387,54 @@ export default function IntakePage() {
                     <Form.Item name={[f.name, 'idNumber']} label={t('intake.idNumber')}>
                       <Input maxLength={40} />
                     </Form.Item>
-                    <Button icon={<MinusCircleOutlined />} onClick={() => remove(f.name)} aria-label={t('intake.remove')} />
+                    <Button
+                      icon={<MinusCircleOutlined />}
+                      onClick={() => remove(f.name)}
+                      aria-label={t('intake.remove')}
+                    />
                   </Space>
                 ))}
-                <Button icon={<PlusOutlined />} onClick={() => add()} disabled={fields.length >= MAX_REPRESENTATIVES}>
+                <Button
+                  icon={<PlusOutlined />}
+                  onClick={() => add()}
+                  disabled={fields.length >= MAX_REPRESENTATIVES}
+                >
                   {t('intake.addRepresentative')}
                 </Button>
               </>
             )}
           </Form.List>
         </Card>
-        <Card size="small" title={t('petition.attachments')} style={{ marginTop: 16 }} extra={t('intake.attachmentsHint')}>
+        <Card
+          size="small"
+          title={t('petition.attachments')}
+          style={{ marginTop: 16 }}
+          extra={t('intake.attachmentsHint')}
+        >
           <Form.List name="attachments">
             {(fields, { add, remove }) => (
               <>
                 {fields.map((f) => (
                   <Space key={f.key} align="baseline" wrap>
-                    <Form.Item name={[f.name, 'name']} label={t('intake.attachmentName')} rules={[{ required: true, whitespace: true }]}>
+                    <Form.Item
+                      name={[f.name, 'name']}
+                      label={t('intake.attachmentName')}
+                      rules={[{ required: true, whitespace: true }]}
+                    >
                       <Input maxLength={255} />
                     </Form.Item>
-                    <Form.Item name={[f.name, 'ref']} label={t('intake.attachmentRef')} rules={[{ required: true, whitespace: true }]}>
+                    <Form.Item
+                      name={[f.name, 'ref']}
+                      label={t('intake.attachmentRef')}
+                      rules={[{ required: true, whitespace: true }]}
+                    >
                       <Input maxLength={500} style={{ width: 320 }} />
                     </Form.Item>
-                    <Button icon={<MinusCircleOutlined />} onClick={() => remove(f.name)} aria-label={t('intake.remove')} />
+                    <Button
+                      icon={<MinusCircleOutlined />}
+                      onClick={() => remove(f.name)}
+                      aria-label={t('intake.remove')}
+                    />
                   </Space>
                 ))}
                 <Button icon={<PlusOutlined />} onClick={() => add()} disabled={fields.length >= 50}>
@@ -376,10 +448,20 @@ export default function IntakePage() {
           <Form.Item name="definition" label={t('intake.definition')} extra={t('intake.definitionHint')}>
             <Input placeholder="petition-2022@1" style={{ maxWidth: 300 }} />
           </Form.Item>
-          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="intake-error" />}
+          {error && (
+            <Alert
+              type="error"
+              showIcon
+              title={error}
+              style={{ marginBottom: 12 }}
+              data-testid="intake-error"
+            />
+          )}
           <Space>
             <Button type="primary" htmlType="submit" loading={busy}>
-              {related.kind === 'found' && related.items.length > 0 ? t('intake.registerAnyway') : t('intake.register')}
+              {related.kind === 'found' && related.items.length > 0
+                ? t('intake.registerAnyway')
+                : t('intake.register')}
             </Button>
           </Space>
         </Card>

@@ -1,4 +1,4 @@
-import { Alert, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { filterQuery, ListFilters, type Filters } from '../components/ListFilters';
@@ -36,10 +36,22 @@ export default function OverduePage() {
         pagination={false}
         data-testid="overdue-table"
         columns={[
-          { title: t('lists.id'), dataIndex: 'id', render: (id: string) => <Link to={`/petitions/${id}`}>{id}</Link> },
+          {
+            title: t('lists.id'),
+            dataIndex: 'id',
+            render: (id: string) => <Link to={`/petitions/${id}`}>{id}</Link>,
+          },
           { title: t('lists.step'), dataIndex: 'step', render: (s: string | null) => labels.step(s) },
-          { title: t('lists.department'), dataIndex: 'department', render: (d: string | null) => labels.department(d) },
-          { title: t('lists.deadline'), dataIndex: 'deadline', render: (d: string | null) => labels.value(d ?? '—') },
+          {
+            title: t('lists.department'),
+            dataIndex: 'department',
+            render: (d: string | null) => labels.department(d),
+          },
+          {
+            title: t('lists.deadline'),
+            dataIndex: 'deadline',
+            render: (d: string | null) => labels.value(d ?? '—'),
+          },
           { title: t('lists.dueAt'), dataIndex: 'dueAt', render: (d: string) => labels.dateTime(d) },
           {
             title: t('lists.overdueDays'),
@@ -56,7 +68,9 @@ export default function OverduePage() {
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
         <Pager {...paged} />
         {paged.page && (
-          <Typography.Text type="secondary">{t('lists.asOf', { at: labels.dateTime(paged.page.asOf) })}</Typography.Text>
+          <Typography.Text type="secondary">
+            {t('lists.asOf', { at: labels.dateTime(paged.page.asOf) })}
+          </Typography.Text>
         )}
       </Space>
     </Space>

@@ -16,8 +16,9 @@ export default function PetitionPage() {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
     setError(null);
-    api<Petition>(`/v1/petitions/${encodeURIComponent(id)}`, { token: session.token }).then(setPetition, (err: unknown) =>
-      setError(err instanceof ApiFailure ? err.message : String(err)),
+    api<Petition>(`/v1/petitions/${encodeURIComponent(id)}`, { token: session.token }).then(
+      setPetition,
+      (err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)),
     );
   }, [id, session.token]);
   useEffect(load, [load]);
@@ -34,7 +35,9 @@ export default function PetitionPage() {
       </Space>
       {error && <Alert type="error" showIcon title={error} />}
       {!petition && !error && <Skeleton active />}
-      {petition && <PetitionDetails petition={petition} caller={{ token: session.token }} onChange={setPetition} />}
+      {petition && (
+        <PetitionDetails petition={petition} caller={{ token: session.token }} onChange={setPetition} />
+      )}
     </Space>
   );
 }

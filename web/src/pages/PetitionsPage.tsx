@@ -1,4 +1,4 @@
-import { Alert, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { filterQuery, ListFilters, type Filters } from '../components/ListFilters';
@@ -47,19 +47,44 @@ export default function PetitionsPage() {
         dataSource={paged.page?.items ?? []}
         pagination={false}
         columns={[
-          { title: t('lists.id'), dataIndex: 'id', render: (id: string) => <Link to={`/petitions/${id}`}>{id}</Link> },
-          { title: t('petition.status'), dataIndex: 'status', render: (s: string) => t(`petition.statuses.${s}`) },
+          {
+            title: t('lists.id'),
+            dataIndex: 'id',
+            render: (id: string) => <Link to={`/petitions/${id}`}>{id}</Link>,
+          },
+          {
+            title: t('petition.status'),
+            dataIndex: 'status',
+            render: (s: string) => t(`petition.statuses.${s}`),
+          },
           { title: t('lists.step'), dataIndex: 'step', render: (s: string | null) => labels.step(s) },
-          { title: t('petition.category'), dataIndex: 'category', render: (c: string | null) => labels.category(c) },
-          { title: t('petition.channel'), dataIndex: 'channel', render: (c: string | null) => labels.channel(c) },
-          { title: t('lists.department'), dataIndex: 'department', render: (d: string | null) => labels.department(d) },
-          { title: t('petition.receivedAt'), dataIndex: 'receivedAt', render: (d: string | null) => labels.dateTime(d) },
+          {
+            title: t('petition.category'),
+            dataIndex: 'category',
+            render: (c: string | null) => labels.category(c),
+          },
+          {
+            title: t('petition.channel'),
+            dataIndex: 'channel',
+            render: (c: string | null) => labels.channel(c),
+          },
+          {
+            title: t('lists.department'),
+            dataIndex: 'department',
+            render: (d: string | null) => labels.department(d),
+          },
+          {
+            title: t('petition.receivedAt'),
+            dataIndex: 'receivedAt',
+            render: (d: string | null) => labels.dateTime(d),
+          },
           {
             title: t('lists.dueAt'),
             dataIndex: 'dueAt',
             render: (d: string | null, r) => (
               <span>
-                {labels.dateTime(d)} {r.overdue && <StatusTag tone="error">{t('deadline.overdue')}</StatusTag>}
+                {labels.dateTime(d)}{' '}
+                {r.overdue && <StatusTag tone="error">{t('deadline.overdue')}</StatusTag>}
               </span>
             ),
           },

@@ -27,7 +27,9 @@ export default function RatesPage() {
     setRows(null);
     setError(null);
     (async () => {
-      const { items: departments } = await api<{ items: Department[] }>('/v1/departments', { token: session.token });
+      const { items: departments } = await api<{ items: Department[] }>('/v1/departments', {
+        token: session.token,
+      });
       const stats = (department?: string) =>
         api<Stats>(
           `/v1/stats?from=${period.from}&to=${period.to}${department ? `&department=${encodeURIComponent(department)}` : ''}`,
@@ -35,10 +37,16 @@ export default function RatesPage() {
         );
       const all: Row = { key: '*', name: t('rates.all'), stats: await stats() };
       const per = await Promise.all(
-        departments.map(async (d) => ({ key: d.code, name: `${d.name}（${d.code}）`, stats: await stats(d.code) })),
+        departments.map(async (d) => ({
+          key: d.code,
+          name: `${d.name}（${d.code}）`,
+          stats: await stats(d.code),
+        })),
       );
       if (!cancelled) setRows([all, ...per]);
-    })().catch((err: unknown) => !cancelled && setError(err instanceof ApiFailure ? err.message : String(err)));
+    })().catch(
+      (err: unknown) => !cancelled && setError(err instanceof ApiFailure ? err.message : String(err)),
+    );
     return () => {
       cancelled = true;
     };
@@ -62,9 +70,18 @@ export default function RatesPage() {
         columns={[
           { title: t('lists.department'), dataIndex: 'name' },
           { title: t('rates.registered'), render: (_: unknown, r) => r.stats.registered, align: 'right' },
-          { title: t('rates.timelyAcceptance'), render: (_: unknown, r) => <RateCell rate={r.stats.timelyAcceptanceRate} /> },
-          { title: t('rates.onTimeCompletion'), render: (_: unknown, r) => <RateCell rate={r.stats.onTimeCompletionRate} /> },
-          { title: t('rates.satisfaction'), render: (_: unknown, r) => <RateCell rate={r.stats.satisfactionRate} /> },
+          {
+            title: t('rates.timelyAcceptance'),
+            render: (_: unknown, r) => <RateCell rate={r.stats.timelyAcceptanceRate} />,
+          },
+          {
+            title: t('rates.onTimeCompletion'),
+            render: (_: unknown, r) => <RateCell rate={r.stats.onTimeCompletionRate} />,
+          },
+          {
+            title: t('rates.satisfaction'),
+            render: (_: unknown, r) => <RateCell rate={r.stats.satisfactionRate} />,
+          },
         ]}
       />
     </Space>

@@ -34,10 +34,16 @@ function DevSignInForm({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ token: string; expiresAt: string; role: StaffRole; dept?: string; sub: string }>(
-        '/v1/console/dev-token',
-        { method: 'POST', body: { role: values.role, ...(values.dept && { dept: values.dept }) } },
-      );
+      const res = await api<{
+        token: string;
+        expiresAt: string;
+        role: StaffRole;
+        dept?: string;
+        sub: string;
+      }>('/v1/console/dev-token', {
+        method: 'POST',
+        body: { role: values.role, ...(values.dept && { dept: values.dept }) },
+      });
       onSignedIn({ ...res, via: 'dev' });
     } catch (err) {
       setError(err instanceof ApiFailure ? err.message : String(err));
@@ -58,7 +64,11 @@ function DevSignInForm({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
       />
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
       <Form form={form} layout="vertical" onFinish={submit} requiredMark="optional">
-        <Form.Item name="role" label={t('signIn.role')} rules={[{ required: true, message: t('signIn.pickRole') }]}>
+        <Form.Item
+          name="role"
+          label={t('signIn.role')}
+          rules={[{ required: true, message: t('signIn.pickRole') }]}
+        >
           <Select
             placeholder={t('signIn.pickRole')}
             options={(info?.roles ?? []).map((r) => ({ value: r, label: labels.role(r) }))}
@@ -74,7 +84,10 @@ function DevSignInForm({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
               showSearch
               optionFilterProp="label"
               placeholder={t('signIn.pickDepartment')}
-              options={(info?.departments ?? []).map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` }))}
+              options={(info?.departments ?? []).map((d) => ({
+                value: d.code,
+                label: `${d.name}（${d.code}）`,
+              }))}
             />
           </Form.Item>
         )}

@@ -49,7 +49,11 @@ export default function TrackPage() {
           <Card className="track-card">
             <Typography.Paragraph>{t('track.intro')}</Typography.Paragraph>
             <Form layout="vertical" onFinish={lookUp} requiredMark="optional">
-              <Form.Item name="id" label={t('track.id')} rules={[{ required: true, message: t('track.idRequired') }]}>
+              <Form.Item
+                name="id"
+                label={t('track.id')}
+                rules={[{ required: true, message: t('track.idRequired') }]}
+              >
                 <Input autoComplete="off" placeholder="XF20260301…" />
               </Form.Item>
               <Form.Item

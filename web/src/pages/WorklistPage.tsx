@@ -1,4 +1,4 @@
-import { Alert, Button, Drawer, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Drawer, Skeleton, Space, Table, Tabs, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, ApiFailure } from '../api';
@@ -29,7 +29,10 @@ const PAGE = 50;
  */
 function useDueOrder(dept: string, token: string) {
   const [rows, setRows] = useState<DueRow[]>([]);
-  const [cursor, setCursor] = useState<{ list: 'overdue' | 'ahead'; token: string | null } | null>({ list: 'overdue', token: null });
+  const [cursor, setCursor] = useState<{ list: 'overdue' | 'ahead'; token: string | null } | null>({
+    list: 'overdue',
+    token: null,
+  });
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
@@ -41,9 +44,16 @@ function useDueOrder(dept: string, token: string) {
     const q = `department=${encodeURIComponent(dept)}&pageSize=${PAGE}${cursor.token ? `&pageToken=${encodeURIComponent(cursor.token)}` : ''}`;
     try {
       if (cursor.list === 'overdue') {
-        const page = await api<{ items: OverdueItem[]; nextPageToken: string | null }>(`/v1/supervision/overdue?${q}`, { token });
+        const page = await api<{ items: OverdueItem[]; nextPageToken: string | null }>(
+          `/v1/supervision/overdue?${q}`,
+          { token },
+        );
         setRows((r) => [...r, ...page.items]);
-        setCursor(page.nextPageToken ? { list: 'overdue', token: page.nextPageToken } : { list: 'ahead', token: null });
+        setCursor(
+          page.nextPageToken
+            ? { list: 'overdue', token: page.nextPageToken }
+            : { list: 'ahead', token: null },
+        );
       } else {
         const page = await api<{ items: AtRiskItem[]; nextPageToken: string | null }>(
           `/v1/supervision/at-risk?within=${ALL_AHEAD}&${q}`,
@@ -81,16 +91,28 @@ function ActDrawer({ id, onClose }: { id: string | null; onClose: () => void }) 
     setPetition(null);
     setError(null);
     if (!id) return;
-    api<Petition>(`/v1/petitions/${encodeURIComponent(id)}`, { token: session.token }).then(setPetition, (err: unknown) =>
-      setError(err instanceof ApiFailure ? err.message : String(err)),
+    api<Petition>(`/v1/petitions/${encodeURIComponent(id)}`, { token: session.token }).then(
+      setPetition,
+      (err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)),
     );
   }, [id, session.token]);
   return (
-    <Drawer open={id !== null} onClose={onClose} size={960} title={id ? `${t('petition.title')} ${id}` : ''} destroyOnHidden>
+    <Drawer
+      open={id !== null}
+      onClose={onClose}
+      size={960}
+      title={id ? `${t('petition.title')} ${id}` : ''}
+      destroyOnHidden
+    >
       {error && <Alert type="error" showIcon title={error} />}
       {!petition && !error && <Skeleton active />}
       {petition && (
-        <PetitionDetails petition={petition} caller={{ token: session.token }} onChange={setPetition} initialTab="actions" />
+        <PetitionDetails
+          petition={petition}
+          caller={{ token: session.token }}
+          onChange={setPetition}
+          initialTab="actions"
+        />
       )}
     </Drawer>
   );
@@ -137,9 +159,21 @@ export default function WorklistPage() {
                   data-testid="worklist-table"
                   columns={[
                     { title: t('lists.id'), dataIndex: 'id', render: idCell },
-                    { title: t('lists.step'), dataIndex: 'step', render: (s: string | null) => labels.step(s) },
-                    { title: t('lists.deadline'), dataIndex: 'deadline', render: (d: string | null) => labels.value(d ?? '—') },
-                    { title: t('lists.dueAt'), dataIndex: 'dueAt', render: (d: string) => labels.dateTime(d) },
+                    {
+                      title: t('lists.step'),
+                      dataIndex: 'step',
+                      render: (s: string | null) => labels.step(s),
+                    },
+                    {
+                      title: t('lists.deadline'),
+                      dataIndex: 'deadline',
+                      render: (d: string | null) => labels.value(d ?? '—'),
+                    },
+                    {
+                      title: t('lists.dueAt'),
+                      dataIndex: 'dueAt',
+                      render: (d: string) => labels.dateTime(d),
+                    },
                     {
                       title: t('worklist.status'),
                       key: 'status',
@@ -147,7 +181,9 @@ export default function WorklistPage() {
                         r.overdueDays !== undefined ? (
                           <StatusTag tone="error">{t('worklist.overdueBy', { n: r.overdueDays })}</StatusTag>
                         ) : (
-                          <StatusTag tone="neutral">{t('worklist.remaining', { n: Math.floor((r.remainingHours ?? 0) / 24) })}</StatusTag>
+                          <StatusTag tone="neutral">
+                            {t('worklist.remaining', { n: Math.floor((r.remainingHours ?? 0) / 24) })}
+                          </StatusTag>
                         ),
                     },
                     { title: t('lists.actions'), key: 'act', render: (_: unknown, r) => act(r.id) },
@@ -176,10 +212,26 @@ export default function WorklistPage() {
                   pagination={false}
                   columns={[
                     { title: t('lists.id'), dataIndex: 'id', render: idCell },
-                    { title: t('lists.step'), dataIndex: 'step', render: (s: string | null) => labels.step(s) },
-                    { title: t('petition.category'), dataIndex: 'category', render: (c: string | null) => labels.category(c) },
-                    { title: t('petition.receivedAt'), dataIndex: 'receivedAt', render: (d: string | null) => labels.dateTime(d) },
-                    { title: t('lists.dueAt'), dataIndex: 'dueAt', render: (d: string | null) => labels.dateTime(d) },
+                    {
+                      title: t('lists.step'),
+                      dataIndex: 'step',
+                      render: (s: string | null) => labels.step(s),
+                    },
+                    {
+                      title: t('petition.category'),
+                      dataIndex: 'category',
+                      render: (c: string | null) => labels.category(c),
+                    },
+                    {
+                      title: t('petition.receivedAt'),
+                      dataIndex: 'receivedAt',
+                      render: (d: string | null) => labels.dateTime(d),
+                    },
+                    {
+                      title: t('lists.dueAt'),
+                      dataIndex: 'dueAt',
+                      render: (d: string | null) => labels.dateTime(d),
+                    },
                     { title: t('lists.actions'), key: 'act', render: (_: unknown, r) => act(r.id) },
                   ]}
                 />
