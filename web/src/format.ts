@@ -19,6 +19,26 @@ export function formatDateTime(iso: string | null | undefined, lang: string): st
   }).format(d);
 }
 
+/**
+ * A due instant as the statute counts it: a period ends at 24:00 of its last day (《民法典》第二百零三条), so an
+ * instant at 00:00 Beijing time reads as 24:00 of the day before.
+ */
+export function formatDue(iso: string | null | undefined, lang: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  })
+    .format(d)
+    .replace(/^24/, '00');
+  if (parts !== '00:00') return formatDateTime(iso, lang);
+  return `${formatDate(new Date(d.getTime() - 1).toISOString(), lang)} 24:00`;
+}
+
 export function formatDate(iso: string | null | undefined, lang: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
@@ -49,6 +69,7 @@ export function useLabels() {
     lang: i18n.language,
     dateTime: (iso: string | null | undefined) => formatDateTime(iso, i18n.language),
     date: (iso: string | null | undefined) => formatDate(iso, i18n.language),
+    due: (iso: string | null | undefined) => formatDue(iso, i18n.language),
     step: (code: string | null | undefined, name?: string) => label('steps', code, name),
     role: (code: string | null | undefined) => label('roles', code),
     category: (code: string | null | undefined) => label('categories', code),

@@ -63,7 +63,7 @@ export default function AtRiskPage() {
             dataIndex: 'deadline',
             render: (d: string | null) => labels.value(d ?? '—'),
           },
-          { title: t('lists.dueAt'), dataIndex: 'dueAt', render: (d: string) => labels.dateTime(d) },
+          { title: t('lists.dueAt'), dataIndex: 'dueAt', render: (d: string) => labels.due(d) },
           {
             title: t('lists.remaining'),
             dataIndex: 'remainingHours',

@@ -94,23 +94,38 @@ export default function DashboardPage() {
     }
     return [...m.entries()].sort((a, b) => b[1].overdue - a[1].overdue || b[1].open - a[1].open).slice(0, 15);
   };
-  const chartOption = (groups: Array<[string, { open: number; overdue: number; atRisk: number }]>) => ({
-    tooltip: { trigger: 'axis' },
-    legend: { data: [t('dashboard.open'), t('dashboard.overdue'), t('dashboard.atRisk')] },
-    grid: { left: 40, right: 16, top: 36, bottom: 64 },
-    xAxis: {
+  /** Bars per group; department names are long, so departments get horizontal bars. */
+  const chartOption = (
+    groups: Array<[string, { open: number; overdue: number; atRisk: number }]>,
+    horizontal: boolean,
+  ) => {
+    const category = {
       type: 'category',
       data: groups.map(([k]) => k),
-      axisLabel: { interval: 0, rotate: groups.length > 6 ? 30 : 0 },
-    },
-    yAxis: { type: 'value', minInterval: 1 },
-    color: ['#1f4e99', '#b5281c', '#b26b00'],
-    series: [
-      { name: t('dashboard.open'), type: 'bar', data: groups.map(([, v]) => v.open) },
-      { name: t('dashboard.overdue'), type: 'bar', data: groups.map(([, v]) => v.overdue) },
-      { name: t('dashboard.atRisk'), type: 'bar', data: groups.map(([, v]) => v.atRisk) },
-    ],
-  });
+      inverse: horizontal,
+      axisLabel: { interval: 0 },
+    };
+    const value = { type: 'value', minInterval: 1 };
+    return {
+      tooltip: { trigger: 'axis' },
+      legend: {
+        top: 4,
+        left: 'center',
+        data: [t('dashboard.open'), t('dashboard.overdue'), t('dashboard.atRisk')],
+      },
+      grid: { left: 16, right: 24, top: 44, bottom: 16, containLabel: true },
+      xAxis: horizontal
+        ? value
+        : { ...category, axisLabel: { interval: 0, rotate: groups.length > 4 ? 30 : 0 } },
+      yAxis: horizontal ? category : value,
+      color: ['#1f4e99', '#b5281c', '#b26b00'],
+      series: [
+        { name: t('dashboard.open'), type: 'bar', data: groups.map(([, v]) => v.open) },
+        { name: t('dashboard.overdue'), type: 'bar', data: groups.map(([, v]) => v.overdue) },
+        { name: t('dashboard.atRisk'), type: 'bar', data: groups.map(([, v]) => v.atRisk) },
+      ],
+    };
+  };
   const byDept = by((r) => labels.department(r.department));
   const byStep = by((r) => labels.step(r.step));
   const partial = data && (!data.open.complete || !data.overdue.complete || !data.atRisk.complete);
@@ -204,12 +219,20 @@ export default function DashboardPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
           <Card size="small" title={t('dashboard.byDepartment')}>
-            <Chart option={chartOption(byDept)} height={300} label={t('dashboard.byDepartment')} />
+            <Chart
+              option={chartOption(byDept, true)}
+              height={Math.max(300, 60 + byDept.length * 48)}
+              label={t('dashboard.byDepartment')}
+            />
           </Card>
         </Col>
         <Col xs={24} lg={12}>
           <Card size="small" title={t('dashboard.byStep')}>
-            <Chart option={chartOption(byStep)} height={300} label={t('dashboard.byStep')} />
+            <Chart
+              option={chartOption(byStep, false)}
+              height={Math.max(300, 60 + byDept.length * 48)}
+              label={t('dashboard.byStep')}
+            />
           </Card>
         </Col>
       </Row>

@@ -83,8 +83,7 @@ export default function PetitionsPage() {
             dataIndex: 'dueAt',
             render: (d: string | null, r) => (
               <span>
-                {labels.dateTime(d)}{' '}
-                {r.overdue && <StatusTag tone="error">{t('deadline.overdue')}</StatusTag>}
+                {labels.due(d)} {r.overdue && <StatusTag tone="error">{t('deadline.overdue')}</StatusTag>}
               </span>
             ),
           },

@@ -172,7 +172,7 @@ export default function WorklistPage() {
                     {
                       title: t('lists.dueAt'),
                       dataIndex: 'dueAt',
-                      render: (d: string) => labels.dateTime(d),
+                      render: (d: string) => labels.due(d),
                     },
                     {
                       title: t('worklist.status'),
@@ -230,7 +230,7 @@ export default function WorklistPage() {
                     {
                       title: t('lists.dueAt'),
                       dataIndex: 'dueAt',
-                      render: (d: string | null) => labels.dateTime(d),
+                      render: (d: string | null) => labels.due(d),
                     },
                     { title: t('lists.actions'), key: 'act', render: (_: unknown, r) => act(r.id) },
                   ]}
