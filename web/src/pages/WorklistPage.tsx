@@ -27,7 +27,7 @@ const PAGE = 50;
  * What the department holds by due date, soonest first: the overdue list (most overdue first), then every petition
  * due later (the at-risk list over a year), both for this body only, loaded one page at a time.
  */
-function useDueOrder(dept: string, token: string) {
+function useDueOrder(dept: string, token: string, enabled: boolean) {
   const [rows, setRows] = useState<DueRow[]>([]);
   const [cursor, setCursor] = useState<{ list: 'overdue' | 'ahead'; token: string | null } | null>({
     list: 'overdue',
@@ -76,8 +76,8 @@ function useDueOrder(dept: string, token: string) {
   }, [dept, reloads]);
   useEffect(() => {
     // Fill the first screen: the first pages of both lists.
-    if (cursor && !cursor.token && rows.length < PAGE && !loading && !error) void more();
-  }, [cursor, rows.length, loading, error, more]);
+    if (enabled && cursor && !cursor.token && rows.length < PAGE && !loading && !error) void more();
+  }, [enabled, cursor, rows.length, loading, error, more]);
 
   return { rows, loading, error, hasMore: cursor !== null, more, reload: () => setReloads((n) => n + 1) };
 }
@@ -124,7 +124,9 @@ export default function WorklistPage() {
   const { t } = labels;
   const session = useStaff();
   const dept = session.dept ?? '';
-  const due = useDueOrder(dept, session.token);
+  // The overdue and at-risk lists are for the bodies that handle petitions; a superior body sees its queue only.
+  const byDue = session.role !== 'superior';
+  const due = useDueOrder(dept, session.token, byDue);
   const all = usePaged<{ items: ListItem[]; nextPageToken: string | null }>(
     dept ? `/v1/departments/${encodeURIComponent(dept)}/queue?pageSize=${PAGE}` : null,
     session.token,
@@ -144,7 +146,7 @@ export default function WorklistPage() {
       </Typography.Title>
       <Tabs
         items={[
-          {
+          byDue && {
             key: 'due',
             label: t('worklist.byDue'),
             children: (
@@ -239,7 +241,7 @@ export default function WorklistPage() {
               </Space>
             ),
           },
-        ]}
+        ].filter((x) => x !== false)}
       />
       <ActDrawer
         id={acting}
