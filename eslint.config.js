@@ -53,7 +53,15 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The console runs in the browser: no Node builtins.' },
             {
-              group: ['**/api/**', '**/workflows/**', '**/activities/**', '**/definitions/**', '**/config', '**/config/**', '**/scripts/**'],
+              group: [
+                '**/api/**',
+                '**/workflows/**',
+                '**/activities/**',
+                '**/definitions/**',
+                '**/config',
+                '**/config/**',
+                '**/scripts/**',
+              ],
               message: 'The console imports no server code; it reads the API over HTTP (see web/src/types.ts).',
             },
           ],
