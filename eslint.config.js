@@ -62,7 +62,8 @@ export default tseslint.config(
                 '**/config/**',
                 '**/scripts/**',
               ],
-              message: 'The console imports no server code; it reads the API over HTTP (see web/src/types.ts).',
+              message:
+                'The console imports no server code; it reads the API over HTTP (see web/src/types.ts).',
             },
           ],
         },
