@@ -104,6 +104,33 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in the browser: it talks to the API over HTTP and bundles no server code.
+    files: ['web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The console runs in the browser: no Node builtins.' },
+            {
+              group: [
+                '**/api/**',
+                '**/workflows/**',
+                '**/activities/**',
+                '**/definitions/**',
+                '**/config',
+                '**/config/**',
+                '**/scripts/**',
+              ],
+              message:
+                'The console imports no server code; it reads the API over HTTP (see web/src/types.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts', 'definitions/**/*.ts'],
     rules: sandboxRestrictions,
   },

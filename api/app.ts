@@ -7,6 +7,8 @@ import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type { AuthOptions } from './auth/plugin';
 import { toApiError, toErrorBody, type ErrorBody } from './errors';
+import { consoleRoutes, defaultConsoleDir, type ConsoleRouteOptions } from './routes/console';
+import type { DevTokenRouteOptions } from './routes/dev-token';
 import { registerDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
@@ -45,6 +47,13 @@ export interface AppDeps {
   rpcTimeoutMs?: number;
   /** Clock (tests). */
   now?: () => Date;
+  /**
+   * The web console at `/console/` (default: `dist/console` of the project, no role picker, no OpenID Connect).
+   * `devSignIn` is the embedded signing secret when the role picker is on (server.ts decides).
+   */
+  console?: Partial<Omit<ConsoleRouteOptions, 'devSignIn'>> & {
+    devSignIn?: DevTokenRouteOptions['devSignIn'];
+  };
 }
 
 /**
@@ -94,6 +103,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     taskQueue: deps.config.temporal.taskQueue,
   });
 
+  app.register(consoleRoutes, {
+    distDir: deps.console?.distDir ?? defaultConsoleDir,
+    devSignIn: deps.console?.devSignIn !== undefined,
+    ...(deps.console?.oidc && { oidc: deps.console.oidc }),
+  });
+
   app.register(apiRoutes, {
     client: deps.client,
     connection: deps.connection,
@@ -116,6 +131,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
     rpcTimeoutMs,
     now: deps.now ?? (() => new Date()),
+    devSignIn: deps.console?.devSignIn,
   });
 
   return app;

@@ -32,6 +32,18 @@ const app = buildApp({
   definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue }),
   calendar,
   limits: config.limits,
+  console: {
+    // The role picker only while tokens are verified with the embedded secret in DATA_DIR.
+    ...(authSource === 'data-dir' &&
+      config.console.devSignIn !== 'off' && {
+        devSignIn: {
+          secret: auth.secret!,
+          ...(auth.issuer !== undefined && { issuer: auth.issuer }),
+          ...(auth.audience !== undefined && { audience: auth.audience }),
+        },
+      }),
+    ...(config.console.oidc && { oidc: config.console.oidc }),
+  },
 });
 
 let stopping = false;

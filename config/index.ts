@@ -77,6 +77,37 @@ const variables = {
   },
   JWT_ISSUER: { schema: nonEmpty.optional(), expected: 'the expected `iss` claim of tokens' },
   JWT_AUDIENCE: { schema: nonEmpty.optional(), expected: 'the expected `aud` claim of tokens' },
+  CONSOLE_DEV_SIGN_IN: {
+    schema: z.enum(['auto', 'off']).default('auto'),
+    expected:
+      'auto (the console offers a role picker while the embedded signing secret in DATA_DIR is in use) or off',
+  },
+  OIDC_ISSUER: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    expected:
+      'the issuer URL of the OpenID Connect provider the console signs in with (e.g. https://idp.example.com)',
+  },
+  OIDC_CLIENT_ID: {
+    schema: nonEmpty.optional(),
+    expected: "the console's client id at the OpenID Connect provider",
+  },
+  OIDC_SCOPES: {
+    schema: nonEmpty.default('openid profile'),
+    expected: 'the scopes the console asks for, separated by spaces (must include openid)',
+  },
+  OIDC_ROLE_CLAIM: {
+    schema: nonEmpty.default('role'),
+    expected: 'the ID token claim that carries the role the console shows (e.g. role)',
+  },
+  OIDC_DEPT_CLAIM: {
+    schema: nonEmpty.default('dept'),
+    expected: 'the ID token claim that carries the department code the console shows (e.g. dept)',
+  },
+  OIDC_RESOURCE: {
+    schema: z.url().optional(),
+    expected:
+      'a resource indicator (RFC 8707) the console asks its access token for, when the provider needs one',
+  },
   WORKER_MAX_CACHED_WORKFLOWS: {
     schema: z.coerce.number().int().min(0).max(100_000).default(2000),
     expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170 KiB each)',
@@ -188,6 +219,19 @@ function combinationProblems(e: z.output<typeof envSchema>, uiPort: number): str
     problems.push('SMTP_PORT, SMTP_SECURE, SMTP_USER and SMTP_PASS need SMTP_HOST');
   }
   if (e.SMTP_PASS && !e.SMTP_USER) problems.push('SMTP_PASS needs SMTP_USER');
+  if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_CLIENT_ID)) {
+    problems.push(
+      'OIDC_ISSUER and OIDC_CLIENT_ID go together (the console signs in with that provider and client)',
+    );
+  }
+  if (e.OIDC_ISSUER && !e.JWT_JWKS_URL) {
+    problems.push(
+      "OIDC_ISSUER needs JWT_JWKS_URL (the provider's keys, which the API verifies its tokens with)",
+    );
+  }
+  if (e.OIDC_ISSUER && !e.OIDC_SCOPES.split(/\s+/).includes('openid')) {
+    problems.push('OIDC_SCOPES must include openid');
+  }
   return problems;
 }
 
@@ -265,7 +309,21 @@ const configSchema = envSchema.transform((e, ctx) => {
         from: e.SMTP_FROM!,
       },
     }),
-    /** Worker tuning: how many petitions stay cached in memory (each costs about 2 MiB; the rest replay on demand). */
+    console: {
+      devSignIn: e.CONSOLE_DEV_SIGN_IN,
+      ...(e.OIDC_ISSUER &&
+        e.OIDC_CLIENT_ID && {
+          oidc: {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            scopes: e.OIDC_SCOPES,
+            roleClaim: e.OIDC_ROLE_CLAIM,
+            deptClaim: e.OIDC_DEPT_CLAIM,
+            ...(e.OIDC_RESOURCE !== undefined && { resource: e.OIDC_RESOURCE }),
+          },
+        }),
+    },
+    /** Worker tuning: how many petitions stay cached in memory (about 170–260 KiB each; the rest replay on demand). */
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     dataDir,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },

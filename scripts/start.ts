@@ -12,6 +12,7 @@ import { searchAttributeRegistrations } from '../workflows/search-attributes';
 import { loadConfigOrExit, type Config } from '../config';
 import { createLogger } from '../config/logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../config/temporal';
+import { ConsoleBuildError, ensureConsoleBuilt } from './build-console';
 import { ensureTemporalBinaries, TemporalBinariesError } from './fetch-temporal';
 import { httpUrl, running, startNodeEntry, stopChild, waitUntilReady } from './supervise';
 import {
@@ -184,8 +185,19 @@ async function startChild(name: string, entry: string): Promise<void> {
   await ready;
 }
 
+// The console builds (only when web/ changed since the last build) while Temporal starts.
+const consoleBuild = ensureConsoleBuilt({ log: (line) => logger.info(line) }).then(
+  () => true,
+  (err: unknown) => {
+    if (!(err instanceof ConsoleBuildError)) throw err;
+    logger.warn(`${err.message}\nThe API answers 503 on /console/ until the console is built.`);
+    return false;
+  },
+);
+
 if (config.temporal.embedded) await startEmbeddedServer(config);
 else await prepareExistingCluster(config);
+const consoleReady = await consoleBuild;
 
 await startChild('worker', 'worker.ts');
 await startChild('api', 'api/server.ts');
@@ -206,6 +218,7 @@ if (!shuttingDown) {
           `  Data           ${path.relative(process.cwd(), config.devServer.dbFile) || config.devServer.dbFile}`,
         ]
       : []),
+    `  Console        ${apiUrl}/console/${consoleReady ? '' : '  (not built: see the warning above)'}`,
     `  API            ${apiUrl}  (GET /healthz, GET /readyz)`,
     `  API docs       ${apiUrl}/docs  (OpenAPI: ${apiUrl}/docs/json)`,
     ...(config.auth.jwksUrl
