@@ -206,7 +206,7 @@ describe('the role picker and action forms', () => {
     });
     expect(forms.status).toBe(200);
     expect(forms.json).toMatchObject({
-      definition: { id: 'petition-2022', version: 1 },
+      definition: { id: 'petition-2022', version: 2 },
       step: { id: 'accept-notice', assignee: 'department', holder: HOUSING },
     });
     const accept = forms.json.actions.find((a: { id: string }) => a.id === 'accept');
