@@ -5,7 +5,7 @@
  */
 export const CHAOS_SETTINGS = {
   full: {
-    worker: { registrations: 1000, actions: 100, concurrency: 500, killAfter: 100 },
+    worker: { registrations: 1000, actions: 100, concurrency: 600, killAfter: 100 },
     api: { registrations: 400, actions: 60, concurrency: 64, killAfter: 120 },
     server: {
       registrations: 400,
