@@ -10,7 +10,8 @@
  * - Then every other file under DATA_DIR is copied as it is: the signing secret `jwt-secret`, the payload keyring
  *   `payload-keys.json` when there is one, calendar supplements, the file outbox, the archive and department inboxes.
  *   They are copied after the snapshot, so a key added while the backup runs is in the copy with the payloads it
- *   encrypted. Left out: the live database files (`-wal`, `-shm`, `-journal`) and the dev server's `temporal.pid`.
+ *   encrypted. Left out: the live database files (`-wal`, `-shm`, `-journal`), the dev server's `temporal.pid`, and
+ *   `cluster/` (the `npm run cluster` profile's PostgreSQL, backed up with PostgreSQL's tools).
  * - Everything goes into one gzip'd tar file (mode 0600: it holds the secrets) with a manifest (`manifest.json`)
  *   giving each file's size and SHA-256, written beside the target and renamed into place, so a failed backup never
  *   leaves a partial file under the name asked for.
@@ -45,13 +46,18 @@ export class BackupError extends Error {
 /** The embedded default's database file in DATA_DIR (config/index.ts `devServer.dbFile`). */
 export const DATABASE_FILE = 'temporal.sqlite';
 
-/** Top-level entries of DATA_DIR that are not copied as files. */
+/**
+ * Top-level entries of DATA_DIR that are not copied as files: the live database (copied through SQLite), the dev
+ * server's pid, and `cluster/`, the PostgreSQL of the `npm run cluster` profile (a live database directory whose
+ * files cannot be copied consistently one by one: back it up with `pg_basebackup`, docs/operations.md).
+ */
 const NOT_COPIED = new Set([
   DATABASE_FILE,
   `${DATABASE_FILE}-wal`,
   `${DATABASE_FILE}-shm`,
   `${DATABASE_FILE}-journal`,
   'temporal.pid',
+  'cluster',
 ]);
 
 /** Files under DATA_DIR known to hold secrets; any other file readable by its owner only is listed as one too. */

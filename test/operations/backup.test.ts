@@ -53,6 +53,10 @@ function dataFolder(): string {
   writeFileSync(path.join(data, 'payload-keys.json'), '{"keys":[{"id":"k1","key":"…"}]}\n', { mode: 0o600 });
   writeFileSync(path.join(data, 'calendar', '2027.json'), '{"year":2027}\n');
   writeFileSync(path.join(data, 'outbox', 'petitioner', 'notice-1.json'), '{"subject":"受理告知"}\n');
+  // The `npm run cluster` profile's PostgreSQL lives beside it; it is PostgreSQL's to back up.
+  mkdirSync(path.join(data, 'cluster', 'pg'), { recursive: true });
+  writeFileSync(path.join(data, 'cluster', 'pg', 'PG_VERSION'), '15\n');
+  writeFileSync(path.join(data, 'cluster', 'pg-password'), 'pw\n', { mode: 0o600 });
   return data;
 }
 
@@ -75,7 +79,7 @@ async function run(
 }
 
 describe('npm run backup', () => {
-  it('copies the database through SQLite and every other file of the data folder, but not the pid file', async () => {
+  it('copies the database through SQLite and every other file of the data folder, but not the pid file or cluster/', async () => {
     const data = dataFolder();
     const file = path.join(dir, 'backup.tar.gz');
     const { manifest } = await createBackup({ dataDir: data, file });
