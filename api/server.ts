@@ -29,7 +29,7 @@ const app = buildApp({
   connection,
   client,
   auth,
-  definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue }),
+  definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue, connection }),
   calendar,
   limits: config.limits,
   console: {

@@ -112,6 +112,11 @@ const variables = {
     schema: z.coerce.number().int().min(0).max(100_000).default(2000),
     expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170 KiB each)',
   },
+  WORKER_WORKFLOW_BUNDLE: {
+    schema: readableFile.optional(),
+    expected:
+      'a path to a readable workflow bundle written by `npm run worker:bundle` from this same checkout',
+  },
   API_BODY_LIMIT: {
     schema: z.coerce
       .number()
@@ -323,8 +328,16 @@ const configSchema = envSchema.transform((e, ctx) => {
           },
         }),
     },
-    /** Worker tuning: how many petitions stay cached in memory (about 170–260 KiB each; the rest replay on demand). */
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    /**
+     * Worker tuning: how many petitions stay cached in memory (about 170–260 KiB each; the rest replay on demand), and
+     * a prebuilt workflow bundle (absent: the worker bundles the workflows itself at start, 10–20 s on 2 cores).
+     */
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      ...(e.WORKER_WORKFLOW_BUNDLE !== undefined && {
+        workflowBundle: path.resolve(e.WORKER_WORKFLOW_BUNDLE),
+      }),
+    },
     dataDir,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };
