@@ -74,8 +74,27 @@ const sandboxRestrictions = {
   ],
 };
 
+/**
+ * BPMN XML is for the edge (design.md, settled point 12): only api/ and scripts/ import definitions/bpmn, so
+ * bpmn-moddle never reaches the workflow bundle or the rest of the definition language.
+ */
+const bpmnAtTheEdge = {
+  group: ['bpmn-moddle', 'bpmn-auto-layout', 'saxen', 'moddle', 'moddle-xml', '**/bpmn', '**/bpmn/**'],
+  message: 'BPMN XML (bpmn-moddle) is for the edge: only api/ and scripts/ import definitions/bpmn.',
+};
+
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.temporal/**', 'dist/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      '.temporal/**',
+      '.cluster/**',
+      'dist/**',
+      'coverage/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -85,12 +104,49 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in the browser: it talks to the API over HTTP and bundles no server code.
+    files: ['web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The console runs in the browser: no Node builtins.' },
+            {
+              group: [
+                '**/api/**',
+                '**/workflows/**',
+                '**/activities/**',
+                '**/definitions/**',
+                '**/config',
+                '**/config/**',
+                '**/scripts/**',
+              ],
+              message:
+                'The console imports no server code; it reads the API over HTTP (see web/src/types.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts', 'definitions/**/*.ts'],
     rules: sandboxRestrictions,
   },
   // A later entry replaces no-restricted-imports for its files, so each lists every pattern that applies there.
-  { files: ['workflows/engine/**/*.ts'], rules: restrictImports(...sandboxImports, noTemporal) },
-  { files: ['definitions/**/*.ts'], rules: restrictImports(...sandboxImports, noTemporal, noWorkflows) },
+  { files: ['workflows/**/*.ts'], rules: restrictImports(...sandboxImports, bpmnAtTheEdge) },
+  {
+    files: ['workflows/engine/**/*.ts'],
+    rules: restrictImports(...sandboxImports, noTemporal, bpmnAtTheEdge),
+  },
+  {
+    files: ['definitions/**/*.ts'],
+    ignores: ['definitions/bpmn/**'],
+    rules: restrictImports(...sandboxImports, noTemporal, noWorkflows, bpmnAtTheEdge),
+  },
+  { files: ['definitions/bpmn/**/*.ts'], rules: restrictImports(...sandboxImports, noTemporal, noWorkflows) },
+  { files: ['activities/**/*.ts', 'worker.ts'], rules: restrictImports(bpmnAtTheEdge) },
   { files: ['api/**/*.ts'], ignores: ['api/server.ts'], rules: restrictImports(engineThroughIndex, noApp) },
   {
     files: ['api/routes/**/*.ts'],

@@ -49,8 +49,11 @@ const worker = await Worker.create({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  workflowsPath,
-  bundlerOptions: workflowBundlerOptions,
+  // A bundle prebuilt from this checkout (`npm run worker:bundle`) starts a worker in about a second; without one the
+  // worker bundles the workflows itself, which takes 10–20 s on 2 cores (and again after every restart).
+  ...(config.worker.workflowBundle
+    ? { workflowBundle: { codePath: config.worker.workflowBundle } }
+    : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
   // The SDK's default cache (derived from the memory limit) lets a worker grow past 4 GB of ~2 MiB petitions and
   // stall; a bounded cache trades a replay on the next task for a steady footprint (bench/README.md).
   maxCachedWorkflows: config.worker.maxCachedWorkflows,

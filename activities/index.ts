@@ -18,12 +18,9 @@ import type {
 import type { DeadlineCalculation, DeadlineRequest, DocumentRecord } from '../workflows/engine/types';
 import { createDepartmentDelivery } from './connectors/deliver';
 import type { DepartmentDirectory } from './connectors/directory';
-import { ActivityErrorType } from './connectors/errors';
 import { generateDocument } from '../workflows/documents';
 import { createNotifier, type SmtpOptions } from './notifiers';
 import type { Notifier } from './outbox';
-
-export { ActivityErrorType };
 
 /** What activities need from the process that hosts them; the worker builds it once at start-up. */
 export interface ActivityDeps {

@@ -9,6 +9,8 @@ import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type { AuthOptions } from './auth/plugin';
 import { toApiError, toErrorBody, type ErrorBody } from './errors';
+import { consoleRoutes, defaultConsoleDir, type ConsoleRouteOptions } from './routes/console';
+import type { DevTokenRouteOptions } from './routes/dev-token';
 import { registerDocs } from './routes/docs';
 import { requestMetricsOptions } from './metrics';
 import { healthRoutes } from './routes/health';
@@ -53,6 +55,13 @@ export interface AppDeps {
   traceRequests?: boolean;
   /** Where request metrics go (api/metrics.ts; `server.ts` serves the registry on its own listener). */
   metrics?: Registry;
+  /**
+   * The web console at `/console/` (default: `dist/console` of the project, no role picker, no OpenID Connect).
+   * `devSignIn` is the embedded signing secret when the role picker is on (server.ts decides).
+   */
+  console?: Partial<Omit<ConsoleRouteOptions, 'devSignIn'>> & {
+    devSignIn?: DevTokenRouteOptions['devSignIn'];
+  };
 }
 
 /**
@@ -105,6 +114,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     taskQueue: deps.config.temporal.taskQueue,
   });
 
+  app.register(consoleRoutes, {
+    distDir: deps.console?.distDir ?? defaultConsoleDir,
+    devSignIn: deps.console?.devSignIn !== undefined,
+    ...(deps.console?.oidc && { oidc: deps.console.oidc }),
+  });
+
   app.register(apiRoutes, {
     client: deps.client,
     connection: deps.connection,
@@ -127,6 +142,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
     rpcTimeoutMs,
     now: deps.now ?? (() => new Date()),
+    devSignIn: deps.console?.devSignIn,
   });
 
   return app;

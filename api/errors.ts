@@ -16,7 +16,7 @@ import {
 } from '@temporalio/common';
 import type { FastifyError } from 'fastify';
 import { ZodError } from 'zod';
-import { EngineErrorType } from '../workflows/engine';
+import { FailureType } from '../workflows/failure-types';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -100,12 +100,12 @@ const GrpcStatus = {
 
 /** Stable `error` codes of refusals that come from the petition workflow (ApplicationFailure types). */
 const ENGINE_STATUS: Record<string, { status: number; code: string }> = {
-  [EngineErrorType.PetitionClosed]: { status: 409, code: 'petition_closed' },
-  [EngineErrorType.ActionNotAllowed]: { status: 409, code: 'action_not_allowed' },
-  [EngineErrorType.Forbidden]: { status: 403, code: 'forbidden' },
-  [EngineErrorType.InvalidInput]: { status: 400, code: 'invalid_input' },
-  [EngineErrorType.StatutoryRule]: { status: 422, code: 'statutory_rule' },
-  NotStarted: { status: 503, code: 'petition_starting' },
+  [FailureType.PetitionClosed]: { status: 409, code: 'petition_closed' },
+  [FailureType.ActionNotAllowed]: { status: 409, code: 'action_not_allowed' },
+  [FailureType.Forbidden]: { status: 403, code: 'forbidden' },
+  [FailureType.InvalidInput]: { status: 400, code: 'invalid_input' },
+  [FailureType.StatutoryRule]: { status: 422, code: 'statutory_rule' },
+  [FailureType.NotStarted]: { status: 503, code: 'petition_starting' },
 };
 
 /** Thrown by `boundedCall` (api/services/temporal-calls.ts) when Temporal gave no answer in time. */

@@ -35,11 +35,23 @@ const app = buildApp({
   connection,
   client,
   auth,
-  definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue }),
+  definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue, connection }),
   calendar,
   limits: config.limits,
   traceRequests: tracing !== undefined,
   metrics,
+  console: {
+    // The role picker only while tokens are verified with the embedded secret in DATA_DIR.
+    ...(authSource === 'data-dir' &&
+      config.console.devSignIn !== 'off' && {
+        devSignIn: {
+          secret: auth.secret!,
+          ...(auth.issuer !== undefined && { issuer: auth.issuer }),
+          ...(auth.audience !== undefined && { audience: auth.audience }),
+        },
+      }),
+    ...(config.console.oidc && { oidc: config.console.oidc }),
+  },
 });
 
 let stopping = false;

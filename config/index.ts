@@ -104,9 +104,45 @@ const variables = {
     schema: nonEmpty.optional(),
     expected: 'the service name spans are exported under (default petition-api / petition-worker)',
   },
+  CONSOLE_DEV_SIGN_IN: {
+    schema: z.enum(['auto', 'off']).default('auto'),
+    expected:
+      'auto (the console offers a role picker while the embedded signing secret in DATA_DIR is in use) or off',
+  },
+  OIDC_ISSUER: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    expected:
+      'the issuer URL of the OpenID Connect provider the console signs in with (e.g. https://idp.example.com)',
+  },
+  OIDC_CLIENT_ID: {
+    schema: nonEmpty.optional(),
+    expected: "the console's client id at the OpenID Connect provider",
+  },
+  OIDC_SCOPES: {
+    schema: nonEmpty.default('openid profile'),
+    expected: 'the scopes the console asks for, separated by spaces (must include openid)',
+  },
+  OIDC_ROLE_CLAIM: {
+    schema: nonEmpty.default('role'),
+    expected: 'the ID token claim that carries the role the console shows (e.g. role)',
+  },
+  OIDC_DEPT_CLAIM: {
+    schema: nonEmpty.default('dept'),
+    expected: 'the ID token claim that carries the department code the console shows (e.g. dept)',
+  },
+  OIDC_RESOURCE: {
+    schema: z.url().optional(),
+    expected:
+      'a resource indicator (RFC 8707) the console asks its access token for, when the provider needs one',
+  },
   WORKER_MAX_CACHED_WORKFLOWS: {
     schema: z.coerce.number().int().min(0).max(100_000).default(2000),
     expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170 KiB each)',
+  },
+  WORKER_WORKFLOW_BUNDLE: {
+    schema: readableFile.optional(),
+    expected:
+      'a path to a readable workflow bundle written by `npm run worker:bundle` from this same checkout',
   },
   API_BODY_LIMIT: {
     schema: z.coerce
@@ -220,6 +256,19 @@ function combinationProblems(e: z.output<typeof envSchema>, uiPort: number): str
       'API_METRICS_ADDRESS must use another port than API_PORT (metrics have a listener of their own)',
     );
   }
+  if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_CLIENT_ID)) {
+    problems.push(
+      'OIDC_ISSUER and OIDC_CLIENT_ID go together (the console signs in with that provider and client)',
+    );
+  }
+  if (e.OIDC_ISSUER && !e.JWT_JWKS_URL) {
+    problems.push(
+      "OIDC_ISSUER needs JWT_JWKS_URL (the provider's keys, which the API verifies its tokens with)",
+    );
+  }
+  if (e.OIDC_ISSUER && !e.OIDC_SCOPES.split(/\s+/).includes('openid')) {
+    problems.push('OIDC_SCOPES must include openid');
+  }
   return problems;
 }
 
@@ -297,8 +346,30 @@ const configSchema = envSchema.transform((e, ctx) => {
         from: e.SMTP_FROM!,
       },
     }),
-    /** Worker tuning: how many petitions stay cached in memory (each costs about 2 MiB; the rest replay on demand). */
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    console: {
+      devSignIn: e.CONSOLE_DEV_SIGN_IN,
+      ...(e.OIDC_ISSUER &&
+        e.OIDC_CLIENT_ID && {
+          oidc: {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            scopes: e.OIDC_SCOPES,
+            roleClaim: e.OIDC_ROLE_CLAIM,
+            deptClaim: e.OIDC_DEPT_CLAIM,
+            ...(e.OIDC_RESOURCE !== undefined && { resource: e.OIDC_RESOURCE }),
+          },
+        }),
+    },
+    /**
+     * Worker tuning: how many petitions stay cached in memory (about 170–260 KiB each; the rest replay on demand), and
+     * a prebuilt workflow bundle (absent: the worker bundles the workflows itself at start, 10–20 s on 2 cores).
+     */
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      ...(e.WORKER_WORKFLOW_BUNDLE !== undefined && {
+        workflowBundle: path.resolve(e.WORKER_WORKFLOW_BUNDLE),
+      }),
+    },
     /** Where the API and the worker serve Prometheus metrics; absent: nowhere (docs/operations.md#traces-and-metrics). */
     metrics: { api: e.API_METRICS_ADDRESS, worker: e.WORKER_METRICS_ADDRESS },
     /**

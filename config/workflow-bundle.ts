@@ -32,6 +32,9 @@ export const preloadModules: string[] = [
     'registration',
   ].map((m) => here(`../workflows/engine/${m}.ts`)),
   here('../workflows/department-routing.ts'),
+  here('../workflows/failure-types.ts'),
+  // What definitions written before the statute's declarations meant (cached per definition object).
+  here('../definitions/language/upgrade.ts'),
   // Document rendering (pure string templates).
   here('../definitions/language/templates.ts'),
   here('../workflows/documents.ts'),

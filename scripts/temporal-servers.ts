@@ -26,8 +26,8 @@ export interface DevServerOptions {
 
 /**
  * Custom search attributes the dev server's SQLite visibility store can hold per namespace (pre-allocated
- * columns; the CLI offers no override). A real cluster on Elasticsearch has no such limit; SQL visibility has the
- * same defaults.
+ * columns; the CLI offers no override). A real cluster on Elasticsearch has no such limit; SQL visibility on
+ * PostgreSQL or MySQL has the same columns (`executions_visibility` in Temporal 1.32's schema), so the same limits.
  */
 export const SQLITE_SEARCH_ATTRIBUTE_LIMITS: Readonly<Record<SearchAttributeType, number>> = {
   TEXT: 3,
@@ -39,9 +39,10 @@ export const SQLITE_SEARCH_ATTRIBUTE_LIMITS: Readonly<Record<SearchAttributeType
   KEYWORD_LIST: 3,
 };
 
-/** Problems that would stop the dev server from starting with these search attributes (empty when they fit). */
+/** Problems that would stop a SQL visibility store from taking these search attributes (empty when they fit). */
 export function searchAttributeLimitProblems(
   searchAttributes: ReadonlyArray<{ name: string; type: SearchAttributeType }>,
+  store = "the dev server's SQLite visibility store",
 ): string[] {
   const byType = new Map<SearchAttributeType, string[]>();
   for (const { name, type } of searchAttributes) byType.set(type, [...(byType.get(type) ?? []), name]);
@@ -49,7 +50,7 @@ export function searchAttributeLimitProblems(
     names.length > SQLITE_SEARCH_ATTRIBUTE_LIMITS[type]
       ? [
           `${names.length} search attributes of type ${TypedSearchAttributes.toMetadataType(type)} (${names.join(', ')}), ` +
-            `but the dev server's SQLite visibility store holds at most ${SQLITE_SEARCH_ATTRIBUTE_LIMITS[type]}`,
+            `but ${store} holds at most ${SQLITE_SEARCH_ATTRIBUTE_LIMITS[type]}`,
         ]
       : [],
   );

@@ -12,6 +12,8 @@ import type { DepartmentService } from '../services/departments';
 import { createPetitionService } from '../services/petitions';
 import { createSupervisionService } from '../services/supervision';
 import { calendarRoutes } from './calendar';
+import { devTokenRoutes, type DevTokenRouteOptions } from './dev-token';
+import { petitionFormRoutes } from './petition-forms';
 import { definitionRoutes } from './definitions';
 import { departmentRoutes } from './departments';
 import { petitionRoutes } from './petitions';
@@ -30,6 +32,8 @@ export interface ApiRouteOptions {
   /** Bound on each Temporal call a request makes. */
   rpcTimeoutMs: number;
   now: () => Date;
+  /** The console's role picker (embedded default only). */
+  devSignIn?: DevTokenRouteOptions['devSignIn'];
 }
 
 /** Per token when there is one (hashed, so the log never sees it), else per client address. */
@@ -95,4 +99,6 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
   await app.register(calendarRoutes, { calendar: opts.calendar });
   await app.register(definitionRoutes, { definitions: opts.definitions });
   await app.register(departmentRoutes, { departments: opts.departments, supervision });
+  await app.register(petitionFormRoutes, { petitions, definitions: opts.definitions });
+  await app.register(devTokenRoutes, { devSignIn: opts.devSignIn, departments: opts.departments });
 };

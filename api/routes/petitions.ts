@@ -70,7 +70,7 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
     if (may === false) throw petitionNotFound(record.id);
     const view = await petitions.view(record.id);
     if (may === 'view' && !superiorMaySee(view)) throw petitionNotFound(record.id);
-    if (view.category === 'report') {
+    if (view.confidential) {
       // Art. 30: every read of a report is recorded, in its timeline and in the audit log.
       request.log.info(
         { audit: 'report-read', petitionId: record.id, actor: actorOf(principal) },

@@ -41,7 +41,11 @@ export function uniqueDept(prefix = 'D'): string {
 }
 
 export async function startApiTest(
-  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now'>> & { worker?: boolean } = {},
+  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now'>> & {
+    worker?: boolean;
+    /** How long the definition registry's latest answer counts as fresh (default 5 s). */
+    definitionCacheMs?: number;
+  } = {},
 ): Promise<ApiTestContext> {
   const taskQueue = uniqueTaskQueue('api');
   const { client, connection } = await connectDevServer();
@@ -64,6 +68,9 @@ export async function startApiTest(
     definitions: createDefinitionService(client, {
       taskQueue,
       registryId: `definition-registry-${taskQueue}`,
+      connection,
+      rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
+      ...(opts.definitionCacheMs !== undefined && { cacheMs: opts.definitionCacheMs }),
     }),
     limits: { rateLimitMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,

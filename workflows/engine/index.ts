@@ -1,7 +1,7 @@
 export * from './types';
 export { step, nextWakeAt, EngineError } from './interpreter';
 export { checkAction, availableActions, activeDeadlines, normaliseInput } from './validate-action';
-export { viewOf, summaryOf, deadlineView, searchValuesOf, isOverdue } from './view';
+export { viewOf, summaryOf, deadlineView, searchValuesOf, isOverdue, isConfidential } from './view';
 export type { PetitionView, PetitionSummary, DeadlineView, PetitionSearchValues } from './view';
 export { indexDefinition } from './definition-index';
 export { settleRegistration, precomputedCalculation } from './registration';
