@@ -2,6 +2,7 @@
  * Worker entry point (`npm run worker`): polls the configured task queue for workflow and activity tasks.
  * Run several for scale-out; they share the task queue. Only wiring lives here.
  */
+import { readFileSync } from 'node:fs';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { createCalendarProvider } from './config/calendar';
@@ -10,7 +11,7 @@ import { loadConfigOrExit } from './config';
 import { createLogger, temporalLogger } from './config/logger';
 import { temporalConnectionOptions } from './config/temporal';
 import { startTracing } from './config/tracing';
-import { workflowBundlerOptions, workflowsPath } from './config/workflow-bundle';
+import { bundleHasTracing, workflowBundlerOptions, workflowsPath } from './config/workflow-bundle';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'worker');
@@ -44,6 +45,19 @@ try {
 // Nothing is loaded without OTEL_EXPORTER_OTLP_ENDPOINT; with it, spans of workflows and activities are exported.
 const tracing = await startTracing(config, 'petition-worker');
 
+// A prebuilt bundle serves only if it was built for this tracing setting; otherwise the worker bundles for itself.
+const prebuilt = config.worker.workflowBundle;
+const usePrebuilt =
+  prebuilt !== undefined && bundleHasTracing(readFileSync(prebuilt, 'utf8')) === (tracing !== undefined);
+if (prebuilt !== undefined && !usePrebuilt) {
+  logger.warn(
+    { bundle: prebuilt },
+    tracing
+      ? 'WORKER_WORKFLOW_BUNDLE has no tracing interceptors (build it with npm run worker:bundle -- --tracing); bundling the workflows here instead'
+      : 'WORKER_WORKFLOW_BUNDLE was built with --tracing but tracing is off; bundling the workflows here instead',
+  );
+}
+
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
@@ -51,8 +65,8 @@ const worker = await Worker.create({
   taskQueue: config.temporal.taskQueue,
   // A bundle prebuilt from this checkout (`npm run worker:bundle`) starts a worker in about a second; without one the
   // worker bundles the workflows itself, which takes 10–20 s on 2 cores (and again after every restart).
-  ...(config.worker.workflowBundle
-    ? { workflowBundle: { codePath: config.worker.workflowBundle } }
+  ...(usePrebuilt
+    ? { workflowBundle: { codePath: prebuilt } }
     : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
   // The SDK's default cache (derived from the memory limit) lets a worker grow past 4 GB of ~2 MiB petitions and
   // stall; a bounded cache trades a replay on the next task for a steady footprint (bench/README.md).

@@ -53,3 +53,11 @@ export const workflowBundlerOptions = { preloadModules };
 export const tracingWorkflowModules: string[] = [
   createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
 ];
+
+/**
+ * Whether a bundle's code has the tracing interceptors in it: a prebuilt bundle (`WORKER_WORKFLOW_BUNDLE`) serves a
+ * worker only if it was built for that worker's tracing setting (`npm run worker:bundle -- --tracing`).
+ */
+export function bundleHasTracing(code: string): boolean {
+  return code.includes('interceptors-opentelemetry/lib/workflow-interceptors');
+}

@@ -193,6 +193,8 @@ describe('traces and metrics of `npm run api` and `npm run worker`', () => {
     worker = await startEntryPoint('worker.ts', {
       ...common,
       WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
+      // A prebuilt bundle without the tracing interceptors: the worker must notice and bundle them in itself.
+      WORKER_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
     });
     api = await startEntryPoint('api/server.ts', {
       ...common,
