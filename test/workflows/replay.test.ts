@@ -6,7 +6,12 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { tracingWorkflowModules, workflowBundlerOptions, workflowsPath } from '../../config/workflow-bundle';
+import {
+  bundleHasTracing,
+  tracingWorkflowModules,
+  workflowBundlerOptions,
+  workflowsPath,
+} from '../../config/workflow-bundle';
 
 const dir = path.resolve('test/fixtures/histories');
 const fixtures = readdirSync(dir)
@@ -55,6 +60,11 @@ describe('replay of recorded petition histories with the tracing interceptors bu
       },
     }));
   }, 120_000);
+
+  it('tells a bundle with the tracing interceptors from one without (a prebuilt bundle must match its worker)', () => {
+    expect(bundleHasTracing(code)).toBe(true);
+    expect(bundleHasTracing(readFileSync(inject('workflowBundlePath'), 'utf8'))).toBe(false);
+  });
 
   it.each(fixtures)(
     'replays %s without non-determinism and exports no span while replaying',
