@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
@@ -8,6 +9,7 @@ import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type { AuthOptions } from './auth/plugin';
 import { toApiError } from './errors';
+import { codecRoutes } from './routes/codec';
 import { registerDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
@@ -42,6 +44,11 @@ export interface AppDeps {
   rpcTimeoutMs?: number;
   /** Clock (tests). */
   now?: () => Date;
+  /**
+   * The codec server for the Temporal Web UI (`/codec`): the payload codec of the client, and the UI origins CORS
+   * allows (config `codec.allowedOrigins`). Absent: no codec server.
+   */
+  codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
 }
 
 /** The JSON body of every error response. */
@@ -142,6 +149,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     await probeConnection.close().catch(() => undefined);
   });
   registerDocs(app);
+  const auth = deps.auth ?? { secret: randomBytes(32).toString('base64url') };
+  const now = deps.now ?? (() => new Date());
 
   app.register(healthRoutes, {
     connection: probeConnection,
@@ -155,7 +164,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     connection: deps.connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
-    auth: deps.auth ?? { secret: randomBytes(32).toString('base64url') },
+    auth,
     definitions: deps.definitions,
     departments:
       deps.departments ??
@@ -171,8 +180,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       windowMs: deps.limits?.rateLimitWindowMs ?? 60_000,
     },
     rpcTimeoutMs: deps.rpcTimeoutMs ?? 10_000,
-    now: deps.now ?? (() => new Date()),
+    now,
   });
+
+  if (deps.codec) {
+    app.register(codecRoutes, {
+      prefix: '/codec',
+      codec: deps.codec.codec,
+      allowedOrigins: deps.codec.allowedOrigins,
+      namespace: deps.config.temporal.namespace,
+      auth,
+      now,
+    });
+  }
 
   return app;
 }

@@ -28,6 +28,8 @@ import { buildApp } from '../api/app';
 import { mintToken } from '../api/auth/secret';
 import { createSupervisionService } from '../api/services/supervision';
 import { loadConfig } from '../config';
+import { dataConverterForKeyring } from '../config/data-converter';
+import { ephemeralKeyring } from '../config/payload-keys';
 import { ensureTemporalBinaries } from '../scripts/fetch-temporal';
 import { startDevServer, startOnFreePort, stopServer, type ServerProcess } from '../scripts/temporal-servers';
 import { PetitionSearchAttributes as SA, searchAttributeRegistrations } from '../workflows/search-attributes';
@@ -91,7 +93,12 @@ async function startServer(): Promise<Client> {
   );
   say(`dev server ${server.address} (pid ${server.child.pid}) on ${dbFile}`);
   connection = await Connection.connect({ address: server.address });
-  return new Client({ connection, namespace: 'default' });
+  // The probe is the only process: a throwaway keyring encrypts what it seeds.
+  return new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: dataConverterForKeyring(ephemeralKeyring('probe')).dataConverter,
+  });
 }
 
 const PROBE_ID = (i: number) => `XFPROBE${i.toString(36).toUpperCase().padStart(6, '0')}`;

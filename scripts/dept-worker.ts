@@ -10,6 +10,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createExampleDepartmentActivities } from '../activities/connectors/example-department';
 import { loadConfigOrExit } from '../config';
 import { createLogger, temporalLogger } from '../config/logger';
+import { dataConverterFromConfig } from '../config/data-converter';
 import { temporalConnectionOptions } from '../config/temporal';
 import { departmentTaskQueue } from '../workflows/department-activities';
 import { DepartmentCodeSchema } from '../workflows/department-registry';
@@ -24,7 +25,9 @@ try {
 }
 const code = DepartmentCodeSchema.safeParse(args.dept);
 if (!code.success) {
-  process.stderr.write(`--dept ${args.dept === undefined ? 'is required' : code.error.issues[0]?.message}\n${usage}\n`);
+  process.stderr.write(
+    `--dept ${args.dept === undefined ? 'is required' : code.error.issues[0]?.message}\n${usage}\n`,
+  );
   process.exit(2);
 }
 
@@ -38,9 +41,11 @@ Runtime.install({
 
 const taskQueue = departmentTaskQueue(code.data);
 const inboxDir = args.inbox ?? path.join(config.dataDir, 'departments', code.data, 'inbox');
+const { dataConverter } = dataConverterFromConfig(config, logger);
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
+  dataConverter,
   namespace: config.temporal.namespace,
   taskQueue,
   activities: createExampleDepartmentActivities({ code: code.data, inboxDir, logger }),

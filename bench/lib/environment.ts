@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { configVariableNames } from '../../config';
+import { dataConverterForKeyring } from '../../config/data-converter';
+import { formatKeyList, generateKey } from '../../config/payload-keys';
 import { ensureTemporalBinaries, projectRoot } from '../../scripts/fetch-temporal';
 import {
   devServerArgs,
@@ -103,6 +105,8 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
   mkdirSync(dataDir);
   const dbFile = path.join(dir, 'temporal.sqlite');
   const jwtSecret = randomBytes(32).toString('base64url');
+  // One keyring for the bench's children and its own client, as a deployment shares one (PAYLOAD_KEYS).
+  const payloadKeys = [generateKey()];
   const children: NodeChild[] = [];
   let server: ServerProcess | undefined;
   let connection: Connection | undefined;
@@ -162,6 +166,7 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
         API_HOST: '127.0.0.1',
         API_PORT: String(apiPort),
         JWT_SECRET: jwtSecret,
+        PAYLOAD_KEYS: formatKeyList(payloadKeys),
         // The default (600 a minute per token) would refuse a load test at once; the bench measures throughput.
         API_RATE_LIMIT_MAX: '1000000000',
         LOG_LEVEL: opts.logLevel,
@@ -216,7 +221,11 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
       250,
     );
     connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({
+      connection,
+      namespace: 'default',
+      dataConverter: dataConverterForKeyring({ keys: payloadKeys, source: 'bench' }).dataConverter,
+    });
     const peaks: Record<string, number> = {};
     const pids = (): Record<string, number | undefined> => ({
       server: server?.child.pid,

@@ -23,7 +23,14 @@ import type { Actor, PetitionFacts } from '../../workflows/engine/types';
 import type { PetitionView } from '../../workflows/engine/view';
 import { petitionActionUpdate, petitionStateQuery, petitionWorkflowId, type PetitionWorkflowInput } from '../../workflows/messages';
 import type { petition } from '../../workflows/petition';
-import { connectDevServer, connectDevServerNative, createTestWorker, testLogger, uniqueTaskQueue } from '../helpers/temporal';
+import {
+  connectDevServer,
+  connectDevServerNative,
+  createTestWorker,
+  testLogger,
+  testPayloadCodec,
+  uniqueTaskQueue,
+} from '../helpers/temporal';
 
 export const registrar: Actor = { role: 'registrar', id: 'reg-1' };
 
@@ -86,6 +93,7 @@ export async function startDepartmentTest(): Promise<DepartmentTestContext> {
         logger: testLogger,
         dataDir,
         departments: createRegistryDirectory({ registryId, taskQueue, cacheMs: 0 }),
+        archiveCodec: testPayloadCodec(),
         ...options.deps,
       });
       const worker = await createTestWorker({

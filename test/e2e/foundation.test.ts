@@ -12,6 +12,7 @@ import {
   connectDevServerNative,
   createTestWorker,
   createTimeSkippingEnv,
+  testDataConverter,
   testDataDir,
   testLogger,
   uniqueTaskQueue,
@@ -32,7 +33,7 @@ function appFor(
   address = inject('devServerAddress'),
 ): FastifyInstance {
   const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue });
-  return buildApp({ config, logger: testLogger, connection, client: new Client({ connection }) });
+  return buildApp({ config, logger: testLogger, connection, client: new Client({ connection, dataConverter: testDataConverter() }) });
 }
 
 async function readyz(app: FastifyInstance): Promise<{ status: number; body: ReadyBody }> {

@@ -9,7 +9,15 @@ import { createActivities } from '../../activities';
 import { computeDeadline, defaultCalendarData, mergeCalendarData, parseCalendarSupplement } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
 import { calendarUpdatedSignal, petitionWorkflowId } from '../../workflows/messages';
-import { createTestWorker, createTimeSkippingEnv, testDataDir, testLogger, uniqueTaskQueue } from '../helpers/temporal';
+import {
+  createTestWorker,
+  createTimeSkippingEnv,
+  testDataConverter,
+  testDataDir,
+  testLogger,
+  testPayloadCodec,
+  uniqueTaskQueue,
+} from '../helpers/temporal';
 import { actors, PetitionDriver, registerSearchAttributesOnTestServer } from './driver';
 
 let env: TestWorkflowEnvironment;
@@ -302,7 +310,12 @@ describe('statutory paths on the time-skipping server', () => {
     const custom = await createTestWorker({
       connection: own.nativeConnection,
       taskQueue: queue,
-      activities: createActivities({ logger: testLogger, dataDir: testDataDir(), calendar: () => calendar }),
+      activities: createActivities({
+        logger: testLogger,
+        dataDir: testDataDir(),
+        calendar: () => calendar,
+        archiveCodec: testPayloadCodec(),
+      }),
     });
     await custom.runUntil(async () => {
       // Today + 60 days lies in a year the shipped holiday data does not cover (chinese-days has up to 2026).
@@ -400,7 +413,10 @@ describe('statutory paths on the time-skipping server', () => {
 describe('on the dev server: refused actions (no speculative task is persisted) and worker restarts (sticky queues time out)', () => {
   const dev = {} as { env: TestWorkflowEnvironment; worker: Worker; running: Promise<void>; taskQueue: string };
   beforeAll(async () => {
-    dev.env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('devServerAddress') });
+    dev.env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: inject('devServerAddress'),
+      client: { dataConverter: testDataConverter() },
+    });
     dev.taskQueue = uniqueTaskQueue('refusals');
     dev.worker = await createTestWorker({ connection: dev.env.nativeConnection, taskQueue: dev.taskQueue });
     dev.running = dev.worker.run();
