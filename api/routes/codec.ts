@@ -66,7 +66,7 @@ const codecHeaders = z.object({
 });
 const sessionBody = z
   .object({ token: z.string().min(1).max(8192).optional() })
-  .optional()
+  .nullish()
   .describe('The bearer token, when not sent as `Authorization: Bearer …`.');
 const sessionResponse = z.object({
   sub: z.string(),
@@ -195,6 +195,7 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecRouteOptions> = async (app,
     }
   }
 
+  const callers = new WeakMap<FastifyRequest, Principal>();
   for (const kind of ['decode', 'encode'] as const) {
     app.post(
       `/${kind}`,
@@ -213,10 +214,14 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecRouteOptions> = async (app,
           body: payloadsBody,
           response: { 200: payloadsBody, ...errors(400, 401, 403, 413, 415, 422) },
         },
+        // Who may call is settled before the body is looked at: a caller without the role learns nothing of the schema.
+        preValidation: async (request, reply) => {
+          callers.set(request, await codecUser(request, reply));
+          checkNamespace(request.headers['x-namespace'] as string | undefined);
+        },
       },
-      async (request, reply) => {
-        const principal = await codecUser(request, reply);
-        checkNamespace(request.headers['x-namespace']);
+      async (request) => {
+        const principal = callers.get(request)!;
         const result = await convert(kind, request.body.payloads);
         request.log.info(
           {
