@@ -30,7 +30,14 @@ const redactKeys = [
   'cookie',
 ];
 /** Header names that carry credentials, under `req.headers`, `headers` or one level deeper. */
-const redactHeaders = ['authorization', 'cookie', 'set-cookie', 'x-access-code', 'x-signature', 'authorization-extras'];
+const redactHeaders = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-access-code',
+  'x-signature',
+  'authorization-extras',
+];
 
 /** Exported for the test that proves every path is censored. */
 export const redactPaths = [
@@ -62,12 +69,13 @@ export function createLogger(
     name,
     level: config.log.level,
     redact: { paths: redactPaths, censor: '[redacted]' },
-    ...(pretty && !destination && {
-      transport: {
-        target: 'pino-pretty',
-        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
-      },
-    }),
+    ...(pretty &&
+      !destination && {
+        transport: {
+          target: 'pino-pretty',
+          options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+        },
+      }),
   };
   return destination ? pino(options, destination) : pino(options);
 }
