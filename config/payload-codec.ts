@@ -59,29 +59,39 @@ export interface EncryptionCodecOptions {
   compressAbove?: number;
 }
 
-/** AES-256-GCM payload codec over a {@link Keyring}: the first key encrypts, every key decrypts. */
+/**
+ * AES-256-GCM payload codec over a {@link Keyring}: the first key encrypts, every key decrypts. Key material lives in
+ * private fields only, and `toJSON` names the key ids: the SDK logs a worker's options (its data converter included)
+ * at debug level, and such a line must never carry a key.
+ */
 export class EncryptionCodec implements PayloadCodec {
-  private keys: Map<string, Buffer>;
-  private encryptor: PayloadKey;
-  private lastReload = 0;
+  #keys: Map<string, Buffer>;
+  #encryptor: PayloadKey;
+  #source: string;
+  #lastReload = 0;
+  readonly #options: EncryptionCodecOptions;
 
-  constructor(
-    private keyring: Keyring,
-    private readonly options: EncryptionCodecOptions = {},
-  ) {
+  constructor(keyring: Keyring, options: EncryptionCodecOptions = {}) {
     if (keyring.keys.length === 0) throw new Error('A keyring needs at least one key');
-    this.keys = new Map(keyring.keys.map((k) => [k.id, k.key]));
-    this.encryptor = keyring.keys[0]!;
+    this.#keys = new Map(keyring.keys.map((k) => [k.id, k.key]));
+    this.#encryptor = keyring.keys[0]!;
+    this.#source = keyring.source;
+    this.#options = options;
   }
 
   /** The id of the key that encrypts. */
   get encryptingKeyId(): string {
-    return this.encryptor.id;
+    return this.#encryptor.id;
   }
 
   /** Every key id that decrypts, encryptor first. */
   get keyIds(): string[] {
-    return [...this.keys.keys()];
+    return [...this.#keys.keys()];
+  }
+
+  /** What a log line may show: the cipher, the key ids and where they came from. */
+  toJSON(): { codec: string; source: string; encryptingKeyId: string; keyIds: string[] } {
+    return { codec: CIPHER, source: this.#source, encryptingKeyId: this.encryptingKeyId, keyIds: this.keyIds };
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -97,14 +107,14 @@ export class EncryptionCodec implements PayloadCodec {
     const plain = temporal.api.common.v1.Payload.encode(payload).finish();
     let body: Uint8Array = plain;
     let compression = '';
-    if (plain.length >= (this.options.compressAbove ?? COMPRESSION_THRESHOLD_BYTES)) {
+    if (plain.length >= (this.#options.compressAbove ?? COMPRESSION_THRESHOLD_BYTES)) {
       const deflated = deflateRawSync(plain);
       if (deflated.length < plain.length) {
         body = deflated;
         compression = 'deflate';
       }
     }
-    const { id, key } = this.encryptor;
+    const { id, key } = this.#encryptor;
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, nonce);
     cipher.setAAD(aad(id, compression));
@@ -146,7 +156,7 @@ export class EncryptionCodec implements PayloadCodec {
         keyId,
       );
     }
-    const key = this.keyFor(keyId);
+    const key = this.#keyFor(keyId);
     const data = Buffer.from(payload.data ?? new Uint8Array());
     if (data.length < NONCE_BYTES + TAG_BYTES) {
       throw new PayloadDecryptionError(`A payload encrypted with key "${keyId}" is truncated`, keyId);
@@ -171,23 +181,22 @@ export class EncryptionCodec implements PayloadCodec {
     return temporal.api.common.v1.Payload.decode(plain);
   }
 
-  private keyFor(keyId: string): Buffer {
-    const known = this.keys.get(keyId);
+  #keyFor(keyId: string): Buffer {
+    const known = this.#keys.get(keyId);
     if (known) return known;
-    const { reload } = this.options;
-    if (reload && Date.now() - this.lastReload > 5_000) {
-      this.lastReload = Date.now();
+    const reload = this.#options.reload;
+    if (reload && Date.now() - this.#lastReload > 5_000) {
+      this.#lastReload = Date.now();
       const fresh = reload();
       if (fresh && fresh.length > 0) {
-        this.keyring = { ...this.keyring, keys: fresh };
-        this.keys = new Map(fresh.map((k) => [k.id, k.key]));
-        this.encryptor = fresh[0]!;
-        const found = this.keys.get(keyId);
+        this.#keys = new Map(fresh.map((k) => [k.id, k.key]));
+        this.#encryptor = fresh[0]!;
+        const found = this.#keys.get(keyId);
         if (found) return found;
       }
     }
     throw new PayloadDecryptionError(
-      `A payload is encrypted with key "${keyId}", which the keyring (${this.keyring.source}: ${this.keyIds.join(', ')}) ` +
+      `A payload is encrypted with key "${keyId}", which the keyring (${this.#source}: ${this.keyIds.join(', ')}) ` +
         'does not hold: add that key to every process (docs/security.md, "Rotation")',
       keyId,
     );

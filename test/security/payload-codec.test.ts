@@ -46,6 +46,14 @@ describe('EncryptionCodec', () => {
     expect(text(back!, METADATA_ENCODING_KEY)).toBe('json/plain');
   });
 
+  it('never shows its keys when serialised (the SDK logs worker options at debug level)', () => {
+    const shown = JSON.stringify({ dataConverter: { payloadCodecs: [codec] } });
+    expect(shown).toContain('"encryptingKeyId":"k1"');
+    expect(shown).not.toContain(k1.key.toString('base64'));
+    expect(shown).not.toContain(JSON.stringify([...k1.key]).slice(1, -1));
+    expect(Object.keys(codec)).toEqual([]);
+  });
+
   it('uses a fresh random nonce for every payload: the same value never encrypts to the same bytes', async () => {
     const clear = defaultPayloadConverter.toPayload(petition);
     const out = await codec.encode([clear, clear, clear]);
