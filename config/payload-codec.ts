@@ -91,7 +91,12 @@ export class EncryptionCodec implements PayloadCodec {
 
   /** What a log line may show: the cipher, the key ids and where they came from. */
   toJSON(): { codec: string; source: string; encryptingKeyId: string; keyIds: string[] } {
-    return { codec: CIPHER, source: this.#source, encryptingKeyId: this.encryptingKeyId, keyIds: this.keyIds };
+    return {
+      codec: CIPHER,
+      source: this.#source,
+      encryptingKeyId: this.encryptingKeyId,
+      keyIds: this.keyIds,
+    };
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {

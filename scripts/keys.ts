@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { loadConfigOrExit } from '../config';
 import { EncryptionCodec, isEncryptedPayload, payloadKeyId } from '../config/payload-codec';
 import {
@@ -35,7 +36,8 @@ const usage = `usage: npm run keys -- COMMAND
   generate             print a new "id:base64key" for PAYLOAD_KEYS
   re-encrypt [PATH…]   re-encrypt every encrypted payload in exported histories (JSON) and sealed files (the
                        archive) with the encrypting key; default PATH: DATA_DIR/archive
-  decrypt FILE         print a sealed file (archive) or an exported history with its payloads decrypted
+  decrypt FILE         print a sealed file (archive), or an exported history with every payload shown as its
+                       encoding and value (for reading; not a history to re-import)
 The first key encrypts; every key decrypts. Restart the API and workers after changing the keyring.`;
 
 function fail(message: string, code = 2): never {
@@ -171,10 +173,18 @@ async function decrypt(codec: EncryptionCodec, file: string): Promise<void> {
     process.stdout.write(`${JSON.stringify(await openSealedJson(codec, text), null, 2)}\n`);
     return;
   }
+  // For reading, not for re-import: each payload becomes its encoding and its value.
   for (const p of payloadsIn(json)) {
-    const clear = payloadToJson(codec.decryptOne(payloadFromJson(p)));
-    p.metadata = clear.metadata!;
-    p.data = clear.data;
+    const clear = codec.decryptOne(payloadFromJson(p));
+    const encoding = Buffer.from(clear.metadata?.['encoding'] ?? new Uint8Array()).toString('utf8');
+    const readable = p as unknown as Record<string, unknown>;
+    delete readable['metadata'];
+    delete readable['data'];
+    readable['encoding'] = encoding;
+    readable['value'] =
+      encoding === 'json/plain'
+        ? defaultPayloadConverter.fromPayload(clear)
+        : Buffer.from(clear.data ?? []).toString('base64');
   }
   process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 }
