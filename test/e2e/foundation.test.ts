@@ -15,6 +15,7 @@ import {
   testDataConverter,
   testDataDir,
   testLogger,
+  testPayloadKeys,
   uniqueTaskQueue,
 } from '../helpers/temporal';
 
@@ -147,6 +148,8 @@ describe('foundation: the API and workers against the real Temporal dev server',
         TEMPORAL_ADDRESS: inject('devServerAddress'),
         TEMPORAL_TASK_QUEUE: taskQueue,
         DATA_DIR: testDataDir(),
+        // The run's keys: the child reads what this process's client writes.
+        PAYLOAD_KEYS: testPayloadKeys(),
         LOG_LEVEL: 'warn',
         LOG_FORMAT: 'json',
       },

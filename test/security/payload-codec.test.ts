@@ -223,3 +223,20 @@ describe('the keyring from configuration', () => {
     );
   });
 });
+
+describe('the codec server’s Web UI origins from configuration', () => {
+  it('allows the embedded dev server’s own UI by default, none for an existing cluster, or TEMPORAL_UI_ORIGINS', () => {
+    expect(loadConfig({ TEMPORAL_UI_PORT: '18233' }).codec.allowedOrigins).toEqual([
+      'http://127.0.0.1:18233',
+      'http://localhost:18233',
+    ]);
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal.example:7233' }).codec.allowedOrigins).toEqual([]);
+    expect(
+      loadConfig({ TEMPORAL_UI_ORIGINS: 'https://ui.example.gov.cn/, https://ui2.example.gov.cn:8443' }).codec
+        .allowedOrigins,
+    ).toEqual(['https://ui.example.gov.cn', 'https://ui2.example.gov.cn:8443']);
+    expect(() => loadConfig({ TEMPORAL_UI_ORIGINS: 'https://ui.example.gov.cn/path' })).toThrow(
+      /TEMPORAL_UI_ORIGINS must be comma-separated origins/,
+    );
+  });
+});

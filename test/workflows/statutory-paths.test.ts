@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -382,7 +382,11 @@ describe('statutory paths on the time-skipping server', () => {
       (e) => e !== undefined,
       'a failed workflow task',
     );
-    expect(failed!.workflowTaskFailedEventAttributes!.failure?.message).toContain('petition-2022@99');
+    // Failure messages are encrypted like payloads (config/failure-converter.cjs): decode to read the reason.
+    const failure = failed!.workflowTaskFailedEventAttributes!.failure!;
+    expect(failure.message).toBe('Encoded failure');
+    const [attributes] = await testPayloadCodec().decode([failure.encodedAttributes as Payload]);
+    expect(defaultPayloadConverter.fromPayload<{ message: string }>(attributes!).message).toContain('petition-2022@99');
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await handle.terminate('test over');
   });
