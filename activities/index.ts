@@ -13,6 +13,7 @@ import type {
   Delivery,
   EscalateInput,
   GenerateDocumentInput,
+  HealthcheckActivities,
   PetitionActivities,
   PetitionLocalActivities,
 } from '../workflows/activity-contracts';
@@ -143,15 +144,15 @@ export function createActivities(deps: ActivityDeps) {
     },
   };
 
-  return {
+  const health: HealthcheckActivities = {
     /** Proves a worker can run activity tasks; answers which host and process ran it. */
-    async healthcheck(): Promise<{ ok: true; host: string; pid: number }> {
+    async healthcheck() {
       deps.logger.debug('healthcheck activity ran');
       return { ok: true, host: hostname(), pid: process.pid };
     },
-    ...local,
-    ...io,
   };
+
+  return { ...health, ...local, ...io };
 }
 
 const escalationTitle: Record<EscalateInput['reason'], string> = {

@@ -43,9 +43,11 @@ export function createFileOutbox(dataDir: string, now: () => Date = () => new Da
         return { channel: 'outbox', at: existing.at, ok: true, detail: `${file} (already delivered)` };
       } catch {
         const at = now().toISOString();
-        await writeFile(file, JSON.stringify({ ...message, at }, null, 2), { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'EEXIST') throw err;
-        });
+        await writeFile(file, JSON.stringify({ ...message, at }, null, 2), { flag: 'wx' }).catch(
+          (err: NodeJS.ErrnoException) => {
+            if (err.code !== 'EEXIST') throw err;
+          },
+        );
         return { channel: 'outbox', at, ok: true, detail: file };
       }
     },

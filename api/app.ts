@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ZodError } from 'zod';
 import type { Config } from '../config';
 import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type { AuthOptions } from './auth/plugin';
-import { toApiError } from './errors';
+import { toApiError, toErrorBody, type ErrorBody } from './errors';
 import { codecRoutes } from './routes/codec';
 import { registerDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -16,12 +15,16 @@ import { apiRoutes } from './routes/index';
 import type { DefinitionService } from './services/definitions';
 import { loadDepartmentSeed } from '../activities/connectors/directory';
 import { createDepartmentService, type DepartmentService } from './services/departments';
+import { settleCalls } from './services/temporal-calls';
 
 /** What the API needs from its process; `server.ts` builds it from the config, tests build their own. */
 export interface AppDeps {
   config: Pick<Config, 'temporal'>;
   logger: Logger;
-  /** Client connection to Temporal for routes (lazy in `server.ts`). `/readyz` probes through its own connection. */
+  /**
+   * Client connection to Temporal for routes (lazy in `server.ts`). `/readyz` probes through its own connection. Its
+   * owner closes it after `app.close()`, which waits until no call made on it is still running.
+   */
   connection: Connection;
   client: Client;
   /**
@@ -49,73 +52,6 @@ export interface AppDeps {
    * allows (config `codec.allowedOrigins`). Absent: no codec server.
    */
   codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
-}
-
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  error: string;
-  message: string;
-  details?: unknown;
-}
-
-/**
- * An error a route throws to answer with a given status and a stable `error` code; the central handler turns it
- * into {@link ErrorBody}.
- */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
-  if (err instanceof ApiError) {
-    return {
-      status: err.statusCode,
-      body: {
-        error: err.code,
-        message: err.message,
-        ...(err.details !== undefined && { details: err.details }),
-      },
-    };
-  }
-  if (err instanceof ZodError) {
-    return {
-      status: 400,
-      body: {
-        error: 'validation_failed',
-        message:
-          'The request is not valid: ' +
-          err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
-        details: err.issues.map((i) => ({ path: i.path, message: i.message, code: i.code })),
-      },
-    };
-  }
-  const fe = err as Partial<FastifyError>;
-  if (fe.validation) {
-    return {
-      status: 400,
-      body: {
-        error: 'validation_failed',
-        message: fe.message ?? 'The request is not valid',
-        details: fe.validation,
-      },
-    };
-  }
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = (fe.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
-    return { status: fe.statusCode, body: { error: code, message: fe.message ?? 'Bad request' } };
-  }
-  return {
-    status: 500,
-    body: { error: 'internal_error', message: 'An unexpected error occurred; it has been logged.' },
-  };
 }
 
 /**
@@ -148,6 +84,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addHook('onClose', async () => {
     await probeConnection.close().catch(() => undefined);
   });
+  const rpcTimeoutMs = deps.rpcTimeoutMs ?? 10_000;
+  app.addHook('onClose', async () => {
+    if (!(await settleCalls(deps.connection, rpcTimeoutMs + 10_000))) {
+      app.log.warn(
+        'closing with Temporal calls still running; their retries may fail on the closed connection',
+      );
+    }
+  });
   registerDocs(app);
   const auth = deps.auth ?? { secret: randomBytes(32).toString('base64url') };
   const now = deps.now ?? (() => new Date());
@@ -179,7 +123,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       max: deps.limits?.rateLimitMax ?? 600,
       windowMs: deps.limits?.rateLimitWindowMs ?? 60_000,
     },
-    rpcTimeoutMs: deps.rpcTimeoutMs ?? 10_000,
+    rpcTimeoutMs,
     now,
   });
 

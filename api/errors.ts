@@ -1,13 +1,13 @@
 /**
- * Turns what Temporal, Fastify and the auth plugin throw into {@link ApiError}s with a stable `error` code and a
- * message a person can act on. The central handler in app.ts calls {@link toApiError} before rendering.
+ * The API's error contract: {@link ApiError}, what routes and services throw, and the one shape every error leaves
+ * in ({@link ErrorBody}). {@link toApiError} turns what Temporal, Fastify and the auth plugin throw into ApiErrors
+ * with a stable `error` code and a message a person can act on; the central handler in app.ts renders them.
  */
 import {
   isGrpcServiceError,
   ServiceError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Connection,
 } from '@temporalio/client';
 import {
   ApplicationFailure,
@@ -15,8 +15,76 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/common';
 import type { FastifyError } from 'fastify';
-import { EngineErrorType } from '../workflows/engine/types';
-import { ApiError } from './app';
+import { ZodError } from 'zod';
+import { EngineErrorType } from '../workflows/engine';
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * An error a route throws to answer with a given status and a stable `error` code; the central handler turns it
+ * into {@link ErrorBody}.
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The status and JSON body the central handler answers with for anything thrown. */
+export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof ApiError) {
+    return {
+      status: err.statusCode,
+      body: {
+        error: err.code,
+        message: err.message,
+        ...(err.details !== undefined && { details: err.details }),
+      },
+    };
+  }
+  if (err instanceof ZodError) {
+    return {
+      status: 400,
+      body: {
+        error: 'validation_failed',
+        message:
+          'The request is not valid: ' +
+          err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+        details: err.issues.map((i) => ({ path: i.path, message: i.message, code: i.code })),
+      },
+    };
+  }
+  const fe = err as Partial<FastifyError>;
+  if (fe.validation) {
+    return {
+      status: 400,
+      body: {
+        error: 'validation_failed',
+        message: fe.message ?? 'The request is not valid',
+        details: fe.validation,
+      },
+    };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = (fe.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
+    return { status: fe.statusCode, body: { error: code, message: fe.message ?? 'Bad request' } };
+  }
+  return {
+    status: 500,
+    body: { error: 'internal_error', message: 'An unexpected error occurred; it has been logged.' },
+  };
+}
 
 /** gRPC status codes (a table rather than an import of @grpc/grpc-js, which is not our dependency). */
 const GrpcStatus = {
@@ -40,7 +108,7 @@ const ENGINE_STATUS: Record<string, { status: number; code: string }> = {
   NotStarted: { status: 503, code: 'petition_starting' },
 };
 
-/** Thrown by {@link boundedCall} when Temporal gave no answer in time. */
+/** Thrown by `boundedCall` (api/services/temporal-calls.ts) when Temporal gave no answer in time. */
 export class TemporalTimeoutError extends Error {
   override name = 'TemporalTimeoutError';
   constructor(
@@ -48,29 +116,6 @@ export class TemporalTimeoutError extends Error {
     readonly ms: number,
   ) {
     super(`${what}: no answer within ${ms / 1000} s`);
-  }
-}
-
-/**
- * Runs one Temporal call with a deadline. The client retries UNAVAILABLE with backoff past a gRPC deadline, so the
- * call is also raced against a timer: a request never hangs on a Temporal that is down.
- */
-export async function boundedCall<T>(
-  connection: Connection,
-  ms: number,
-  what: string,
-  fn: () => Promise<T>,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TemporalTimeoutError(what, ms)), ms);
-  });
-  const call = connection.withDeadline(Date.now() + ms, fn);
-  call.catch(() => undefined);
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -49,12 +49,6 @@ const stop = (): void => {
 };
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
 process.on('disconnect', stop);
-process.on('message', (msg: { type?: string }) => {
-  if (msg?.type !== 'mem') return;
-  (globalThis as { gc?: () => void }).gc?.();
-  const m = process.memoryUsage();
-  process.send?.({ type: 'mem', rss: m.rss, heapUsed: m.heapUsed });
-});
 
 const running = worker.run();
 process.send?.({ type: 'ready' });

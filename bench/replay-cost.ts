@@ -1,14 +1,12 @@
 /**
  * `node --import tsx bench/replay-cost.ts [--runs 30]`: workflow-thread cost of a petition, without a server, by
- * replaying recorded histories (test/fixtures/histories) with Worker.runReplayHistories:
+ * replaying a recorded history (test/fixtures/histories/full-lifecycle.json) with Worker.runReplayHistories:
  * - `first task`: the history cut after the first workflow task — creating a petition instance (evaluating its
  *   bundle's modules) and registering it;
  * - `full lifecycle`: the whole statutory lifecycle.
- * Each against bundles that differ in one respect, to price changes without a server: `product` (workflows/index.ts
- * with config/workflow-bundle.ts's preloaded modules, as worker.ts runs it), `no preloaded modules`, `eager
- * registries` (bench/experiments/eager-registries.ts: the layout before the registry workflows were loaded lazily,
- * without preloading — what a petition cost before), and `FEEL not memoised` (bench/experiments/feel-plain.ts in
- * place of workflows/engine/feel.ts).
+ * Against two bundles: `product` (workflows/index.ts with config/workflow-bundle.ts's preloaded modules, as worker.ts
+ * runs it) and `no preloaded modules`, so that a change to workflow code, or to the preload list, is priced before
+ * any server runs it.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,16 +16,12 @@ import { bundleWorkflowCode, Runtime, Worker, type BundleOptions } from '@tempor
 import { workflowBundlerOptions, workflowsPath } from '../config/workflow-bundle';
 import { dataConverterForKeyring, failureConverterPath } from '../config/data-converter';
 import { ephemeralKeyring } from '../config/payload-keys';
-import webpack from 'webpack';
 import { summarize } from './lib/stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
 const runs = Math.max(1, Math.min(500, Number(values.runs)));
 
-Runtime.install({
-  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-  logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m) },
-});
+/** Errors only: replaying thousands of workflows would otherwise log every one. */
 const quiet = {
   log() {},
   trace() {},
@@ -36,6 +30,10 @@ const quiet = {
   warn() {},
   error: (m: string) => console.error(m),
 };
+Runtime.install({
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+  logger: quiet,
+});
 
 const fixture = (name: string) =>
   historyFromJSON(
@@ -61,22 +59,6 @@ const bundle = async (name: string, options: Partial<BundleOptions>) => {
 };
 await bundle('product (as worker.ts)', workflowBundlerOptions);
 await bundle('no preloaded modules', {});
-await bundle('eager registries, no preload', {
-  workflowsPath: fileURLToPath(new URL('./experiments/eager-registries.ts', import.meta.url)),
-});
-await bundle('FEEL not memoised', {
-  ...workflowBundlerOptions,
-  webpackConfigHook: (config) => {
-    config.plugins = [
-      ...(config.plugins ?? []),
-      new webpack.NormalModuleReplacementPlugin(
-        /engine[/\\]feel(\.ts)?$/,
-        fileURLToPath(new URL('./experiments/feel-plain.ts', import.meta.url)),
-      ),
-    ];
-    return config;
-  },
-});
 
 async function time(code: string, history: typeof full, n: number): Promise<number[]> {
   const ms: number[] = [];

@@ -8,6 +8,7 @@
  * JSON to bench/results/<timestamp>.json. Everything it starts binds 127.0.0.1 and is stopped at the end, on
  * Ctrl-C and on failure. See bench/README.md.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,17 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pendingStops, startBenchEnvironment, type BenchEnvironment } from './lib/environment';
 import { progress } from './lib/progress';
-import {
-  createContext,
-  measureApi,
-  measureBaseline,
-  measureLifecycle,
-  measureMemory,
-  measureSupervision,
-  warmApi,
-  warmBaseline,
-  type Settings,
-} from './phases';
+import { createContext, type Settings } from './lib/context';
+import { measureLifecycle, measureMemory } from './phases/cost';
+import { measureSupervision } from './phases/supervision';
+import { measureApi, measureBaseline, warmUp } from './phases/throughput';
 import { evaluateTargets, formatReport, type Results } from './report';
 
 type Report = Record<string, unknown>;
@@ -101,7 +95,17 @@ function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boo
   };
 }
 
+/** The code measured: the commit, and whether the working tree differed from it ("+dirty"). */
+function codeVersion(): string {
+  const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return 'unknown';
+  const dirty = git('status', '--porcelain', '--untracked-files=no').stdout.trim() !== '';
+  return `${head.stdout.trim()}${dirty ? '+dirty' : ''}`;
+}
+
 const { settings, out, keep, cpuProf } = parse();
+const commit = codeVersion();
 const startedAt = new Date();
 const loadAverageAtStart = os.loadavg();
 let env: BenchEnvironment | undefined;
@@ -170,7 +174,7 @@ async function main(): Promise<void> {
         loadAverageAtEnd: os.loadavg(),
       },
       sections,
-      versions: { temporalCli: e.versions.temporal, temporalSdk: e.versions.sdk },
+      versions: { commit, temporalCli: e.versions.temporal, temporalSdk: e.versions.sdk },
       settings: {
         ...settings,
         setupSeconds: Number(setupSeconds.toFixed(1)),
@@ -214,17 +218,14 @@ async function main(): Promise<void> {
     write(false);
 
     progress.say('1-3. baseline and our path at each concurrency level (warm-up first)');
-    await section('warm-up', async () => {
-      await warmBaseline(ctx);
-      await warmApi(ctx);
-    });
+    await section('warm-up', () => warmUp(ctx));
     results.baseline = [];
     results.api = [];
     results.ratios = [];
     for (const c of settings.levels) {
       const b = await section(`baseline c=${c}`, () => measureBaseline(ctx, c));
       results.baseline.push(b);
-      const { petitions: _petitions, ...a } = await section(`api c=${c}`, () => measureApi(ctx, c));
+      const a = await section(`api c=${c}`, () => measureApi(ctx, c));
       results.api.push(a);
       results.ratios.push({
         concurrency: c,

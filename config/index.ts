@@ -159,7 +159,7 @@ const variables = {
 
 type VariableName = keyof typeof variables;
 
-/** The names of every environment variable the product reads (the README's configuration table lists them all). */
+/** The names of every environment variable the product reads (docs/configuration.md lists them all). */
 export const configVariableNames = Object.keys(variables) as VariableName[];
 
 const envSchema = z.object(
@@ -167,70 +167,6 @@ const envSchema = z.object(
     [K in VariableName]: (typeof variables)[K]['schema'];
   },
 );
-
-/** Resolved configuration, shared by the starter, the worker and the API. */
-export interface Config {
-  temporal: {
-    /** gRPC address of the frontend: TEMPORAL_ADDRESS, or the embedded dev server on 127.0.0.1. */
-    address: string;
-    /** True when no TEMPORAL_ADDRESS was given and `npm start` runs its own dev server. */
-    embedded: boolean;
-    namespace: string;
-    taskQueue: string;
-    tls?: {
-      certPath?: string;
-      keyPath?: string;
-      caPath?: string;
-      serverName?: string;
-    };
-    apiKey?: string;
-  };
-  devServer: {
-    ip: '127.0.0.1';
-    port: number;
-    uiPort: number;
-    dbFile: string;
-  };
-  binaries: { cliPath?: string; testServerPath?: string };
-  api: { host: string; port: number };
-  /**
-   * How the API verifies bearer tokens: a JWKS (production), a configured HS256 secret, or (neither set) the
-   * secret the embedded default keeps in `DATA_DIR/jwt-secret`.
-   */
-  auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
-  /** Request limits of the API. */
-  limits: { bodyLimit: number; rateLimitMax: number; rateLimitWindowMs: number };
-  /**
-   * E-mail for notices and escalations (SMTP_URL, or SMTP_HOST with SMTP_PORT/SECURE/USER/PASS; SMTP_FROM). Absent:
-   * notices go to the file outbox under `dataDir`.
-   */
-  smtp?: {
-    url?: string;
-    host?: string;
-    port?: number;
-    secure?: boolean;
-    user?: string;
-    pass?: string;
-    from: string;
-  };
-  /**
-   * Payload encryption keys: PAYLOAD_KEYS, or PAYLOAD_KEY_FILE, or neither (the embedded default's
-   * `DATA_DIR/payload-keys.json`, created on first use). Resolved by config/payload-keys.ts `resolveKeyring`.
-   */
-  payloadKeys: PayloadKeyConfig;
-  /**
-   * Origins of the Temporal Web UIs that may call the codec server (`/codec`, CORS). Default on the embedded dev server:
-   * its own UI at http://127.0.0.1:UI_PORT and http://localhost:UI_PORT; elsewhere none unless TEMPORAL_UI_ORIGINS.
-   */
-  codec: { allowedOrigins: string[] };
-  /** Worker tuning: how many petitions stay cached in memory (each costs about 2 MiB; the rest replay on demand). */
-  worker: { maxCachedWorkflows: number };
-  dataDir: string;
-  log: {
-    level: z.infer<typeof variables.LOG_LEVEL.schema>;
-    format: z.infer<typeof variables.LOG_FORMAT.schema>;
-  };
-}
 
 /** Thrown by {@link loadConfig} when an environment variable has a value the product cannot use. */
 export class ConfigError extends Error {
@@ -262,33 +198,12 @@ function describeProblem(name: string, raw: string | undefined, issue?: z.core.$
   return `${name} must be ${variable.expected} (got ${got})`;
 }
 
-/**
- * Parses the environment into a {@link Config}. Empty strings count as unset. Throws {@link ConfigError} naming
- * every bad variable and what it expects.
- */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const raw: Record<string, string | undefined> = {};
-  for (const name of configVariableNames) {
-    const value = env[name]?.trim();
-    raw[name] = value === '' ? undefined : value;
-  }
-
-  const parsed = envSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = new Map<string, string>();
-    for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0]);
-      if (!problems.has(name)) problems.set(name, describeProblem(name, raw[name], issue));
-    }
-    throw new ConfigError([...problems.values()]);
-  }
-  const e = parsed.data;
-
+/** What only several variables together can get wrong; each problem reads like one bad value. */
+function combinationProblems(e: z.output<typeof envSchema>, uiPort: number): string[] {
   const problems: string[] = [];
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both)');
   }
-  const uiPort = e.TEMPORAL_UI_PORT ?? e.TEMPORAL_PORT + 1000;
   if (uiPort > 65535) {
     problems.push(
       `TEMPORAL_UI_PORT must be an integer 1-65535 (TEMPORAL_PORT + 1000 = ${uiPort}; set it explicitly)`,
@@ -317,7 +232,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.PAYLOAD_KEYS && e.PAYLOAD_KEY_FILE) {
     problems.push('PAYLOAD_KEYS and PAYLOAD_KEY_FILE exclude each other (give the keys in one place)');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
+}
+
+/**
+ * The environment (every variable parsed) resolved into the configuration shared by the starter, the worker and the
+ * API. {@link Config} is its output type: the shape is written here once.
+ */
+const configSchema = envSchema.transform((e, ctx) => {
+  const uiPort = e.TEMPORAL_UI_PORT ?? e.TEMPORAL_PORT + 1000;
+  const problems = combinationProblems(e, uiPort);
+  for (const message of problems) ctx.addIssue({ code: 'custom', message, input: e });
+  if (problems.length > 0) return z.NEVER;
 
   // TLS is on when asked for, when any certificate is given, or with an API key (Temporal Cloud requires TLS).
   const anyTlsFile = Boolean(
@@ -328,7 +254,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     temporal: {
+      /** gRPC address of the frontend: TEMPORAL_ADDRESS, or the embedded dev server on 127.0.0.1. */
       address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+      /** True when no TEMPORAL_ADDRESS was given and `npm start` runs its own dev server. */
       embedded: e.TEMPORAL_ADDRESS === undefined,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
@@ -343,24 +271,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.TEMPORAL_API_KEY !== undefined && { apiKey: e.TEMPORAL_API_KEY }),
     },
     devServer: {
-      ip: '127.0.0.1',
+      ip: '127.0.0.1' as const,
       port: e.TEMPORAL_PORT,
       uiPort,
       dbFile: path.join(dataDir, 'temporal.sqlite'),
     },
     binaries: { cliPath: e.TEMPORAL_CLI_PATH, testServerPath: e.TEMPORAL_TEST_SERVER_PATH },
     api: { host: e.API_HOST, port: e.API_PORT },
+    /**
+     * How the API verifies bearer tokens: a JWKS (production), a configured HS256 secret, or (neither set) the
+     * secret the embedded default keeps in `DATA_DIR/jwt-secret`.
+     */
     auth: {
       ...(e.JWT_SECRET !== undefined && { secret: e.JWT_SECRET }),
       ...(e.JWT_JWKS_URL !== undefined && { jwksUrl: e.JWT_JWKS_URL }),
       ...(e.JWT_ISSUER !== undefined && { issuer: e.JWT_ISSUER }),
       ...(e.JWT_AUDIENCE !== undefined && { audience: e.JWT_AUDIENCE }),
     },
+    /** Request limits of the API. */
     limits: {
       bodyLimit: e.API_BODY_LIMIT,
       rateLimitMax: e.API_RATE_LIMIT_MAX,
       rateLimitWindowMs: e.API_RATE_LIMIT_WINDOW_MS,
     },
+    /**
+     * E-mail for notices and escalations (SMTP_URL, or SMTP_HOST with SMTP_PORT/SECURE/USER/PASS; SMTP_FROM). Absent:
+     * notices go to the file outbox under `dataDir`.
+     */
     ...((e.SMTP_URL || e.SMTP_HOST) && {
       smtp: {
         ...(e.SMTP_URL !== undefined && { url: e.SMTP_URL }),
@@ -372,10 +309,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         from: e.SMTP_FROM!,
       },
     }),
+    /**
+     * Payload encryption keys: PAYLOAD_KEYS, or PAYLOAD_KEY_FILE, or neither (the embedded default's
+     * `DATA_DIR/payload-keys.json`, created on first use). Resolved by config/payload-keys.ts `resolveKeyring`.
+     */
     payloadKeys: {
       ...(e.PAYLOAD_KEYS !== undefined && { keys: e.PAYLOAD_KEYS }),
       ...(e.PAYLOAD_KEY_FILE !== undefined && { file: path.resolve(e.PAYLOAD_KEY_FILE) }),
-    },
+    } as PayloadKeyConfig,
+    /**
+     * Origins of the Temporal Web UIs that may call the codec server (`/codec`, CORS). Default on the embedded dev
+     * server: its own UI at http://127.0.0.1:UI_PORT and http://localhost:UI_PORT; elsewhere none unless
+     * TEMPORAL_UI_ORIGINS.
+     */
     codec: {
       allowedOrigins:
         e.TEMPORAL_UI_ORIGINS?.map((o) => o.replace(/\/$/, '')) ??
@@ -383,10 +329,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ? [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`]
           : []),
     },
+    /** Worker tuning: how many petitions stay cached in memory (each costs about 2 MiB; the rest replay on demand). */
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     dataDir,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };
+});
+
+/** Resolved configuration, shared by the starter, the worker and the API (the output of its schema). */
+export type Config = z.output<typeof configSchema>;
+
+/**
+ * Parses the environment into a {@link Config}. Empty strings count as unset. Throws {@link ConfigError} naming
+ * every bad variable and what it expects.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const name of configVariableNames) {
+    const value = env[name]?.trim();
+    raw[name] = value === '' ? undefined : value;
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // One problem per variable (its first issue); the combination problems say themselves what is wrong.
+  const problems = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    if (issue.path.length === 0) problems.set(issue.message, issue.message);
+    else {
+      const name = String(issue.path[0]);
+      if (!problems.has(name)) problems.set(name, describeProblem(name, raw[name], issue));
+    }
+  }
+  throw new ConfigError([...problems.values()]);
 }
 
 /** {@link loadConfig} for entry points: a bad value prints the reason to stderr and exits with code 1. */

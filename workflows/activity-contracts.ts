@@ -51,9 +51,7 @@ export interface EscalateInput {
  * re-review, Art. 36), or back to the petition bureau (objection, Art. 23 ¶3).
  */
 export type DeliveryTarget =
-  | { kind: 'department'; code: string }
-  | { kind: 'superior'; of: string; levels: 1 | 2 }
-  | { kind: 'bureau' };
+  { kind: 'department'; code: string } | { kind: 'superior'; of: string; levels: 1 | 2 } | { kind: 'bureau' };
 
 export interface DeliverToDepartmentInput {
   petitionId: string;
@@ -113,4 +111,9 @@ export interface PetitionActivities {
   deliverToDepartment(input: DeliverToDepartmentInput): Promise<DeliverToDepartmentResult>;
   /** Files the closed petition's record. */
   archivePetition(input: ArchiveInput): Promise<Delivery[]>;
+}
+
+/** The worker's smoke check (workflows/ping.ts): proves it runs activity tasks, and says where it ran. */
+export interface HealthcheckActivities {
+  healthcheck(): Promise<{ ok: true; host: string; pid: number }>;
 }

@@ -19,7 +19,10 @@ export const DEPARTMENT_REGISTRY_WORKFLOW_ID = 'department-registry';
 /** A department (body) code: opaque, short, safe in a task queue name, a visibility query and a URL. */
 export const DepartmentCodeSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a department code: letters, digits, "_", "." or "-", at most 64');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+    'must be a department code: letters, digits, "_", "." or "-", at most 64',
+  );
 
 /** Minimum length of a webhook signing secret (256 bits of hex or base64 are 64 and 44 characters). */
 export const WEBHOOK_SECRET_MIN_LENGTH = 32;
@@ -52,7 +55,10 @@ export const ConnectorInputSchema = z.discriminatedUnion('kind', [
         .describe('HMAC-SHA256 signing secret; omit to keep the current one'),
     })
     .strict(),
-  z.object({ kind: z.literal('manual') }).strict().describe('nothing is pushed; the work shows in the queue'),
+  z
+    .object({ kind: z.literal('manual') })
+    .strict()
+    .describe('nothing is pushed; the work shows in the queue'),
 ]);
 
 /** What an administrator sends to create or change a department (`PUT /v1/departments/:code`). */
@@ -124,7 +130,10 @@ export function departmentView(record: DepartmentRecord): DepartmentView {
   const { connector, ...rest } = record;
   switch (connector.kind) {
     case 'webhook':
-      return { ...rest, connector: { kind: 'webhook', url: connector.url, hasSecret: connector.secret.length > 0 } };
+      return {
+        ...rest,
+        connector: { kind: 'webhook', url: connector.url, hasSecret: connector.secret.length > 0 },
+      };
     case 'worker':
       return { ...rest, connector: { kind: 'worker', taskQueue: connector.taskQueue } };
     case 'manual':
@@ -154,7 +163,10 @@ export function decidePut(
   if (!code.success) throw invalid('code', code.error.issues[0]?.message ?? 'invalid');
   const parsed = DepartmentInputSchema.safeParse(put.department);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+    const issues = parsed.error.issues.map((i) => ({
+      path: i.path.join('.') || '(body)',
+      message: i.message,
+    }));
     throw ApplicationFailure.create({
       type: DepartmentRegistryErrorType.InvalidDepartment,
       message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
@@ -167,11 +179,17 @@ export function decidePut(
   if (input.superior !== null) {
     if (input.superior === put.code) throw invalid('superior', 'a department cannot be its own superior');
     if (!departments.has(input.superior)) {
-      throw invalid('superior', `no department "${input.superior}" is registered; register the superior body first`);
+      throw invalid(
+        'superior',
+        `no department "${input.superior}" is registered; register the superior body first`,
+      );
     }
     for (let at = departments.get(input.superior), hops = 0; at && hops < 100; hops++) {
       if (at.superior === put.code) {
-        throw invalid('superior', `"${input.superior}" is already below "${put.code}"; the chain of superiors would loop`);
+        throw invalid(
+          'superior',
+          `"${input.superior}" is already below "${put.code}"; the chain of superiors would loop`,
+        );
       }
       at = at.superior ? departments.get(at.superior) : undefined;
     }
@@ -186,7 +204,8 @@ export function decidePut(
       break;
     case 'webhook': {
       const secret =
-        input.connector.secret ?? (existing?.connector.kind === 'webhook' ? existing.connector.secret : undefined);
+        input.connector.secret ??
+        (existing?.connector.kind === 'webhook' ? existing.connector.secret : undefined);
       if (!secret) {
         throw invalid(
           'connector.secret',
@@ -201,7 +220,10 @@ export function decidePut(
     code: put.code,
     name: input.name,
     superior: input.superior,
-    supervisor: { ...(input.supervisor.name ? { name: input.supervisor.name } : {}), email: input.supervisor.email },
+    supervisor: {
+      ...(input.supervisor.name ? { name: input.supervisor.name } : {}),
+      email: input.supervisor.email,
+    },
     connector,
     revision: (existing?.revision ?? 0) + 1,
     updatedAt: at,
@@ -226,7 +248,7 @@ export async function departmentRegistry(input: DepartmentRegistryInput): Promis
   // Seeds name their superiors in any order: apply those whose superior is known until nothing more applies. A bad
   // seed entry is skipped (and logged), never fatal: the registry must come up to be corrected through the API.
   let pending = (input.seed ?? []).filter((s) => !departments.has(s.code));
-  for (let progressed = true; pending.length > 0 && progressed; ) {
+  for (let progressed = true; pending.length > 0 && progressed;) {
     progressed = false;
     pending = pending.filter((s) => {
       const superior = s.department.superior ?? null;

@@ -69,7 +69,8 @@ function bodyDeadline(
   const d = task.deadlines.find((x) => x.onExpiry.kind === 'overdue');
   if (!d) return undefined;
   const raw = d.from === 'entered' ? at : d.from === 'receipt' ? variables['receivedAt'] : variables[d.from];
-  const from = typeof raw === 'string' && !Number.isNaN(Date.parse(raw)) ? new Date(Date.parse(raw)).toISOString() : at;
+  const from =
+    typeof raw === 'string' && !Number.isNaN(Date.parse(raw)) ? new Date(Date.parse(raw)).toISOString() : at;
   return {
     name: d.name,
     from,

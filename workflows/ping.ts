@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { HealthcheckActivities } from './activity-contracts';
 
-const { healthcheck } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds' });
+const { healthcheck } = proxyActivities<HealthcheckActivities>({ startToCloseTimeout: '10 seconds' });
 
 /**
  * Smallest real round trip through a worker: one workflow task and one activity task on the task queue.

@@ -48,7 +48,9 @@ export const RegistryErrorType = {
 } as const;
 
 /** Publishing is an Update: the designer needs to know at once whether the version was accepted. */
-export const publishDefinitionUpdate = defineUpdate<DefinitionSummary, [PublishDefinitionInput]>('publishDefinition');
+export const publishDefinitionUpdate = defineUpdate<DefinitionSummary, [PublishDefinitionInput]>(
+  'publishDefinition',
+);
 export const listDefinitionsQuery = defineQuery<DefinitionSummary[]>('listDefinitions');
 export const getDefinitionQuery = defineQuery<PublishedDefinition | null, [{ id: string; version?: number }]>(
   'getDefinition',
@@ -60,17 +62,23 @@ const summary = ({ definition: _d, ...rest }: PublishedDefinition): DefinitionSu
  * The event-sourced registry of published definitions: every publication is an Update in this workflow's history
  * (who and when), the list is a Query. Running petitions are unaffected: each carries its own snapshot.
  */
-export async function definitionRegistry(input: RegistryState & { seed?: PublishDefinitionInput[] }): Promise<void> {
+export async function definitionRegistry(
+  input: RegistryState & { seed?: PublishDefinitionInput[] },
+): Promise<void> {
   const state: RegistryState = { definitions: [...input.definitions] };
   const at = () => new Date().toISOString();
 
-  const check = (candidate: PublishDefinitionInput): { existing?: PublishedDefinition; definition: Definition } => {
+  const check = (
+    candidate: PublishDefinitionInput,
+  ): { existing?: PublishedDefinition; definition: Definition } => {
     const parsed = DefinitionSchema.safeParse(candidate.definition);
     if (!parsed.success) {
       throw ApplicationFailure.create({
         type: RegistryErrorType.InvalidDefinition,
         message: `The definition does not match the language: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-        details: [parsed.error.issues.map((i) => ({ rule: 'schema', path: i.path.join('.'), message: i.message }))],
+        details: [
+          parsed.error.issues.map((i) => ({ rule: 'schema', path: i.path.join('.'), message: i.message })),
+        ],
         nonRetryable: true,
       });
     }
@@ -83,7 +91,9 @@ export async function definitionRegistry(input: RegistryState & { seed?: Publish
         nonRetryable: true,
       });
     }
-    const existing = state.definitions.find((d) => d.id === parsed.data.id && d.version === parsed.data.version);
+    const existing = state.definitions.find(
+      (d) => d.id === parsed.data.id && d.version === parsed.data.version,
+    );
     if (existing && existing.hash !== hashDefinition(parsed.data)) {
       throw ApplicationFailure.create({
         type: RegistryErrorType.VersionExists,
@@ -115,13 +125,16 @@ export async function definitionRegistry(input: RegistryState & { seed?: Publish
   };
 
   for (const seed of input.seed ?? []) {
-    if (!state.definitions.some((d) => d.id === seed.definition.id && d.version === seed.definition.version)) publish(seed);
+    if (!state.definitions.some((d) => d.id === seed.definition.id && d.version === seed.definition.version))
+      publish(seed);
   }
 
   setHandler(publishDefinitionUpdate, publish, { validator: (candidate) => void check(candidate) });
   setHandler(listDefinitionsQuery, () => state.definitions.map(summary));
   setHandler(getDefinitionQuery, ({ id, version }) => {
-    const matching = state.definitions.filter((d) => d.id === id && (version === undefined || d.version === version));
+    const matching = state.definitions.filter(
+      (d) => d.id === id && (version === undefined || d.version === version),
+    );
     return matching.sort((a, b) => b.version - a.version)[0] ?? null;
   });
 

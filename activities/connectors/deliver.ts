@@ -32,18 +32,28 @@ export interface DepartmentDeliveryDeps {
  */
 export function createDepartmentDelivery(deps: DepartmentDeliveryDeps) {
   const now = deps.now ?? (() => new Date());
-  const manual = (detail: string): Delivery => ({ channel: 'manual', at: now().toISOString(), ok: true, detail });
+  const manual = (detail: string): Delivery => ({
+    channel: 'manual',
+    at: now().toISOString(),
+    ok: true,
+    detail,
+  });
 
-  return async function deliverToDepartment(input: DeliverToDepartmentInput): Promise<DeliverToDepartmentResult> {
+  return async function deliverToDepartment(
+    input: DeliverToDepartmentInput,
+  ): Promise<DeliverToDepartmentResult> {
     return await withHeartbeat(async (signal) => {
       const target: DeliveryTarget =
-        input.target ?? (input.department ? { kind: 'department', code: input.department } : { kind: 'bureau' });
+        input.target ??
+        (input.department ? { kind: 'department', code: input.department } : { kind: 'bureau' });
       if (target.kind === 'bureau') {
         return { deliveries: [manual('returned to the petition bureau (《信访工作条例》第二十三条第三款)')] };
       }
       if (!deps.directory) {
         if (target.kind === 'superior') {
-          return { deliveries: [manual(`no department registry: the superior of ${target.of} is found by hand`)] };
+          return {
+            deliveries: [manual(`no department registry: the superior of ${target.of} is found by hand`)],
+          };
         }
         refuseConfidentialityBreach(input, target.code);
         return { department: target.code, deliveries: [manual(`queued for ${target.code}`)] };
@@ -70,7 +80,12 @@ export function createDepartmentDelivery(deps: DepartmentDeliveryDeps) {
             { timeoutMs: deps.webhookTimeoutMs, signal, now },
           );
           deps.logger.info(
-            { petitionId: input.petitionId, department: code, url: describeUrl(connector.url), step: input.step },
+            {
+              petitionId: input.petitionId,
+              department: code,
+              url: describeUrl(connector.url),
+              step: input.step,
+            },
             'delivered by webhook',
           );
           return { department: code, deliveries: [result] };
@@ -117,10 +132,16 @@ function refuseConfidentialityBreach(input: DeliverToDepartmentInput, code: stri
 }
 
 /** What the department receives: a report without the petitioner's identity (Art. 30). */
-function payload(input: DeliverToDepartmentInput, code: string, calendar: () => CalendarData): DepartmentDelivery {
+function payload(
+  input: DeliverToDepartmentInput,
+  code: string,
+  calendar: () => CalendarData,
+): DepartmentDelivery {
   const confidential = input.petition.category === 'report';
   const { petitioner, representatives, ...facts } = input.petition;
-  const petition: DeliveredPetition = confidential ? facts : { ...facts, petitioner, ...(representatives && { representatives }) };
+  const petition: DeliveredPetition = confidential
+    ? facts
+    : { ...facts, petitioner, ...(representatives && { representatives }) };
   let deadline: DepartmentDelivery['deadline'];
   if (input.deadline) {
     const { name, ...request } = input.deadline;

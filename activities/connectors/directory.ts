@@ -26,7 +26,9 @@ export function createStaticDirectory(records: DepartmentRecord[]): DepartmentDi
 }
 
 /** The seed file of the embedded default: departments registered when the registry first starts. */
-export const DEFAULT_DEPARTMENT_SEED_PATH = fileURLToPath(new URL('../../config/departments.seed.json', import.meta.url));
+export const DEFAULT_DEPARTMENT_SEED_PATH = fileURLToPath(
+  new URL('../../config/departments.seed.json', import.meta.url),
+);
 
 const SeedFileSchema = z
   .object({
@@ -42,7 +44,9 @@ const SeedFileSchema = z
 export function loadDepartmentSeed(file = DEFAULT_DEPARTMENT_SEED_PATH): PutDepartmentInput[] {
   const parsed = SeedFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data.departments.map(({ code, ...rest }, i) => {
     const department = DepartmentInputSchema.safeParse(rest);

@@ -32,15 +32,27 @@ export function createExampleDepartmentActivities(options: ExampleDepartmentOpti
       const reference = `${options.code}-${createHash('sha256').update(delivery.idempotencyKey).digest('hex').slice(0, 10)}`;
       await mkdir(options.inboxDir, { recursive: true });
       try {
-        await writeFile(file, JSON.stringify({ reference, receivedAt: new Date().toISOString(), delivery }, null, 2), { flag: 'wx' });
+        await writeFile(
+          file,
+          JSON.stringify({ reference, receivedAt: new Date().toISOString(), delivery }, null, 2),
+          { flag: 'wx' },
+        );
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const existing = JSON.parse(await readFile(file, 'utf8')) as { reference: string };
-        options.logger?.info({ petitionId: delivery.petitionId, reference: existing.reference }, 'repeat delivery: already received');
+        options.logger?.info(
+          { petitionId: delivery.petitionId, reference: existing.reference },
+          'repeat delivery: already received',
+        );
         return { accepted: true, reference: existing.reference };
       }
       options.logger?.info(
-        { petitionId: delivery.petitionId, step: delivery.nextStep ?? delivery.step, dueAt: delivery.deadline?.dueAt, reference },
+        {
+          petitionId: delivery.petitionId,
+          step: delivery.nextStep ?? delivery.step,
+          dueAt: delivery.deadline?.dueAt,
+          reference,
+        },
         'petition received',
       );
       await options.onReceive?.(delivery, reference);

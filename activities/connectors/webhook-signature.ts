@@ -16,13 +16,14 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const hmac = (secret: string, timestamp: number, body: string | Uint8Array): string =>
-  createHmac('sha256', secret)
-    .update(`${timestamp}.`)
-    .update(body)
-    .digest('hex');
+  createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 
 /** The `X-Signature` value for a raw body, signed now (or at `timestamp`, unix seconds). */
-export function signWebhook(secret: string, body: string | Uint8Array, timestamp = Math.floor(Date.now() / 1000)): string {
+export function signWebhook(
+  secret: string,
+  body: string | Uint8Array,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
   return `t=${timestamp},v1=${hmac(secret, timestamp, body)}`;
 }
 
@@ -49,14 +50,24 @@ export function verifyWebhookSignature(
     else if (key === 'v1' && value && /^[0-9a-f]{64}$/i.test(value)) signatures.push(value.toLowerCase());
   }
   if (timestamp === undefined || signatures.length === 0) {
-    return { ok: false, reason: 'malformed', message: `${SIGNATURE_HEADER} must be "t=<unix seconds>,v1=<hex>"` };
+    return {
+      ok: false,
+      reason: 'malformed',
+      message: `${SIGNATURE_HEADER} must be "t=<unix seconds>,v1=<hex>"`,
+    };
   }
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (Math.abs(now - timestamp) > tolerance) {
-    return { ok: false, reason: 'expired', message: `signed at ${timestamp}, more than ${tolerance} s from now (${now})` };
+    return {
+      ok: false,
+      reason: 'expired',
+      message: `signed at ${timestamp}, more than ${tolerance} s from now (${now})`,
+    };
   }
   const expected = Buffer.from(hmac(secret, timestamp, rawBody), 'hex');
   const match = signatures.some((s) => timingSafeEqual(Buffer.from(s, 'hex'), expected));
-  return match ? { ok: true, timestamp } : { ok: false, reason: 'mismatch', message: 'the signature does not match the body' };
+  return match
+    ? { ok: true, timestamp }
+    : { ok: false, reason: 'mismatch', message: 'the signature does not match the body' };
 }

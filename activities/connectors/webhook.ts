@@ -34,7 +34,11 @@ export function describeUrl(url: string): string {
  * timeouts, 408, 429 and 5xx throw a retryable failure (Temporal retries with backoff, honouring `Retry-After`);
  * any other answer throws a non-retryable `DeliveryRejected`, which the workflow raises to the supervisor.
  */
-export async function postWebhook(target: WebhookTarget, delivery: DepartmentDelivery, options: WebhookOptions = {}): Promise<Delivery> {
+export async function postWebhook(
+  target: WebhookTarget,
+  delivery: DepartmentDelivery,
+  options: WebhookOptions = {},
+): Promise<Delivery> {
   const now = options.now ?? (() => new Date());
   const body = JSON.stringify(delivery);
   const where = describeUrl(target.url);
@@ -55,7 +59,9 @@ export async function postWebhook(target: WebhookTarget, delivery: DepartmentDel
       signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
     });
   } catch (err) {
-    const reason = timeout.aborted ? `no answer within ${(options.timeoutMs ?? 30_000) / 1000} s` : errorText(err);
+    const reason = timeout.aborted
+      ? `no answer within ${(options.timeoutMs ?? 30_000) / 1000} s`
+      : errorText(err);
     throw ApplicationFailure.create({
       type: ActivityErrorType.DeliveryFailed,
       message: `webhook of ${target.department} (${where}) not reached: ${reason}`,
@@ -116,7 +122,9 @@ function errorText(err: unknown): string {
 /** `Retry-After` as seconds or an HTTP date, capped at an hour; undefined when absent or unreadable. */
 function retryAfterMs(header: string | null, now: Date): number | undefined {
   if (!header) return undefined;
-  const seconds = /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : Date.parse(header) - now.getTime();
+  const seconds = /^\d+$/.test(header.trim())
+    ? Number(header.trim()) * 1000
+    : Date.parse(header) - now.getTime();
   if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
   return Math.min(seconds, 3_600_000);
 }

@@ -31,11 +31,19 @@ export function createNotifier(options: NotifierOptions): Notifier {
         } catch (err) {
           if (!(err instanceof PermanentEmailError)) throw err;
           options.logger?.warn(
-            { petitionId: message.petitionId, recipient: message.recipient, to: maskEmail(address), reason: err.message },
+            {
+              petitionId: message.petitionId,
+              recipient: message.recipient,
+              to: maskEmail(address),
+              reason: err.message,
+            },
             'e-mail refused; filed in the outbox',
           );
           const filed = await outbox.send(message);
-          return { ...filed, detail: `e-mail to ${maskEmail(address)} refused (${err.message}); ${filed.detail ?? 'filed'}` };
+          return {
+            ...filed,
+            detail: `e-mail to ${maskEmail(address)} refused (${err.message}); ${filed.detail ?? 'filed'}`,
+          };
         }
       }
       return await outbox.send(message);

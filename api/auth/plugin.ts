@@ -1,7 +1,7 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import buildGetJwks from 'get-jwks';
-import { ApiError } from '../app';
+import { ApiError } from '../errors';
 import { tokenClaimsSchema, type Principal, type StaffRole } from './principal';
 
 /**

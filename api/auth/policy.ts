@@ -1,6 +1,6 @@
 /**
  * Object-level access rules and the personal-data projection of a petition, in one place so every route applies
- * the same ones. Rules (README, "API → Who sees what"):
+ * the same ones. Rules (docs/api.md, "Who sees what"):
  * - registrar, supervisor, admin: every petition;
  * - department staff: the petitions their body holds now (PetitionDepartment = their code);
  * - superiors: a petition once it has reached them: the superior may act on it now, or a superior acted on it
@@ -8,10 +8,12 @@
  *   whose superior yet;
  * - nobody of the body a report concerns ever sees it (Art. 30): it answers 404 as if it did not exist;
  * - designers: no petitions.
+ * Lists are scoped the same way: department staff see their own body's (see {@link departmentScope}).
  */
-import type { PetitionFacts } from '../../workflows/engine/types';
-import type { PetitionView } from '../../workflows/engine/view';
+import type { PetitionFacts, PetitionView } from '../../workflows/engine';
+import { ApiError } from '../errors';
 import type { PetitionDetail } from '../schemas/petitions';
+import { requireRole } from './plugin';
 import type { Principal } from './principal';
 
 /** What the API knows about a petition without asking its workflow (describe: search attributes and memo). */
@@ -23,6 +25,40 @@ export interface PetitionRecord {
   category: string | null;
   concerns: string | null;
   memo: Record<string, unknown>;
+}
+
+/**
+ * The answer to a petition the caller may not see, exactly as to one that does not exist: the answer never tells
+ * which petition ids exist.
+ */
+export function petitionNotFound(id: string): ApiError {
+  return new ApiError(
+    404,
+    'not_found',
+    `No petition ${id} that you may see (check the id, and the access code if you are the petitioner).`,
+  );
+}
+
+/** Department staff are scoped to their body; asking for another body is refused rather than silently narrowed. */
+export function departmentScope(
+  principal: Extract<Principal, { kind: 'staff' }>,
+  requested: string | undefined,
+): { department?: string } {
+  if (principal.role !== 'department') return {};
+  if (requested !== undefined && requested !== principal.dept) {
+    throw new ApiError(
+      403,
+      'forbidden',
+      `Department staff see their own body's petitions only (${principal.dept}), not ${requested}.`,
+    );
+  }
+  return { department: principal.dept! };
+}
+
+/** A department's work list is for the staff of that body; supervisors and admins read every body's. */
+export function requireWorkListAccess(principal: Extract<Principal, { kind: 'staff' }>, code: string): void {
+  const own = (principal.role === 'department' || principal.role === 'superior') && principal.dept === code;
+  if (!own) requireRole(principal, ['supervisor', 'admin'], `read the work list of ${code}`);
 }
 
 /** Roles that see every petition and the petitioner's identity (they register, supervise or administer). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor } from '../../workflows/engine/types';
+import type { Actor } from '../../workflows/engine';
 
 /** Roles a bearer token may carry; the petitioner has no token (petition id + access code instead). */
 export const StaffRoles = ['registrar', 'department', 'superior', 'supervisor', 'designer', 'admin'] as const;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { computeDeadline, DeadlineInputError, type CalendarData } from '../../definitions/calendar';
-import { ApiError } from '../app';
-import { authenticate } from '../auth/plugin';
+import { ApiError } from '../errors';
+import { ANY_STAFF } from '../auth/roles';
 import { deadlineQuery, deadlineResponse } from '../schemas/calendar';
 import { bearer, errors } from '../schemas/common';
 
@@ -15,6 +15,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<CalendarRouteOptions> = async
   app.get(
     '/v1/calendar/deadline',
     {
+      config: { auth: { roles: ANY_STAFF, what: 'ask the legal calendar' } },
       schema: {
         tags: ['calendar'],
         summary:
@@ -25,8 +26,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<CalendarRouteOptions> = async
         response: { 200: deadlineResponse, ...errors(400, 401, 429) },
       },
     },
-    async (request, reply) => {
-      await authenticate(request, reply);
+    async (request) => {
       const { from, days, workingDays, article } = request.query;
       try {
         const result = computeDeadline(

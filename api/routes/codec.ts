@@ -20,7 +20,7 @@ import { serializerCompiler, validatorCompiler, type FastifyPluginAsyncZod } fro
 import { z } from 'zod';
 import { PayloadDecryptionError } from '../../config/payload-codec';
 import { payloadFromJson, payloadToJson } from '../../config/payload-json';
-import { ApiError } from '../app';
+import { ApiError } from '../errors';
 import { authenticate, registerJwt, requireRole, type AuthOptions } from '../auth/plugin';
 import type { Principal, StaffRole } from '../auth/principal';
 import { errors } from '../schemas/common';

@@ -1,32 +1,39 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  DepartmentCodeSchema,
-  DepartmentInputSchema,
-} from '../../workflows/department-registry';
-import { ApiError } from '../app';
-import { authenticate, requireRole } from '../auth/plugin';
-import { actorOf, StaffRoles, type StaffRole } from '../auth/principal';
+import { DepartmentCodeSchema, DepartmentInputSchema } from '../../workflows/department-registry';
+import { ApiError } from '../errors';
+import { requireWorkListAccess } from '../auth/policy';
+import { actorOf } from '../auth/principal';
+import { ADMINS, ANY_STAFF, WORK_LIST_ROLES } from '../auth/roles';
+import { staffOf } from '../auth/route-auth';
 import { bearer, errors } from '../schemas/common';
 import { petitionListSchema } from '../schemas/petitions';
 import type { DepartmentService } from '../services/departments';
 import type { SupervisionService } from '../services/supervision';
 
-const ADMINS: readonly StaffRole[] = ['admin'];
-
-const actorSchema = z.object({ role: z.string(), id: z.string().optional(), department: z.string().optional() });
+const actorSchema = z.object({
+  role: z.string(),
+  id: z.string().optional(),
+  department: z.string().optional(),
+});
 
 /** A department as the API shows it: the webhook secret is never returned, only whether one is set. */
 export const departmentSchema = z
   .object({
     code: z.string(),
     name: z.string(),
-    superior: z.string().nullable().describe('the superior body, which reviews (Art. 35) this body’s opinions'),
+    superior: z
+      .string()
+      .nullable()
+      .describe('the superior body, which reviews (Art. 35) this body’s opinions'),
     supervisor: z.object({ name: z.string().optional(), email: z.string() }),
     connector: z.object({
       kind: z.enum(['worker', 'webhook', 'manual']),
       url: z.string().optional(),
-      taskQueue: z.string().optional().describe('worker connector: the task queue the department’s worker polls'),
+      taskQueue: z
+        .string()
+        .optional()
+        .describe('worker connector: the task queue the department’s worker polls'),
       hasSecret: z.boolean().optional().describe('webhook connector: a signing secret is set (never shown)'),
     }),
     revision: z.number().int(),
@@ -51,10 +58,14 @@ export interface DepartmentRouteOptions {
  * Departments: the registry of bodies (`GET`, `PUT` by admins) and the manual connector's work list
  * (`/queue`, from visibility). Webhook secrets go in through `PUT` and never come out.
  */
-export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = async (app, { departments, supervision }) => {
+export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = async (
+  app,
+  { departments, supervision },
+) => {
   app.get(
     '/v1/departments',
     {
+      config: { auth: { roles: ANY_STAFF, what: 'read departments' } },
       schema: {
         tags: ['departments'],
         summary: 'List the registered departments (any staff; secrets never shown)',
@@ -62,8 +73,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = a
         response: { 200: z.object({ items: z.array(departmentSchema) }), ...errors(401, 403, 429, 503) },
       },
     },
-    async (request, reply) => {
-      requireRole(await authenticate(request, reply), StaffRoles, 'read departments');
+    async () => {
       return { items: await departments.list() };
     },
   );
@@ -71,6 +81,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = a
   app.get(
     '/v1/departments/:code',
     {
+      config: { auth: { roles: ANY_STAFF, what: 'read departments' } },
       schema: {
         tags: ['departments'],
         summary: 'Read one department (any staff; secrets never shown)',
@@ -79,8 +90,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = a
         response: { 200: departmentSchema, ...errors(400, 401, 403, 404, 429, 503) },
       },
     },
-    async (request, reply) => {
-      requireRole(await authenticate(request, reply), StaffRoles, 'read departments');
+    async (request) => {
       const found = await departments.get(request.params.code);
       if (!found) throw new ApiError(404, 'not_found', `No department ${request.params.code} is registered.`);
       return found;
@@ -90,6 +100,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = a
   app.put(
     '/v1/departments/:code',
     {
+      config: { auth: { roles: ADMINS, what: 'change departments' } },
       schema: {
         tags: ['departments'],
         summary: 'Create or change a department (admin)',
@@ -105,9 +116,11 @@ export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = a
       },
     },
     async (request, reply) => {
-      const principal = await authenticate(request, reply);
-      requireRole(principal, ADMINS, 'change departments');
-      const { department, created } = await departments.put(request.params.code, request.body, actorOf(principal));
+      const { department, created } = await departments.put(
+        request.params.code,
+        request.body,
+        actorOf(staffOf(request)),
+      );
       if (created) void reply.header('location', `/v1/departments/${department.code}`);
       return reply.code(created ? 201 : 200).send(department);
     },
@@ -116,6 +129,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = a
   app.get(
     '/v1/departments/:code/queue',
     {
+      config: { auth: { roles: WORK_LIST_ROLES, what: 'read a department’s work list' } },
       schema: {
         tags: ['departments'],
         summary: 'The department’s work list: open petitions it holds (manual connector)',
@@ -129,11 +143,9 @@ export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = a
         response: { 200: petitionListSchema, ...errors(400, 401, 403, 429, 503) },
       },
     },
-    async (request, reply) => {
-      const principal = await authenticate(request, reply);
+    async (request) => {
       const { code } = request.params;
-      const own = (principal.role === 'department' || principal.role === 'superior') && principal.dept === code;
-      if (!own) requireRole(principal, ['supervisor', 'admin'], `read the work list of ${code}`);
+      requireWorkListAccess(staffOf(request), code);
       return await supervision.list(
         { status: 'open', pageSize: request.query.pageSize, pageToken: request.query.pageToken },
         { department: code },

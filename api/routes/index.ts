@@ -4,8 +4,9 @@ import type { Client, Connection } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { CalendarData } from '../../definitions/calendar';
-import { ApiError } from '../app';
 import { registerJwt, type AuthOptions } from '../auth/plugin';
+import { registerRouteAuth } from '../auth/route-auth';
+import { ApiError } from '../errors';
 import type { DefinitionService } from '../services/definitions';
 import type { DepartmentService } from '../services/departments';
 import { createPetitionService } from '../services/petitions';
@@ -39,7 +40,10 @@ function rateLimitKey(request: { headers: Record<string, unknown>; ip: string })
   return `ip:${request.ip}`;
 }
 
-/** Everything under `/v1`: zod validation and serialization, bearer tokens, rate limits, and the resource routes. */
+/**
+ * Everything under `/v1`: zod validation and serialization, bearer tokens, rate limits, and the resource routes, each
+ * declaring who may call it (`config.auth`, checked before validation).
+ */
 export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -83,6 +87,8 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     rpcTimeoutMs: opts.rpcTimeoutMs,
     now: opts.now,
   });
+
+  registerRouteAuth(app, { petitionRecord: petitions.record });
 
   await app.register(petitionRoutes, { petitions, supervision });
   await app.register(supervisionRoutes, { supervision });

@@ -1,13 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { PetitionView } from '../../workflows/engine/view';
-import { ApiError } from '../app';
-import { accessCodeMatches } from '../auth/access-code';
-import { authenticate, requireRole } from '../auth/plugin';
-import { maySee, projectPetition, superiorMaySee, type PetitionRecord } from '../auth/policy';
-import { actorOf, type Principal, type StaffRole } from '../auth/principal';
+import type { PetitionView } from '../../workflows/engine';
+import {
+  departmentScope,
+  maySee,
+  petitionNotFound,
+  projectPetition,
+  superiorMaySee,
+  type PetitionRecord,
+} from '../auth/policy';
+import { actorOf, type Principal } from '../auth/principal';
+import { LIST_ROLES, PETITION_ROLES, PETITIONER_ACTIONS, REGISTRARS } from '../auth/roles';
+import { principalOf, staffOf } from '../auth/route-auth';
 import { bearer, bearerOrAccessCode, errors, idempotencyHeaders } from '../schemas/common';
 import {
   accessCodeHeaders,
@@ -21,27 +25,13 @@ import {
   registerPetitionBody,
   replayedSchema,
 } from '../schemas/petitions';
-import { requestHash, type PetitionService } from '../services/petitions';
+import type { PetitionService } from '../services/petitions';
 import type { SupervisionService } from '../services/supervision';
-
-/** Staff roles that read and act on petitions (object-level rules in api/auth/policy.ts narrow it further). */
-const PETITION_ROLES: readonly StaffRole[] = ['registrar', 'department', 'superior', 'supervisor', 'admin'];
-/** Roles that list petitions; department staff see their own body's only. */
-export const LIST_ROLES: readonly StaffRole[] = ['registrar', 'department', 'supervisor', 'admin'];
-/** What a petitioner may do with the access code (Art. 21, 35, 36 and withdrawal). */
-const PETITIONER_ACTIONS = new Set(['evaluate', 'request-review', 'request-re-review', 'withdraw']);
 
 export interface PetitionRouteOptions {
   petitions: PetitionService;
   supervision: SupervisionService;
 }
-
-const notFound = (id: string) =>
-  new ApiError(
-    404,
-    'not_found',
-    `No petition ${id} that you may see (check the id, and the access code if you are the petitioner).`,
-  );
 
 const actionsDoc = [
   "The action's fields as a JSON object; the workflow checks them against the definition the petition follows and",
@@ -58,23 +48,15 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
   app,
   { petitions, supervision },
 ) => {
-  /** Who calls about petition `id`, and its record: a petitioner by access code, or staff by token. */
+  /** Who calls about the petition in the path (authenticated before validation), and its record. */
   async function callerFor(
     request: FastifyRequest,
-    reply: FastifyReply,
     id: string,
   ): Promise<{ principal: Principal; record: PetitionRecord }> {
-    const code = request.headers['x-access-code'];
-    if (!request.headers.authorization && typeof code === 'string' && code !== '') {
-      const record = await petitions.record(id);
-      // A wrong code answers exactly like an unknown id: the answer never tells which petition ids exist.
-      if (!record || !accessCodeMatches(code, record.memo['accessCodeHash'])) throw notFound(id);
-      return { principal: { kind: 'petitioner', petitionId: id }, record };
-    }
-    const principal = await authenticate(request, reply);
-    requireRole(principal, PETITION_ROLES, 'read or act on petitions');
-    const record = await petitions.record(id);
-    if (!record) throw notFound(id);
+    const principal = principalOf(request);
+    // A petitioner's record was read to check the access code.
+    const record = request.petitionRecord ?? (await petitions.record(id));
+    if (!record) throw petitionNotFound(id);
     return { principal, record };
   }
 
@@ -85,9 +67,9 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
     record: PetitionRecord,
   ): Promise<PetitionView> {
     const may = maySee(principal, record);
-    if (may === false) throw notFound(record.id);
+    if (may === false) throw petitionNotFound(record.id);
     const view = await petitions.view(record.id);
-    if (may === 'view' && !superiorMaySee(view)) throw notFound(record.id);
+    if (may === 'view' && !superiorMaySee(view)) throw petitionNotFound(record.id);
     if (view.category === 'report') {
       // Art. 30: every read of a report is recorded, in its timeline and in the audit log.
       request.log.info(
@@ -102,6 +84,7 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
   app.post(
     '/v1/petitions',
     {
+      config: { auth: { roles: REGISTRARS, what: 'register petitions' } },
       schema: {
         tags: ['petitions'],
         summary: 'Register a petition (registrar)',
@@ -120,8 +103,7 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       },
     },
     async (request, reply) => {
-      const principal = await authenticate(request, reply);
-      requireRole(principal, ['registrar', 'admin'], 'register petitions');
+      const principal = staffOf(request);
       const result = await petitions.register(
         request.body,
         actorOf(principal),
@@ -137,6 +119,7 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
   app.get(
     '/v1/petitions/:id',
     {
+      config: { auth: { roles: PETITION_ROLES, what: 'read or act on petitions', petitioner: true } },
       schema: {
         tags: ['petitions'],
         summary: 'Read a petition',
@@ -149,8 +132,8 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         response: { 200: petitionDetailSchema, ...errors(400, 401, 403, 404, 429, 503) },
       },
     },
-    async (request, reply) => {
-      const { principal, record } = await callerFor(request, reply, request.params.id);
+    async (request) => {
+      const { principal, record } = await callerFor(request, request.params.id);
       return projectPetition(await visibleView(request, principal, record), principal);
     },
   );
@@ -158,6 +141,9 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
   app.post(
     '/v1/petitions/:id/actions/:action',
     {
+      config: {
+        auth: { roles: PETITION_ROLES, what: 'read or act on petitions', petitioner: PETITIONER_ACTIONS },
+      },
       schema: {
         tags: ['petitions'],
         summary: 'Take an action on a petition (accept, opinion, reply, request-review, supervise, …)',
@@ -169,88 +155,19 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         response: { 200: petitionDetailSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { id, action } = request.params;
-      const { principal, record } = await callerFor(request, reply, id);
-      if (principal.kind === 'petitioner' && !PETITIONER_ACTIONS.has(action)) {
-        throw new ApiError(
-          403,
-          'forbidden',
-          `With an access code a petitioner may only: ${[...PETITIONER_ACTIONS].join(', ')}.`,
-          {
-            action,
-            allowed: [...PETITIONER_ACTIONS],
-          },
-        );
-      }
+      const { principal, record } = await callerFor(request, id);
       const may = maySee(principal, record);
-      if (may === false) throw notFound(id);
-      if (may === 'view' && !superiorMaySee(await petitions.view(id))) throw notFound(id);
-
-      const key = request.headers['idempotency-key'];
-      const caller = principal.kind === 'petitioner' ? 'petitioner' : principal.sub;
-      const updateId = key ? `${caller}:${key}` : randomUUID();
-      // The body's hash rides along in the request id (it is recorded in the timeline), so a reused key with
-      // another body is recognised after Temporal has deduplicated the Update by its id.
-      const requestId = key
-        ? `${updateId}#${requestHash({ action, input: request.body }).slice(0, 16)}`
-        : updateId;
-      const replayOf = (view: PetitionView) =>
-        view.timeline.find(
-          (t) =>
-            t.type === 'action' &&
-            typeof t.data?.['requestId'] === 'string' &&
-            (t.data['requestId'] as string).startsWith(`${updateId}#`),
-        );
-
-      const closed = async () => {
-        if (key) {
-          const view = await petitions.view(id);
-          const earlier = replayOf(view);
-          if (earlier?.data?.['requestId'] === requestId) return view;
-        }
-        throw new ApiError(
-          409,
-          'petition_closed',
-          `Petition ${id} is closed; no further action is possible.`,
-          { step: null },
-        );
-      };
-
-      let view: PetitionView;
-      if (!record.running) {
-        view = await closed();
-      } else {
-        try {
-          await petitions.act(id, action, actorOf(principal), request.body, requestId, updateId);
-          view = await petitions.view(id);
-        } catch (err) {
-          // An Update sent to a workflow that has just finished fails at the server, not in the workflow.
-          if (
-            !(err instanceof ApiError) &&
-            (err instanceof WorkflowNotFoundError ||
-              /completed|not found/i.test(String((err as Error)?.message))) &&
-            (await petitions.isClosed(id))
-          ) {
-            view = await closed();
-          } else {
-            throw err;
-          }
-        }
-      }
-      if (key) {
-        const earlier = replayOf(view);
-        if (earlier && earlier.data?.['requestId'] !== requestId) {
-          throw new ApiError(
-            409,
-            'idempotency_conflict',
-            `This Idempotency-Key was already used on petition ${id} for another request (action "${earlier.action}"); use a new key.`,
-            {
-              action: earlier.action,
-            },
-          );
-        }
-      }
+      if (may === false) throw petitionNotFound(id);
+      if (may === 'view' && !superiorMaySee(await petitions.view(id))) throw petitionNotFound(id);
+      const view = await petitions.takeAction({
+        record,
+        action,
+        actor: actorOf(principal),
+        input: request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
       return projectPetition(view, principal);
     },
   );
@@ -258,6 +175,7 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
   app.get(
     '/v1/petitions',
     {
+      config: { auth: { roles: LIST_ROLES, what: 'list petitions' } },
       schema: {
         tags: ['petitions'],
         summary: 'List petitions (supervisor, registrar, admin; department staff: their own)',
@@ -268,27 +186,9 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         response: { 200: petitionListSchema, ...errors(400, 401, 403, 429, 503) },
       },
     },
-    async (request, reply) => {
-      const principal = await authenticate(request, reply);
-      requireRole(principal, LIST_ROLES, 'list petitions');
-      const scope = departmentScope(principal, request.query.department);
+    async (request) => {
+      const scope = departmentScope(staffOf(request), request.query.department);
       return await supervision.list(request.query, scope);
     },
   );
 };
-
-/** Department staff are scoped to their body; asking for another body is refused rather than silently narrowed. */
-export function departmentScope(
-  principal: Extract<Principal, { kind: 'staff' }>,
-  requested: string | undefined,
-): { department?: string } {
-  if (principal.role !== 'department') return {};
-  if (requested !== undefined && requested !== principal.dept) {
-    throw new ApiError(
-      403,
-      'forbidden',
-      `Department staff see their own body's petitions only (${principal.dept}), not ${requested}.`,
-    );
-  }
-  return { department: principal.dept! };
-}

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { authenticate, requireRole } from '../auth/plugin';
+import { departmentScope } from '../auth/policy';
+import { LIST_ROLES } from '../auth/roles';
+import { staffOf } from '../auth/route-auth';
 import { bearer, errors } from '../schemas/common';
 import {
   atRiskQuery,
@@ -10,7 +12,6 @@ import {
   statsResponse,
 } from '../schemas/supervision';
 import type { SupervisionService } from '../services/supervision';
-import { departmentScope, LIST_ROLES } from './petitions';
 
 export interface SupervisionRouteOptions {
   supervision: SupervisionService;
@@ -24,6 +25,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> =
   app.get(
     '/v1/supervision/overdue',
     {
+      config: { auth: { roles: LIST_ROLES, what: 'read the overdue list' } },
       schema: {
         tags: ['supervision'],
         summary: 'Overdue petitions, most overdue first, one page at a time',
@@ -39,16 +41,18 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> =
         response: { 200: overdueResponse, ...errors(400, 401, 403, 429, 503) },
       },
     },
-    async (request, reply) => {
-      const principal = await authenticate(request, reply);
-      requireRole(principal, LIST_ROLES, 'read the overdue list');
-      return await supervision.overdue(request.query, departmentScope(principal, request.query.department));
+    async (request) => {
+      return await supervision.overdue(
+        request.query,
+        departmentScope(staffOf(request), request.query.department),
+      );
     },
   );
 
   app.get(
     '/v1/supervision/at-risk',
     {
+      config: { auth: { roles: LIST_ROLES, what: 'read the at-risk list' } },
       schema: {
         tags: ['supervision'],
         summary: 'Open petitions due within a period (default P3D), soonest first, one page at a time',
@@ -61,17 +65,20 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> =
         response: { 200: atRiskResponse, ...errors(400, 401, 403, 429, 503) },
       },
     },
-    async (request, reply) => {
-      const principal = await authenticate(request, reply);
-      requireRole(principal, LIST_ROLES, 'read the at-risk list');
+    async (request) => {
       const { within, ...filters } = request.query;
-      return await supervision.atRisk(within, filters, departmentScope(principal, request.query.department));
+      return await supervision.atRisk(
+        within,
+        filters,
+        departmentScope(staffOf(request), request.query.department),
+      );
     },
   );
 
   app.get(
     '/v1/stats',
     {
+      config: { auth: { roles: LIST_ROLES, what: 'read statistics' } },
       schema: {
         tags: ['supervision'],
         summary: '及时受理率, 按期办结率, 群众满意率 with the counts behind each',
@@ -84,10 +91,8 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRouteOptions> =
         response: { 200: statsResponse, ...errors(400, 401, 403, 429, 503) },
       },
     },
-    async (request, reply) => {
-      const principal = await authenticate(request, reply);
-      requireRole(principal, LIST_ROLES, 'read statistics');
-      const scope = departmentScope(principal, request.query.department);
+    async (request) => {
+      const scope = departmentScope(staffOf(request), request.query.department);
       return await supervision.stats(
         request.query.from,
         request.query.to,

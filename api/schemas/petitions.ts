@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Categories, Channels } from '../../workflows/engine/types';
+import { Categories, Channels } from '../../workflows/engine';
 import { departmentCode } from '../auth/principal';
 import { dayOrInstant, instant, queryBool } from './common';
 

@@ -1,10 +1,12 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Issue } from '../../definitions/language/issue';
+import { fromBpmnXml, toBpmnXml } from '../../definitions/bpmn';
+import { isError, type Issue } from '../../definitions/language/issue';
 import type { DefinitionFormat } from '../../definitions/language/parse';
+import type { Definition } from '../../definitions/language/schema';
 import { validateSource } from '../../definitions/language/validate';
 import { loadStatutoryDefinition } from '../../definitions/statutory';
-import type { Actor } from '../../workflows/engine/types';
+import type { Actor } from '../../workflows/engine';
 import {
   DEFINITION_REGISTRY_WORKFLOW_ID,
   type DefinitionSummary,
@@ -18,6 +20,44 @@ import {
 
 export type { DefinitionSummary, PublishedDefinition };
 
+/** How a definition is sent: the language's YAML or JSON, or BPMN 2.0 XML with our pe: extensions. */
+export type SourceFormat = DefinitionFormat | 'bpmn';
+
+export interface SourceCheck {
+  /** No issue but warnings. */
+  ok: boolean;
+  definition?: Definition;
+  /** Errors and warnings (a BPMN file's foreign extensions are warnings). */
+  issues: Issue[];
+}
+
+/** Parses and validates a definition source in any format it may be sent in (never throws). */
+export async function checkDefinitionSource(source: string, format: SourceFormat): Promise<SourceCheck> {
+  const result = format === 'bpmn' ? await fromBpmnXml(source) : validateSource(source, format);
+  return {
+    ok: result.definition !== undefined && !result.issues.some(isError),
+    ...(result.definition ? { definition: result.definition } : {}),
+    issues: result.issues,
+  };
+}
+
+const bpmnCache = new Map<string, Promise<string>>();
+const BPMN_CACHE_SIZE = 32;
+
+/**
+ * A published definition as BPMN 2.0 XML. A published version never changes, so the XML (and its automatic
+ * layout, the costly part) is kept by content hash for the most recent few.
+ */
+export function publishedAsBpmn(published: PublishedDefinition): Promise<string> {
+  const hit = bpmnCache.get(published.hash);
+  if (hit) return hit;
+  const xml = toBpmnXml(published.definition);
+  bpmnCache.set(published.hash, xml);
+  xml.catch(() => bpmnCache.delete(published.hash));
+  if (bpmnCache.size > BPMN_CACHE_SIZE) bpmnCache.delete(bpmnCache.keys().next().value!);
+  return xml;
+}
+
 /** The definitions published at run time (designers), read by registration to pin each petition's snapshot. */
 export interface DefinitionService {
   list(): Promise<DefinitionSummary[]>;
@@ -25,10 +65,10 @@ export interface DefinitionService {
   latest(id: string): Promise<PublishedDefinition | undefined>;
   publish(
     source: string,
-    format: DefinitionFormat,
+    format: SourceFormat,
     actor: Actor,
   ): Promise<
-    | { ok: true; definition: DefinitionSummary }
+    | { ok: true; definition: DefinitionSummary; warnings: Issue[] }
     | { ok: false; conflict?: boolean; issues: Issue[]; message: string }
   >;
 }
@@ -101,12 +141,12 @@ export function createDefinitionService(
       return value;
     },
     async publish(source, format, actor) {
-      const checked = validateSource(source, format);
-      if (!checked.ok) {
+      const checked = await checkDefinitionSource(source, format);
+      if (!checked.ok || !checked.definition) {
         return {
           ok: false,
           issues: checked.issues,
-          message: `The definition has ${checked.issues.length} issue(s).`,
+          message: `The definition has ${checked.issues.filter(isError).length} issue(s).`,
         };
       }
       await ensureStarted();
@@ -115,7 +155,7 @@ export function createDefinitionService(
           args: [{ definition: checked.definition, actor }],
         });
         cache.delete(definition.id);
-        return { ok: true, definition };
+        return { ok: true, definition, warnings: checked.issues };
       } catch (err) {
         const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
         if (cause instanceof ApplicationFailure) {

@@ -1,7 +1,7 @@
 import { type Client, type Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ensureDepartmentRegistry } from '../../activities/connectors/directory';
-import type { Actor } from '../../workflows/engine/types';
+import type { Actor } from '../../workflows/engine';
 import {
   DEPARTMENT_REGISTRY_WORKFLOW_ID,
   type DepartmentInput,
@@ -14,8 +14,8 @@ import {
   putDepartmentUpdate,
   type PutDepartmentInput,
 } from '../../workflows/department-registry';
-import { ApiError } from '../app';
-import { boundedCall } from '../errors';
+import { ApiError } from '../errors';
+import { boundedCall } from './temporal-calls';
 
 export type { DepartmentView };
 
@@ -24,7 +24,11 @@ export interface DepartmentService {
   list(): Promise<DepartmentView[]>;
   get(code: string): Promise<DepartmentView | undefined>;
   /** Creates or changes a department; `created` when it was not registered before. Throws 400 naming the field. */
-  put(code: string, department: DepartmentInput, actor: Actor): Promise<{ department: DepartmentView; created: boolean }>;
+  put(
+    code: string,
+    department: DepartmentInput,
+    actor: Actor,
+  ): Promise<{ department: DepartmentView; created: boolean }>;
 }
 
 export interface DepartmentServiceOptions {
@@ -43,7 +47,10 @@ export interface DepartmentServiceOptions {
  * The department registry through Temporal: the registry workflow is started on first use (with the seed) and then
  * queried and updated. Responses go through `departmentView`, so a webhook secret never leaves the registry.
  */
-export function createDepartmentService(client: Client, options: DepartmentServiceOptions): DepartmentService {
+export function createDepartmentService(
+  client: Client,
+  options: DepartmentServiceOptions,
+): DepartmentService {
   const registryId = options.registryId ?? DEPARTMENT_REGISTRY_WORKFLOW_ID;
   const handle = () => client.workflow.getHandle<typeof departmentRegistry>(registryId);
   const call = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
@@ -79,7 +86,10 @@ export function createDepartmentService(client: Client, options: DepartmentServi
         return { department: view, created: view.revision === 1 };
       } catch (err) {
         const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-        if (cause instanceof ApplicationFailure && cause.type === DepartmentRegistryErrorType.InvalidDepartment) {
+        if (
+          cause instanceof ApplicationFailure &&
+          cause.type === DepartmentRegistryErrorType.InvalidDepartment
+        ) {
           const issues = (cause.details?.[0] ?? []) as Array<{ path: string; message: string }>;
           throw new ApiError(
             400,

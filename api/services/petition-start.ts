@@ -8,9 +8,13 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { calculateDeadline, type CalendarData } from '../../definitions/calendar';
 import type { Definition } from '../../definitions/language/schema';
 import { pinDefinition } from '../../definitions/statutory/built-in';
-import { settleRegistration } from '../../workflows/engine/registration';
-import type { Actor, PetitionFacts, PetitionState } from '../../workflows/engine/types';
-import { searchValuesOf } from '../../workflows/engine/view';
+import {
+  searchValuesOf,
+  settleRegistration,
+  type Actor,
+  type PetitionFacts,
+  type PetitionState,
+} from '../../workflows/engine';
 import type { PetitionWorkflowInput } from '../../workflows/messages';
 import { initialSearchAttributes } from '../../workflows/search-attributes';
 

@@ -1,13 +1,12 @@
 /**
  * Petitions through Temporal: registration (start), the record (describe: search attributes and memo), the view
- * (query) and actions (Update). Authorization is the routes' job (api/auth/policy.ts); this module only talks to
- * Temporal, with every call bounded in time.
+ * (query) and actions (Update, applied once per Idempotency-Key). Authorization is the routes' job (api/auth); this
+ * module only talks to Temporal, with every call bounded in time.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarData } from '../../definitions/calendar';
-import { canonicalJson } from '../../definitions/language/hash';
 import type { Definition } from '../../definitions/language/schema';
 import {
   loadStatutoryDefinition,
@@ -15,9 +14,14 @@ import {
   statutoryDefinitionHash,
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory';
-import { EngineError } from '../../workflows/engine/interpreter';
-import type { Actor, PetitionFacts } from '../../workflows/engine/types';
-import { viewOf, type PetitionSummary, type PetitionView } from '../../workflows/engine/view';
+import {
+  EngineError,
+  viewOf,
+  type Actor,
+  type PetitionFacts,
+  type PetitionSummary,
+  type PetitionView,
+} from '../../workflows/engine';
 import {
   PETITION_WORKFLOW_TYPE,
   petitionActionUpdate,
@@ -26,13 +30,14 @@ import {
   petitionWorkflowId,
 } from '../../workflows/messages';
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
-import { ApiError } from '../app';
 import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
 import type { PetitionRecord } from '../auth/policy';
-import { boundedCall, TemporalTimeoutError } from '../errors';
-import { petitionStart, type PetitionStart } from './petition-start';
+import { ApiError, TemporalTimeoutError } from '../errors';
 import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
+import { actionRequestIds, firstUseOf, requestHash } from './idempotency';
+import { petitionStart, type PetitionStart } from './petition-start';
+import { boundedCall } from './temporal-calls';
 
 /** How far ahead of the server's clock a `receivedAt` may lie (client clocks drift a little). */
 const CLOCK_SKEW_MS = 60_000;
@@ -55,8 +60,6 @@ export type Registration =
   | { created: true; id: string; accessCode: string; view: PetitionView }
   | { created: false; id: string; view: PetitionView };
 
-const petitionIdOf = (workflowId: string) => workflowId.replace(/^petition-/, '');
-
 /** `YYYYMMDD` of an instant in Asia/Shanghai, the calendar petitions are registered in. */
 function shanghaiDay(at: Date): string {
   return new Intl.DateTimeFormat('en-CA', {
@@ -67,11 +70,6 @@ function shanghaiDay(at: Date): string {
   })
     .format(at)
     .replace(/-/g, '');
-}
-
-/** SHA-256 (hex) of the canonical JSON of a request body: the same body in another key order hashes the same. */
-export function requestHash(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
 export function createPetitionService(deps: PetitionServiceDeps) {
@@ -184,6 +182,40 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     }
   }
 
+  /** Applies an action (an Update whose id is the request id, so a retry is applied once). */
+  async function act(
+    id: string,
+    action: string,
+    actor: Actor,
+    input: Record<string, unknown>,
+    requestId: string,
+    updateId: string,
+  ): Promise<PetitionSummary> {
+    try {
+      return await call('apply action', () =>
+        client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
+          args: [{ action, actor, input, requestId }],
+          updateId,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TemporalTimeoutError) {
+        throw new ApiError(
+          503,
+          'worker_unavailable',
+          `No worker applied "${action}" to petition ${id} within ${rpcTimeoutMs / 1000} s; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** Whether the id names a petition workflow that has finished (used when an Update is refused by the server). */
+  async function isClosed(id: string): Promise<boolean> {
+    const r = await record(id);
+    return r !== undefined && !r.running;
+  }
+
   async function replayOrConflict(id: string, hash: string): Promise<Registration | undefined> {
     const existing = await record(id);
     if (!existing) return undefined;
@@ -289,32 +321,67 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       return { created: true, id, accessCode, view: viewOf(definition, start.state) };
     },
 
-    /** Applies an action (an Update whose id is the request id, so a retry is applied once). */
-    async act(
-      id: string,
-      action: string,
-      actor: Actor,
-      input: Record<string, unknown>,
-      requestId: string,
-      updateId: string,
-    ): Promise<PetitionSummary> {
-      try {
-        return await call('apply action', () =>
-          client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
-            args: [{ action, actor, input, requestId }],
-            updateId,
-          }),
-        );
-      } catch (err) {
-        if (err instanceof TemporalTimeoutError) {
-          throw new ApiError(
-            503,
-            'worker_unavailable',
-            `No worker applied "${action}" to petition ${id} within ${rpcTimeoutMs / 1000} s; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.`,
-          );
+    /**
+     * Applies an action once. A retry with the same Idempotency-Key answers with the petition as it is, also once the
+     * petition has closed; the same key sent with another request is 409 idempotency_conflict.
+     */
+    async takeAction(request: {
+      record: PetitionRecord;
+      action: string;
+      actor: Actor;
+      input: Record<string, unknown>;
+      idempotencyKey?: string;
+    }): Promise<PetitionView> {
+      const { record: petition, action, actor, input, idempotencyKey: key } = request;
+      const id = petition.id;
+      const { updateId, requestId } = actionRequestIds(actor.id ?? actor.role, key, action, input);
+
+      const closed = async (): Promise<PetitionView> => {
+        if (key) {
+          const current = await view(id);
+          if (firstUseOf(current, updateId)?.data?.['requestId'] === requestId) return current;
         }
-        throw err;
+        throw new ApiError(
+          409,
+          'petition_closed',
+          `Petition ${id} is closed; no further action is possible.`,
+          {
+            step: null,
+          },
+        );
+      };
+
+      let result: PetitionView;
+      if (!petition.running) {
+        result = await closed();
+      } else {
+        try {
+          await act(id, action, actor, input, requestId, updateId);
+          result = await view(id);
+        } catch (err) {
+          // An Update sent to a workflow that has just finished fails at the server, not in the workflow.
+          if (
+            !(err instanceof ApiError) &&
+            (err instanceof WorkflowNotFoundError ||
+              /completed|not found/i.test(String((err as Error)?.message))) &&
+            (await isClosed(id))
+          ) {
+            result = await closed();
+          } else {
+            throw err;
+          }
+        }
       }
+      const earlier = key ? firstUseOf(result, updateId) : undefined;
+      if (earlier && earlier.data?.['requestId'] !== requestId) {
+        throw new ApiError(
+          409,
+          'idempotency_conflict',
+          `This Idempotency-Key was already used on petition ${id} for another request (action "${earlier.action}"); use a new key.`,
+          { action: earlier.action },
+        );
+      }
+      return result;
     },
 
     /**
@@ -328,14 +395,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       });
     },
-
-    /** Whether the id names a petition workflow that has finished (used when an Update is refused by the server). */
-    async isClosed(id: string): Promise<boolean> {
-      const r = await record(id);
-      return r !== undefined && !r.running;
-    },
   };
 }
 
 export type PetitionService = ReturnType<typeof createPetitionService>;
-export { petitionIdOf };

@@ -194,15 +194,10 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
 
     progress.say('starting worker (worker.ts), baseline worker and API (api/server.ts) as child processes');
     const worker = spawnChild('worker', 'bench/worker-probe.ts', {}, ['--expose-gc']);
-    const baselineWorker = spawnChild(
-      'baseline-worker',
-      'bench/baseline-worker.ts',
-      {
-        BENCH_TEMPORAL_ADDRESS: address,
-        BENCH_TASK_QUEUE: BASELINE_TASK_QUEUE,
-      },
-      ['--expose-gc'],
-    );
+    const baselineWorker = spawnChild('baseline-worker', 'bench/baseline-worker.ts', {
+      BENCH_TEMPORAL_ADDRESS: address,
+      BENCH_TASK_QUEUE: BASELINE_TASK_QUEUE,
+    });
     const api = spawnChild('api', 'api/server.ts');
     // Started now so that its start-up (bundling) overlaps the others' instead of adding to the run.
     const memTaskQueue = `bench-mem-${randomBytes(3).toString('hex')}`;

@@ -76,25 +76,6 @@ export async function closedLoop(o: LoadOptions): Promise<LoadResult> {
   return { ops, errors, errorSamples, elapsedMs, perSecond: ops / (elapsedMs / 1000) };
 }
 
-/** Runs `fn` over `items` with at most `concurrency` at once; bounded by `timeoutMs`. */
-export async function forEachLimit<T>(
-  items: readonly T[],
-  concurrency: number,
-  timeoutMs: number,
-  label: string,
-  fn: (item: T, i: number) => Promise<void>,
-): Promise<LoadResult> {
-  return await closedLoop({
-    label,
-    concurrency,
-    durationMs: timeoutMs,
-    maxOps: items.length,
-    op: async (i) => {
-      await fn(items[i]!, i);
-    },
-  });
-}
-
 /** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs`. */
 export async function waitFor(
   what: string,

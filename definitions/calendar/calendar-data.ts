@@ -44,11 +44,9 @@ export function mergeCalendarData(base: CalendarData, supplement: CalendarData):
   return { years: { ...base.years, ...supplement.years } };
 }
 
-const isoDateSchema = z
-  .string()
-  .refine((s) => parseIsoDate(s) !== undefined, {
-    message: 'must be a real calendar date written YYYY-MM-DD',
-  });
+const isoDateSchema = z.string().refine((s) => parseIsoDate(s) !== undefined, {
+  message: 'must be a real calendar date written YYYY-MM-DD',
+});
 
 const supplementYearSchema = z.strictObject({
   source: z.string().min(1).optional(),

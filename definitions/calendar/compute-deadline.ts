@@ -9,7 +9,9 @@ import {
   type IsoDate,
 } from './civil-date';
 import { explainEn, explainZh } from './explain';
-import { describeDayNumber, DayKind, type DayInfo } from './rest-day';
+import { describeDayNumber, DayKind, type DayInfo, type SkippedRestDay } from './rest-day';
+
+export type { SkippedRestDay };
 
 /** How a period counts: every calendar day, or working days only. */
 export const Counting = { CalendarDays: 'calendar-days', WorkingDays: 'working-days' } as const;
@@ -59,14 +61,6 @@ export const deadlineInputSchema = z
 
 /** What {@link computeDeadline} needs: where the period starts from, its length and how it counts. */
 export type DeadlineInput = z.input<typeof deadlineInputSchema>;
-
-/** A rest day the computation stepped over (a roll-over for calendar days, an uncounted day for working days). */
-export interface SkippedRestDay {
-  readonly date: IsoDate;
-  readonly reason: 'weekend' | 'holiday';
-  /** The holiday's name, e.g. 春节. */
-  readonly name?: string;
-}
 
 /** A computed deadline that explains itself (plain JSON: it is recorded in workflow history). */
 export interface DeadlineResult {

@@ -1,6 +1,31 @@
-import type { DeadlineCalculation, DeadlineRequest } from '../../workflows/engine/types';
+import type { Counting } from '../language/schema';
 import type { CalendarData } from './calendar-data';
 import { computeDeadline } from './compute-deadline';
+
+/** The calendar's answer to a {@link DeadlineRequest} as plain JSON (the `computeDeadline` local activity's result). */
+export interface DeadlineCalculation {
+  dueAt: string;
+  lastDay: string;
+  provisional: boolean;
+  explanation: string;
+  rule?: string;
+  nominalLastDay?: string;
+  startDate?: string;
+  skippedRestDays?: Array<{ date: string; reason: string; name?: string }>;
+  [extra: string]: unknown;
+}
+
+/** What the engine asks the calendar to compute. */
+export interface DeadlineRequest {
+  from: string;
+  duration: number;
+  counting: Counting;
+  /** Days added by approved extensions (Art. 34). */
+  extensionDays: number;
+  /** Whole days the clock stood still (Art. 36 hearing). */
+  pausedDays: number;
+  article: string;
+}
 
 /**
  * What a petition records for one of its deadlines: the calendar's result for the engine's request, as plain JSON

@@ -1,5 +1,5 @@
 import { civilFromDayNumber, formatIsoDate, parseIsoDate, type DayNumber } from './civil-date';
-import type { SkippedRestDay } from './compute-deadline';
+import type { SkippedRestDay } from './rest-day';
 
 /** What the explanations are built from (all days as day numbers). */
 export interface ExplanationFacts {

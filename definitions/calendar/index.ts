@@ -28,6 +28,6 @@ export {
   type DeadlineResult,
   type SkippedRestDay,
 } from './compute-deadline';
-export { calculateDeadline } from './deadline-calculation';
+export { calculateDeadline, type DeadlineCalculation, type DeadlineRequest } from './deadline-calculation';
 export { CHINESE_DAYS_VERSION, defaultCalendarData } from './default-calendar-data';
 export { DayKind, describeDay, isRestDay, isWorkingDay, type DayInfo } from './rest-day';

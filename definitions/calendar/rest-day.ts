@@ -21,6 +21,14 @@ export const DayKind = {
 } as const;
 export type DayKind = (typeof DayKind)[keyof typeof DayKind];
 
+/** A rest day the computation stepped over (a roll-over for calendar days, an uncounted day for working days). */
+export interface SkippedRestDay {
+  readonly date: IsoDate;
+  readonly reason: 'weekend' | 'holiday';
+  /** The holiday's name, e.g. 春节. */
+  readonly name?: string;
+}
+
 /** What the calendar says about one civil day. */
 export interface DayInfo {
   readonly date: IsoDate;

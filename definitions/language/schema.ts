@@ -23,12 +23,18 @@ import { z } from 'zod';
 /** Ids are stable wire names (they live in workflow histories): lower-case kebab case. */
 export const IdSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be kebab-case: lower-case letters and digits joined by "-"');
+  .regex(
+    /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/,
+    'must be kebab-case: lower-case letters and digits joined by "-"',
+  );
 
 /** A variable name usable in FEEL: a letter followed by letters and digits (camelCase). */
 export const VariableNameSchema = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be a FEEL-friendly name: letters and digits, starting with a letter');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9]*$/,
+    'must be a FEEL-friendly name: letters and digits, starting with a letter',
+  );
 
 export const VariableTypes = ['string', 'number', 'boolean', 'datetime'] as const;
 export type VariableType = (typeof VariableTypes)[number];
@@ -115,7 +121,10 @@ export const OnExpirySchema = z.discriminatedUnion('kind', [
     .object({ kind: z.literal('follow'), to: IdSchema })
     .strict()
     .describe("move the token on (a petitioner's window closing)"),
-  z.object({ kind: z.literal('lapse') }).strict().describe('nothing moves; only `refuseAfter` actions close'),
+  z
+    .object({ kind: z.literal('lapse') })
+    .strict()
+    .describe('nothing moves; only `refuseAfter` actions close'),
 ]);
 export type OnExpiry = z.infer<typeof OnExpirySchema>;
 
@@ -123,13 +132,18 @@ export const DeadlineSchema = z
   .object({
     id: IdSchema,
     name: z.string().min(1),
-    article: z.string().min(1).describe('the article the deadline comes from, e.g. 《信访工作条例》第三十四条'),
+    article: z
+      .string()
+      .min(1)
+      .describe('the article the deadline comes from, e.g. 《信访工作条例》第三十四条'),
     duration: z.number().int().positive(),
     counting: z.enum(Countings),
     from: z
       .string()
       .min(1)
-      .describe('"receipt" (the petition was received), "entered" (the step was entered) or a datetime variable'),
+      .describe(
+        '"receipt" (the petition was received), "entered" (the step was entered) or a datetime variable',
+      ),
     spans: z.array(IdSchema).default([]),
     pause: z.object({ start: IdSchema, end: IdSchema }).strict().optional(),
     extension: z
@@ -144,7 +158,10 @@ export const DeadlineSchema = z
     warnings: z.array(z.number().int().positive()).default([]).describe('days before the due instant'),
     onExpiry: OnExpirySchema,
     refuseAfter: z.array(IdSchema).default([]).describe('actions refused once the deadline has passed'),
-    metric: z.enum(['acceptance', 'completion']).optional().describe('the supervisor rate this deadline feeds'),
+    metric: z
+      .enum(['acceptance', 'completion'])
+      .optional()
+      .describe('the supervisor rate this deadline feeds'),
     description: z.string().optional(),
   })
   .strict();
@@ -236,6 +253,32 @@ export const DocumentSchema = z
   .strict();
 export type DocumentTemplate = z.infer<typeof DocumentSchema>;
 
+const BoundsSchema = z
+  .object({ x: z.number(), y: z.number(), width: z.number().nonnegative(), height: z.number().nonnegative() })
+  .strict();
+const PointSchema = z.object({ x: z.number(), y: z.number() }).strict();
+
+/**
+ * The layout a designer made in a BPMN modeller (BPMN DI), kept so that exporting the definition again gives the
+ * same diagram. It has no effect on the process. Shapes are keyed by element id, edges by flow id; the BPMN form's
+ * own shapes and edges (deadline timers, action and expiry flows) by the ids it derives for them
+ * ("BPMN 2.0 XML" in definitions/README.md). Absent: the export lays the diagram out itself.
+ */
+export const DiagramSchema = z
+  .object({
+    shapes: z
+      .record(z.string().min(1), BoundsSchema.extend({ label: BoundsSchema.optional() }).strict())
+      .default({}),
+    edges: z
+      .record(
+        z.string().min(1),
+        z.object({ waypoints: z.array(PointSchema).min(2), label: BoundsSchema.optional() }).strict(),
+      )
+      .default({}),
+  })
+  .strict();
+export type Diagram = z.infer<typeof DiagramSchema>;
+
 export const DefinitionSchema = z
   .object({
     $schema: z.string().optional(),
@@ -249,6 +292,9 @@ export const DefinitionSchema = z
     elements: z.array(ElementSchema).min(1),
     flows: z.array(FlowSchema).default([]),
     globalActions: z.array(GlobalActionSchema).default([]),
+    diagram: DiagramSchema.optional().describe(
+      'the layout made in a BPMN modeller; no effect on the process',
+    ),
   })
   .strict();
 

@@ -161,3 +161,45 @@ describe('503 when Temporal is unreachable', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/petitions' })).statusCode).toBe(401);
   });
 });
+
+describe('closing while Temporal is unreachable', () => {
+  it('waits for the calls it answered 503 for to settle, so none retries on a closed connection afterwards', async () => {
+    // The SDK's retry interceptor starts each next attempt of a failed call from a timer; one firing after the
+    // connection is closed throws "Channel has been shut down" from that timer, outside any request.
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => void uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const port = await freePort();
+      const config = loadConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_TASK_QUEUE: 'nowhere' });
+      const connection = createLazyConnection(config);
+      const secret = randomBytes(32).toString('base64url');
+      const app = buildApp({
+        config,
+        logger: testLogger,
+        connection,
+        client: createClient(config, connection, testDataConverter()),
+        auth: { secret },
+        rpcTimeoutMs: 1500,
+      });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/v1/petitions',
+        headers: {
+          authorization: `Bearer ${mintToken(secret, { role: 'supervisor', sub: 's', ttlSeconds: 600 })}`,
+        },
+      });
+      expect(res.statusCode).toBe(503);
+      // The call is still being retried now (backoff 100 ms · 1.7^n, jitter ±20 %): its next attempt is due within
+      // about 1.7 s.
+      const closing = Date.now();
+      await app.close();
+      await connection.close();
+      expect(Date.now() - closing).toBeLessThan(10_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+});

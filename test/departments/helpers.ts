@@ -21,7 +21,12 @@ import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definiti
 import type { DepartmentInput } from '../../workflows/department-registry';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
 import type { PetitionView } from '../../workflows/engine/view';
-import { petitionActionUpdate, petitionStateQuery, petitionWorkflowId, type PetitionWorkflowInput } from '../../workflows/messages';
+import {
+  petitionActionUpdate,
+  petitionStateQuery,
+  petitionWorkflowId,
+  type PetitionWorkflowInput,
+} from '../../workflows/messages';
 import type { petition } from '../../workflows/petition';
 import {
   connectDevServer,
@@ -53,16 +58,35 @@ export interface DepartmentTestContext {
   /** Registers (or changes) a department in this test's registry, as an admin would. */
   put(code: string, input: DepartmentInput): Promise<void>;
   /** Starts a petitions worker in this process: workflows and activities, or only one of them. */
-  startWorker(options?: { workflows?: boolean; activities?: boolean; deps?: Partial<ActivityDeps> }): Promise<Worker>;
+  startWorker(options?: {
+    workflows?: boolean;
+    activities?: boolean;
+    deps?: Partial<ActivityDeps>;
+  }): Promise<Worker>;
   stopWorkers(): Promise<void>;
   startPetition(facts?: Partial<PetitionFacts>): Promise<WorkflowHandle<typeof petition>>;
-  act(handle: WorkflowHandle<typeof petition>, action: string, actor: Actor, input?: Record<string, unknown>): Promise<PetitionView>;
+  act(
+    handle: WorkflowHandle<typeof petition>,
+    action: string,
+    actor: Actor,
+    input?: Record<string, unknown>,
+  ): Promise<PetitionView>;
   view(handle: WorkflowHandle<typeof petition>): Promise<PetitionView>;
   /** The HTTP API on this registry, built on demand. */
-  api(): Promise<{ app: FastifyInstance; call(token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse> }>;
+  api(): Promise<{
+    app: FastifyInstance;
+    call(token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
+  }>;
   token(role: StaffRole, dept?: string): string;
   /** Messages the file outbox holds for a recipient kind (`petitioner`, `supervisor`). */
-  outbox(recipient: string): Array<Record<string, unknown> & { to: Record<string, unknown>; subject: string; text: string; petitionId: string }>;
+  outbox(recipient: string): Array<
+    Record<string, unknown> & {
+      to: Record<string, unknown>;
+      subject: string;
+      text: string;
+      petitionId: string;
+    }
+  >;
   close(): Promise<void>;
 }
 
@@ -156,10 +180,19 @@ export async function startDepartmentTest(): Promise<DepartmentTestContext> {
       return {
         app: built,
         call: (token, options) =>
-          built.inject({ ...options, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers } }),
+          built.inject({
+            ...options,
+            headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers },
+          }),
       };
     },
-    token: (role, dept) => mintToken(secret, { role, sub: `${role}-${dept ?? 'x'}`, ...(dept !== undefined && { dept }), ttlSeconds: 3600 }),
+    token: (role, dept) =>
+      mintToken(secret, {
+        role,
+        sub: `${role}-${dept ?? 'x'}`,
+        ...(dept !== undefined && { dept }),
+        ttlSeconds: 3600,
+      }),
     outbox(recipient) {
       const dir = path.join(dataDir, 'outbox', recipient);
       let files: string[] = [];
@@ -181,16 +214,25 @@ export async function startDepartmentTest(): Promise<DepartmentTestContext> {
 }
 
 /** Polls until `ok` holds, up to `ms`. */
-export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, ms = 20_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+  ms = 20_000,
+): Promise<T> {
   const until = Date.now() + ms;
   let last: T | undefined;
   for (;;) {
     last = await read();
     if (ok(last)) return last;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 1500)}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 1500)}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
 
 /** A supervisor contact for test departments. */
-export const supervisor = (code: string) => ({ name: `${code} 督查`, email: `supervisor.${code.toLowerCase()}@example.gov.cn` });
+export const supervisor = (code: string) => ({
+  name: `${code} 督查`,
+  email: `supervisor.${code.toLowerCase()}@example.gov.cn`,
+});

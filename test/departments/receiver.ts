@@ -11,8 +11,9 @@ export interface ReceivedRequest {
 }
 
 /**
- * A department's webhook receiver, as the README tells integrators to write one: verify the signature over the raw
- * body, then deduplicate by Idempotency-Key (a repeat answers as the first acceptance did, and is not filed again).
+ * A department's webhook receiver, as docs/departments.md tells integrators to write one: verify the signature over
+ * the raw body, then deduplicate by Idempotency-Key (a repeat answers as the first acceptance did, and is not filed
+ * again).
  * `answer` decides the status of each new (not yet accepted) request: a number, or `'hold'` to never answer.
  */
 export async function startReceiver(
@@ -34,7 +35,12 @@ export async function startReceiver(
       const raw = Buffer.concat(chunks).toString('utf8');
       const check = verifyWebhookSignature(secret, raw, req.headers['x-signature'] as string | undefined);
       const key = req.headers[IDEMPOTENCY_HEADER.toLowerCase()] as string | undefined;
-      const request: ReceivedRequest = { key, signatureOk: check.ok, raw, body: JSON.parse(raw) as DepartmentDelivery };
+      const request: ReceivedRequest = {
+        key,
+        signatureOk: check.ok,
+        raw,
+        body: JSON.parse(raw) as DepartmentDelivery,
+      };
       requests.push(request);
       const reply = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../workflows/engine/types';
-import { type DepartmentTestContext, newSecret, registrar, startDepartmentTest, supervisor, uniqueCode } from './helpers';
+import {
+  type DepartmentTestContext,
+  newSecret,
+  registrar,
+  startDepartmentTest,
+  supervisor,
+  uniqueCode,
+} from './helpers';
 import { startReceiver } from './receiver';
 
 let t: DepartmentTestContext;
@@ -23,8 +30,18 @@ describe('routing by the department registry (Art. 23 ¶3, 35, 36)', () => {
     const receiver = await startReceiver(secret, () => 200);
     try {
       await t.put(top, { name: '市人民政府', supervisor: supervisor(top), connector: { kind: 'manual' } });
-      await t.put(mid, { name: '区人民政府', superior: top, supervisor: supervisor(mid), connector: { kind: 'webhook', url: receiver.url, secret } });
-      await t.put(handler, { name: '区住建局', superior: mid, supervisor: supervisor(handler), connector: { kind: 'manual' } });
+      await t.put(mid, {
+        name: '区人民政府',
+        superior: top,
+        supervisor: supervisor(mid),
+        connector: { kind: 'webhook', url: receiver.url, secret },
+      });
+      await t.put(handler, {
+        name: '区住建局',
+        superior: mid,
+        supervisor: supervisor(handler),
+        connector: { kind: 'manual' },
+      });
       const p = await t.startPetition({ department: handler });
       await t.act(p, 'accept', staff(handler));
       await t.act(p, 'opinion', staff(handler), { outcome: 'reject', text: '经调查，供暖温度符合标准。' });
@@ -45,9 +62,9 @@ describe('routing by the department registry (Art. 23 ¶3, 35, 36)', () => {
       view = await t.act(p, 'request-re-review', petitioner, { reason: '仍不服' });
       expect(view.step).toBe('re-review');
       expect(view.variables['reReviewBody']).toBe(top);
-      expect(view.timeline.find((e) => e.step === 'deliver-to-re-reviewer' && e.type === 'activity')?.message).toBe(
-        `manual: ok (queued for ${top})`,
-      );
+      expect(
+        view.timeline.find((e) => e.step === 'deliver-to-re-reviewer' && e.type === 'activity')?.message,
+      ).toBe(`manual: ok (queued for ${top})`);
     } finally {
       await receiver.close();
     }
@@ -65,7 +82,9 @@ describe('routing by the department registry (Art. 23 ¶3, 35, 36)', () => {
     expect(view.variables['reviewBody']).toBeNull();
     const entry = view.timeline.find((e) => e.step === 'deliver-to-reviewer' && e.type === 'activity')!;
     expect(entry.message).toContain(`routing: failed (no superior body is registered for ${lonely}`);
-    expect(t.outbox('supervisor').find((m) => m.petitionId === view.id)?.to).toMatchObject({ email: supervisor(lonely).email });
+    expect(t.outbox('supervisor').find((m) => m.petitionId === view.id)?.to).toMatchObject({
+      email: supervisor(lonely).email,
+    });
   });
 
   it('hands an objected petition back to the bureau, which holds `forward` again (Art. 23 ¶3)', async () => {

@@ -6,8 +6,15 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier } from '../../activities/notifiers';
+import { petitionIdOf } from '../../api/services/petition-ids';
 import type { Actor } from '../../workflows/engine/types';
-import { type DepartmentTestContext, eventually, startDepartmentTest, supervisor, uniqueCode } from './helpers';
+import {
+  type DepartmentTestContext,
+  eventually,
+  startDepartmentTest,
+  supervisor,
+  uniqueCode,
+} from './helpers';
 
 interface Received {
   mail: ParsedMail;
@@ -64,7 +71,11 @@ describe('notices and escalations by e-mail through a real SMTP server', () => {
     });
     const view = await t.act(p, 'accept', staff(code));
 
-    const received = await eventually(async () => inbox.filter((r) => r.rcptTo.includes('li.si@example.com')), (r) => r.length === 1, 'the notice');
+    const received = await eventually(
+      async () => inbox.filter((r) => r.rcptTo.includes('li.si@example.com')),
+      (r) => r.length === 1,
+      'the notice',
+    );
     const { mail } = received[0]!;
     expect(mail.subject).toBe('信访事项受理告知书');
     expect(mail.from?.text).toContain('noreply@xfj.example.gov.cn');
@@ -82,9 +93,17 @@ describe('notices and escalations by e-mail through a real SMTP server', () => {
     );
     const notice = delivered.documents.find((d) => d.kind === 'acceptance-notice')!;
     expect(notice.deliveries).toEqual([
-      expect.objectContaining({ channel: 'email', ok: true, detail: expect.stringMatching(/^to l\*\*\*@example\.com: 250/) }),
+      expect.objectContaining({
+        channel: 'email',
+        ok: true,
+        detail: expect.stringMatching(/^to l\*\*\*@example\.com: 250/),
+      }),
     ]);
-    expect(delivered.timeline.some((e) => e.type === 'document' && e.message === '《信访事项受理告知书》已送达（email）')).toBe(true);
+    expect(
+      delivered.timeline.some(
+        (e) => e.type === 'document' && e.message === '《信访事项受理告知书》已送达（email）',
+      ),
+    ).toBe(true);
     expect(JSON.stringify(delivered.timeline)).not.toContain('li.si@example.com');
   });
 
@@ -98,13 +117,16 @@ describe('notices and escalations by e-mail through a real SMTP server', () => {
       (r) => r.length === 1,
       'the escalation',
     );
-    expect(received[0]!.mail.subject).toBe(`督办：信访事项 ${p.workflowId.replace(/^petition-/, '')}`);
+    expect(received[0]!.mail.subject).toBe(`督办：信访事项 ${petitionIdOf(p.workflowId)}`);
     expect(received[0]!.mail.text).toContain('久拖未办');
   });
 
   it('files a notice the mail server refuses for good (550) in the outbox instead, and says so', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'petition-smtp-'));
-    const notifier = createNotifier({ dataDir, smtp: { host: '127.0.0.1', port, secure: false, from: FROM } });
+    const notifier = createNotifier({
+      dataDir,
+      smtp: { host: '127.0.0.1', port, secure: false, from: FROM },
+    });
     const record = await notifier.send({
       idempotencyKey: 'P9:doc-1:petitioner',
       recipient: 'petitioner',

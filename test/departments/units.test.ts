@@ -14,12 +14,27 @@ describe('webhook signatures (X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 
   it('verifies what it signed, and says why it refuses anything else', () => {
     const header = signWebhook(secret, body, 1_800_000_000);
     expect(header).toMatch(/^t=1800000000,v1=[0-9a-f]{64}$/);
-    expect(verifyWebhookSignature(secret, body, header, { now: 1_800_000_010 })).toEqual({ ok: true, timestamp: 1_800_000_000 });
-    expect(verifyWebhookSignature(secret, `${body} `, header, { now: 1_800_000_010 })).toMatchObject({ ok: false, reason: 'mismatch' });
-    expect(verifyWebhookSignature('b'.repeat(64), body, header, { now: 1_800_000_010 })).toMatchObject({ ok: false, reason: 'mismatch' });
-    expect(verifyWebhookSignature(secret, body, header, { now: 1_800_000_301 })).toMatchObject({ ok: false, reason: 'expired' });
+    expect(verifyWebhookSignature(secret, body, header, { now: 1_800_000_010 })).toEqual({
+      ok: true,
+      timestamp: 1_800_000_000,
+    });
+    expect(verifyWebhookSignature(secret, `${body} `, header, { now: 1_800_000_010 })).toMatchObject({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(verifyWebhookSignature('b'.repeat(64), body, header, { now: 1_800_000_010 })).toMatchObject({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(verifyWebhookSignature(secret, body, header, { now: 1_800_000_301 })).toMatchObject({
+      ok: false,
+      reason: 'expired',
+    });
     expect(verifyWebhookSignature(secret, body, undefined)).toMatchObject({ ok: false, reason: 'missing' });
-    expect(verifyWebhookSignature(secret, body, 'sha256=abc')).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(verifyWebhookSignature(secret, body, 'sha256=abc')).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+    });
   });
 
   it('matches an HMAC computed independently, as a receiver in another language would', async () => {
@@ -32,7 +47,11 @@ describe('webhook signatures (X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 
 describe('the registry’s decisions', () => {
   const actor = { role: 'admin' as const, id: 'a' };
   const at = '2026-03-01T00:00:00.000Z';
-  const put = (registry: Map<string, DepartmentRecord>, code: string, department: Record<string, unknown>) => {
+  const put = (
+    registry: Map<string, DepartmentRecord>,
+    code: string,
+    department: Record<string, unknown>,
+  ) => {
     const record = decidePut(registry, { code, department: department as never, actor }, at);
     registry.set(code, record);
     return record;
@@ -40,19 +59,36 @@ describe('the registry’s decisions', () => {
 
   it('derives the worker task queue from the code and never shows a webhook secret', () => {
     const registry = new Map<string, DepartmentRecord>();
-    expect(put(registry, 'D1', { name: 'd', supervisor: { email: 's@x.cn' }, connector: { kind: 'worker' } }).connector).toEqual({
+    expect(
+      put(registry, 'D1', { name: 'd', supervisor: { email: 's@x.cn' }, connector: { kind: 'worker' } })
+        .connector,
+    ).toEqual({
       kind: 'worker',
       taskQueue: 'dept.D1',
     });
-    const hook = put(registry, 'D2', { name: 'd', superior: 'D1', supervisor: { email: 's@x.cn' }, connector: { kind: 'webhook', url: 'http://127.0.0.1:1/x', secret } });
+    const hook = put(registry, 'D2', {
+      name: 'd',
+      superior: 'D1',
+      supervisor: { email: 's@x.cn' },
+      connector: { kind: 'webhook', url: 'http://127.0.0.1:1/x', secret },
+    });
     expect(JSON.stringify(departmentView(hook))).not.toContain(secret);
-    expect(departmentView(hook).connector).toEqual({ kind: 'webhook', url: 'http://127.0.0.1:1/x', hasSecret: true });
+    expect(departmentView(hook).connector).toEqual({
+      kind: 'webhook',
+      url: 'http://127.0.0.1:1/x',
+      hasSecret: true,
+    });
   });
 
   it('refuses a department that is its own superior', () => {
-    expect(() => put(new Map(), 'D1', { name: 'd', superior: 'D1', supervisor: { email: 's@x.cn' }, connector: { kind: 'manual' } })).toThrow(
-      'superior: a department cannot be its own superior',
-    );
+    expect(() =>
+      put(new Map(), 'D1', {
+        name: 'd',
+        superior: 'D1',
+        supervisor: { email: 's@x.cn' },
+        connector: { kind: 'manual' },
+      }),
+    ).toThrow('superior: a department cannot be its own superior');
   });
 });
 
@@ -73,11 +109,21 @@ describe('delivery routing read from the statutory definition (Art. 22, 23 ¶3, 
   const at = '2026-03-02T02:00:00.000Z';
 
   it('forwards to the chosen body, with the acceptance deadline it answers to (Art. 23)', () => {
-    const route = deliveryRoute(index, 'deliver-to-department', { department: 'D1', receivedByBodyAt: at }, at);
+    const route = deliveryRoute(
+      index,
+      'deliver-to-department',
+      { department: 'D1', receivedByBodyAt: at },
+      at,
+    );
     expect(route).toMatchObject({
       target: { kind: 'department', code: 'D1' },
       nextStep: 'accept-notice',
-      deadline: { name: '受理告知期限', duration: 15, from: at, article: '《信访工作条例》第二十三条第二款、第三款' },
+      deadline: {
+        name: '受理告知期限',
+        duration: 15,
+        from: at,
+        article: '《信访工作条例》第二十三条第二款、第三款',
+      },
     });
     expect(route.records).toBeUndefined();
   });
@@ -88,11 +134,15 @@ describe('delivery routing read from the statutory definition (Art. 22, 23 ¶3, 
       records: 'reviewBody',
       nextStep: 'review',
     });
-    expect(deliveryRoute(index, 'deliver-to-re-reviewer', { department: 'D1', reviewBody: 'S1' }, at)).toMatchObject({
+    expect(
+      deliveryRoute(index, 'deliver-to-re-reviewer', { department: 'D1', reviewBody: 'S1' }, at),
+    ).toMatchObject({
       target: { kind: 'superior', of: 'S1', levels: 1 },
       records: 'reReviewBody',
     });
-    expect(deliveryRoute(index, 'deliver-to-re-reviewer', { department: 'D1', reviewBody: null }, at).target).toEqual({
+    expect(
+      deliveryRoute(index, 'deliver-to-re-reviewer', { department: 'D1', reviewBody: null }, at).target,
+    ).toEqual({
       kind: 'superior',
       of: 'D1',
       levels: 2,
@@ -106,7 +156,16 @@ describe('delivery routing read from the statutory definition (Art. 22, 23 ¶3, 
 
 describe('SMTP configuration', () => {
   it('reads SMTP_HOST/PORT/USER/PASS/FROM, or SMTP_URL, and names what is missing', () => {
-    expect(loadConfig({ SMTP_HOST: 'mail.example.cn', SMTP_PORT: '465', SMTP_SECURE: 'true', SMTP_USER: 'u', SMTP_PASS: 'p', SMTP_FROM: 'x@example.cn' }).smtp).toEqual({
+    expect(
+      loadConfig({
+        SMTP_HOST: 'mail.example.cn',
+        SMTP_PORT: '465',
+        SMTP_SECURE: 'true',
+        SMTP_USER: 'u',
+        SMTP_PASS: 'p',
+        SMTP_FROM: 'x@example.cn',
+      }).smtp,
+    ).toEqual({
       host: 'mail.example.cn',
       port: 465,
       secure: true,
@@ -119,7 +178,9 @@ describe('SMTP configuration', () => {
       from: 'x@example.cn',
     });
     expect(loadConfig({}).smtp).toBeUndefined();
-    expect(() => loadConfig({ SMTP_HOST: 'mail.example.cn' })).toThrow('SMTP_FROM must be set when SMTP_URL or SMTP_HOST is');
+    expect(() => loadConfig({ SMTP_HOST: 'mail.example.cn' })).toThrow(
+      'SMTP_FROM must be set when SMTP_URL or SMTP_HOST is',
+    );
     const bad = () => loadConfig({ SMTP_URL: 'http://secret@x', SMTP_FROM: 'x@example.cn' });
     expect(bad).toThrow(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL.*\(got 15 characters\)/);
     expect(bad).not.toThrow(/secret/);

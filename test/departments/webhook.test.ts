@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DepartmentTestContext, newSecret, registrar, startDepartmentTest, supervisor, uniqueCode } from './helpers';
+import {
+  type DepartmentTestContext,
+  newSecret,
+  registrar,
+  startDepartmentTest,
+  supervisor,
+  uniqueCode,
+} from './helpers';
 import { startReceiver } from './receiver';
 
 let t: DepartmentTestContext;
@@ -17,7 +24,11 @@ describe('the webhook connector against a real HTTP receiver', () => {
     const receiver = await startReceiver(secret, (attempt) => (attempt <= 2 ? 500 : 200));
     try {
       const code = uniqueCode('H');
-      await t.put(code, { name: '区住建局', supervisor: supervisor(code), connector: { kind: 'webhook', url: receiver.url, secret } });
+      await t.put(code, {
+        name: '区住建局',
+        supervisor: supervisor(code),
+        connector: { kind: 'webhook', url: receiver.url, secret },
+      });
       const p = await t.startPetition();
       const view = await t.act(p, 'forward', registrar, { department: code });
 
@@ -39,7 +50,9 @@ describe('the webhook connector against a real HTTP receiver', () => {
       });
       expect(Date.parse(delivered.deadline!.dueAt)).toBeGreaterThan(Date.now() + 14 * 86_400_000);
       const entry = view.timeline.find((e) => e.type === 'activity' && e.step === 'deliver-to-department');
-      expect(entry?.message).toMatch(new RegExp(`^webhook: ok \\(${code} answered HTTP 200, reference REF-1\\)$`));
+      expect(entry?.message).toMatch(
+        new RegExp(`^webhook: ok \\(${code} answered HTTP 200, reference REF-1\\)$`),
+      );
     } finally {
       await receiver.close();
     }
@@ -50,7 +63,11 @@ describe('the webhook connector against a real HTTP receiver', () => {
     const receiver = await startReceiver(secret, () => 400);
     try {
       const code = uniqueCode('R');
-      await t.put(code, { name: '区城管局', supervisor: supervisor(code), connector: { kind: 'webhook', url: receiver.url, secret } });
+      await t.put(code, {
+        name: '区城管局',
+        supervisor: supervisor(code),
+        connector: { kind: 'webhook', url: receiver.url, secret },
+      });
       const p = await t.startPetition();
       const view = await t.act(p, 'forward', registrar, { department: code });
 
@@ -61,7 +78,9 @@ describe('the webhook connector against a real HTTP receiver', () => {
       expect(receiver.requests).toHaveLength(1);
       expect(receiver.accepted.size).toBe(0);
       const entry = view.timeline.find((e) => e.type === 'activity' && e.step === 'deliver-to-department')!;
-      expect(entry.message).toContain(`webhook: failed (webhook rejected: ${code} (${receiver.url}) answered HTTP 400`);
+      expect(entry.message).toContain(
+        `webhook: failed (webhook rejected: ${code} (${receiver.url}) answered HTTP 400`,
+      );
       expect(entry.message).toContain('outbox: ok (raised to the supervisor');
       const escalation = t.outbox('supervisor').find((m) => m.petitionId === view.id)!;
       expect(escalation.to).toMatchObject({ department: code, email: supervisor(code).email });
@@ -77,7 +96,11 @@ describe('the webhook connector against a real HTTP receiver', () => {
     const receiver = await startReceiver(secret, () => 202);
     try {
       const code = uniqueCode('J');
-      await t.put(code, { name: '区纪委监委', supervisor: supervisor(code), connector: { kind: 'webhook', url: receiver.url, secret } });
+      await t.put(code, {
+        name: '区纪委监委',
+        supervisor: supervisor(code),
+        connector: { kind: 'webhook', url: receiver.url, secret },
+      });
       const p = await t.startPetition({ category: 'report', concerns: 'some-other-body' });
       await t.act(p, 'forward', registrar, { department: code });
       const body = [...receiver.accepted.values()][0]!.body;

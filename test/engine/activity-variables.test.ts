@@ -21,7 +21,13 @@ const definition = DefinitionSchema.parse({
   },
   elements: [
     { id: 'start', type: 'startEvent' },
-    { id: 'deliver', type: 'serviceTask', name: '交送复查机关', activity: 'delivery', recipient: 'department' },
+    {
+      id: 'deliver',
+      type: 'serviceTask',
+      name: '交送复查机关',
+      activity: 'delivery',
+      recipient: 'department',
+    },
     { id: 'routed', type: 'exclusiveGateway' },
     {
       id: 'review',
@@ -57,7 +63,9 @@ function started(): PetitionState {
       petitioner: { name: '张三' },
     },
   });
-  expect(commands).toContainEqual(expect.objectContaining({ type: 'run-service-task', element: 'deliver', activity: 'delivery' }));
+  expect(commands).toContainEqual(
+    expect.objectContaining({ type: 'run-service-task', element: 'deliver', activity: 'delivery' }),
+  );
   return state;
 }
 
@@ -80,7 +88,11 @@ describe('an activity result that sets variables (delivery routing, Art. 35–36
   });
 
   it('leaves the variables alone when the activity sets none', () => {
-    const { state } = step(definition, started(), { type: 'activity-completed', at: '2026-03-02T01:00:01.000Z', element: 'deliver' });
+    const { state } = step(definition, started(), {
+      type: 'activity-completed',
+      at: '2026-03-02T01:00:01.000Z',
+      element: 'deliver',
+    });
     expect(state.variables['reviewBody']).toBeUndefined();
     expect(state.status).toBe('closed');
     expect(state.outcome).toMatchObject({ outcome: 'unrouted' });

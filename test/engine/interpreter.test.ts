@@ -58,13 +58,22 @@ class Harness {
     return this.state;
   }
   deadline(id: string) {
-    return viewOf(def, this.s).deadlines.filter((d) => d.id === id).at(-1)!;
+    return viewOf(def, this.s)
+      .deadlines.filter((d) => d.id === id)
+      .at(-1)!;
   }
 }
 
 function started(over: Partial<PetitionFacts> = {}, at = '2026-03-02T01:00:00.000Z'): Harness {
   const h = new Harness();
-  h.apply({ type: 'start', at, petitionId: 'P1', definitionHash: 'h', petition: facts(over), actor: registrar });
+  h.apply({
+    type: 'start',
+    at,
+    petitionId: 'P1',
+    definitionHash: 'h',
+    petition: facts(over),
+    actor: registrar,
+  });
   return h;
 }
 
@@ -77,7 +86,12 @@ describe('the interpreter: registration and forwarding (Art. 22, 23)', () => {
     expect(d.lastDay).toBe('2026-03-17');
     expect(d.dueAt).toBe('2026-03-17T16:00:00.000Z');
     expect(d.article).toBe('第二十二条');
-    expect(searchValuesOf(h.s)).toMatchObject({ step: 'forward', status: 'open', dueAt: '2026-03-17T16:00:00.000Z', overdue: false });
+    expect(searchValuesOf(h.s)).toMatchObject({
+      step: 'forward',
+      status: 'open',
+      dueAt: '2026-03-17T16:00:00.000Z',
+      overdue: false,
+    });
   });
 
   it('starts a petition received directly by a body in its acceptance-notice step', () => {
@@ -100,7 +114,9 @@ describe('the interpreter: registration and forwarding (Art. 22, 23)', () => {
     const h = started();
     expect(nextWakeAt(def, h.s)).toBe('2026-03-17T16:00:00.000Z');
     const cmds = h.apply({ type: 'timer-fired', at: '2026-03-17T16:00:00.000Z' });
-    expect(cmds).toContainEqual(expect.objectContaining({ type: 'escalate', reason: 'overdue', step: 'forward' }));
+    expect(cmds).toContainEqual(
+      expect.objectContaining({ type: 'escalate', reason: 'overdue', step: 'forward' }),
+    );
     const d = h.deadline('forwarding');
     expect(d.state).toBe('missed');
     expect(d.overdue).toBe(true);
@@ -126,7 +142,13 @@ describe('the interpreter: registration and forwarding (Art. 22, 23)', () => {
 
 describe('the interpreter: refusing actions', () => {
   const at = '2026-03-03T02:00:00.000Z';
-  const refusal = (h: Harness, action: string, actor: Actor, input: Record<string, unknown> = {}, when = at) => {
+  const refusal = (
+    h: Harness,
+    action: string,
+    actor: Actor,
+    input: Record<string, unknown> = {},
+    when = at,
+  ) => {
     const c = checkAction(def, h.s, { action, actor, input, at: when });
     if (c.ok) throw new Error('expected a refusal');
     return c.refusal;
@@ -135,7 +157,9 @@ describe('the interpreter: refusing actions', () => {
   it('refuses an action that is not offered in the current step, naming the step and the allowed actions', () => {
     const r = refusal(started(), 'accept', { role: 'department', department: 'D1' });
     expect(r.type).toBe(EngineErrorType.ActionNotAllowed);
-    expect(r.message).toBe('Action "accept" is not allowed in step "forward" (转送交办). Allowed now: forward, withdraw, supervise.');
+    expect(r.message).toBe(
+      'Action "accept" is not allowed in step "forward" (转送交办). Allowed now: forward, withdraw, supervise.',
+    );
   });
 
   it('refuses a role the action is not reserved for', () => {
@@ -152,9 +176,18 @@ describe('the interpreter: refusing actions', () => {
 
   it('refuses missing, unknown and mistyped fields, naming the field', () => {
     const h = started();
-    expect(refusal(h, 'forward', registrar, {})).toMatchObject({ type: 'InvalidInput', details: { field: 'department' } });
-    expect(refusal(h, 'forward', registrar, { department: 'D1', dept: 'x' })).toMatchObject({ type: 'InvalidInput', details: { field: 'dept' } });
-    expect(refusal(h, 'forward', registrar, { department: 7 })).toMatchObject({ type: 'InvalidInput', details: { field: 'department' } });
+    expect(refusal(h, 'forward', registrar, {})).toMatchObject({
+      type: 'InvalidInput',
+      details: { field: 'department' },
+    });
+    expect(refusal(h, 'forward', registrar, { department: 'D1', dept: 'x' })).toMatchObject({
+      type: 'InvalidInput',
+      details: { field: 'dept' },
+    });
+    expect(refusal(h, 'forward', registrar, { department: 7 })).toMatchObject({
+      type: 'InvalidInput',
+      details: { field: 'department' },
+    });
   });
 
   it('refuses an objection after its 5 working days (Art. 23 ¶3) but still allows acceptance', () => {
@@ -165,7 +198,9 @@ describe('the interpreter: refusing actions', () => {
     const r = refusal(h, 'object', dept, { reason: '不属于本机关职责' }, '2026-03-10T02:00:00.000Z');
     expect(r.type).toBe(EngineErrorType.StatutoryRule);
     expect(r.message).toContain('第二十三条第三款');
-    expect(checkAction(def, h.s, { action: 'accept', actor: dept, input: {}, at: '2026-03-10T02:00:00.000Z' }).ok).toBe(true);
+    expect(
+      checkAction(def, h.s, { action: 'accept', actor: dept, input: {}, at: '2026-03-10T02:00:00.000Z' }).ok,
+    ).toBe(true);
   });
 
   it('refuses everything once the petition is closed', () => {
@@ -173,7 +208,12 @@ describe('the interpreter: refusing actions', () => {
     h.act(at, 'withdraw', petitioner, { reason: '已协商解决' });
     expect(h.s.status).toBe('closed');
     expect(h.deadline('forwarding').state).toBe('cancelled');
-    expect(searchValuesOf(h.s)).toMatchObject({ status: 'closed', dueAt: null, overdue: false, acceptedOnTime: null });
+    expect(searchValuesOf(h.s)).toMatchObject({
+      status: 'closed',
+      dueAt: null,
+      overdue: false,
+      acceptedOnTime: null,
+    });
     expect(refusal(h, 'forward', registrar, { department: 'D1' }).type).toBe(EngineErrorType.PetitionClosed);
   });
 });
@@ -182,7 +222,13 @@ describe('the interpreter: handling, extension, reply and review (Art. 34–35)'
   function accepted(): Harness {
     const h = started({ department: 'D1' });
     const cmds = h.act('2026-03-04T02:00:00.000Z', 'accept', dept);
-    expect(cmds).toContainEqual(expect.objectContaining({ type: 'run-service-task', element: 'notify-acceptance', document: 'acceptance-notice' }));
+    expect(cmds).toContainEqual(
+      expect.objectContaining({
+        type: 'run-service-task',
+        element: 'notify-acceptance',
+        document: 'acceptance-notice',
+      }),
+    );
     expect(h.s.token).toBe('notify-acceptance');
     h.apply({ type: 'activity-completed', at: '2026-03-04T02:00:01.000Z', element: 'notify-acceptance' });
     return h;
@@ -206,15 +252,39 @@ describe('the interpreter: handling, extension, reply and review (Art. 34–35)'
 
   it('extends handling once by at most 30 days with a reason, and generates the extension notice (Art. 34)', () => {
     const h = accepted();
-    const over = checkAction(def, h.s, { action: 'extend', actor: dept, input: { days: 31, reason: '案情复杂' }, at: '2026-04-20T02:00:00.000Z' });
+    const over = checkAction(def, h.s, {
+      action: 'extend',
+      actor: dept,
+      input: { days: 31, reason: '案情复杂' },
+      at: '2026-04-20T02:00:00.000Z',
+    });
     expect(over).toMatchObject({ ok: false, refusal: { type: 'StatutoryRule' } });
-    const cmds = h.act('2026-04-20T02:00:00.000Z', 'extend', dept, { days: 30, reason: '案情复杂，需要补充调查' });
-    expect(cmds).toContainEqual(expect.objectContaining({ type: 'compute-deadline', request: expect.objectContaining({ duration: 60, extensionDays: 30 }) }));
-    expect(h.commands).toContainEqual(expect.objectContaining({ type: 'generate-document', document: 'extension-notice', deadlineKey: h.deadline('handling').key }));
+    const cmds = h.act('2026-04-20T02:00:00.000Z', 'extend', dept, {
+      days: 30,
+      reason: '案情复杂，需要补充调查',
+    });
+    expect(cmds).toContainEqual(
+      expect.objectContaining({
+        type: 'compute-deadline',
+        request: expect.objectContaining({ duration: 60, extensionDays: 30 }),
+      }),
+    );
+    expect(h.commands).toContainEqual(
+      expect.objectContaining({
+        type: 'generate-document',
+        document: 'extension-notice',
+        deadlineKey: h.deadline('handling').key,
+      }),
+    );
     expect(cmds.findIndex((c) => c.type === 'compute-deadline')).toBe(0);
     expect(h.deadline('handling').extendedDays).toBe(30);
     expect(h.deadline('handling').lastDay).toBe('2026-06-02');
-    const again = checkAction(def, h.s, { action: 'extend', actor: dept, input: { days: 5, reason: 'x' }, at: '2026-04-21T02:00:00.000Z' });
+    const again = checkAction(def, h.s, {
+      action: 'extend',
+      actor: dept,
+      input: { days: 5, reason: 'x' },
+      at: '2026-04-21T02:00:00.000Z',
+    });
     expect(again).toMatchObject({ ok: false, refusal: { type: 'StatutoryRule' } });
   });
 
@@ -236,12 +306,22 @@ describe('the interpreter: handling, extension, reply and review (Art. 34–35)'
     const h = accepted();
     h.act('2026-04-01T02:00:00.000Z', 'opinion', dept, { outcome: 'explain', text: '解释说明' });
     h.act('2026-04-02T02:00:00.000Z', 'reply', dept, {});
-    const late = checkAction(def, h.s, { action: 'request-review', actor: petitioner, input: { reason: '不服' }, at: '2026-05-07T02:00:00.000Z' });
+    const late = checkAction(def, h.s, {
+      action: 'request-review',
+      actor: petitioner,
+      input: { reason: '不服' },
+      at: '2026-05-07T02:00:00.000Z',
+    });
     expect(late).toMatchObject({ ok: false, refusal: { type: 'StatutoryRule' } });
     if (!late.ok) expect(late.refusal.message).toContain('第三十五条');
     expect(nextWakeAt(def, h.s)).toBe('2026-05-06T16:00:00.000Z'); // 2026-05-02 is in the Labour Day holiday
     const cmds = h.apply({ type: 'timer-fired', at: nextWakeAt(def, h.s)! });
-    expect(cmds).toContainEqual(expect.objectContaining({ type: 'complete', outcome: expect.objectContaining({ outcome: 'final', final: true }) }));
+    expect(cmds).toContainEqual(
+      expect.objectContaining({
+        type: 'complete',
+        outcome: expect.objectContaining({ outcome: 'final', final: true }),
+      }),
+    );
     expect(h.s.status).toBe('closed');
   });
 
@@ -254,7 +334,14 @@ describe('the interpreter: handling, extension, reply and review (Art. 34–35)'
     h.act('2026-04-20T02:00:00.000Z', 'hearing-start', superior);
     expect(h.deadline('review').paused).toBe(true);
     expect(nextWakeAt(def, h.s)).toBeUndefined();
-    expect(checkAction(def, h.s, { action: 'review-opinion', actor: superior, input: { outcome: 'support', text: 'x' }, at: '2026-04-21T02:00:00.000Z' }).ok).toBe(false);
+    expect(
+      checkAction(def, h.s, {
+        action: 'review-opinion',
+        actor: superior,
+        input: { outcome: 'support', text: 'x' },
+        at: '2026-04-21T02:00:00.000Z',
+      }).ok,
+    ).toBe(false);
     h.act('2026-04-30T02:00:00.000Z', 'hearing-end', superior);
     const d = h.deadline('review');
     expect(d.pausedDays).toBe(10);
@@ -269,15 +356,34 @@ describe('the interpreter: handling, extension, reply and review (Art. 34–35)'
     h.s.variables['reviewBody'] = 'S1'; // as the routing delivery records it
     h.act('2026-04-10T02:00:00.000Z', 'request-review', petitioner, { reason: '不服' });
     expect(h.deadline('review').accountable).toEqual({ assignee: 'superior', department: 'S1' });
-    const other = checkAction(def, h.s, { action: 'review-opinion', actor: { role: 'superior', department: 'S2' }, input: { outcome: 'support', text: 'x' }, at: '2026-04-11T02:00:00.000Z' });
+    const other = checkAction(def, h.s, {
+      action: 'review-opinion',
+      actor: { role: 'superior', department: 'S2' },
+      input: { outcome: 'support', text: 'x' },
+      at: '2026-04-11T02:00:00.000Z',
+    });
     expect(other).toMatchObject({ ok: false, refusal: { type: 'Forbidden' } });
-    expect(checkAction(def, h.s, { action: 'review-opinion', actor: superior, input: { outcome: 'support', text: 'x' }, at: '2026-04-11T02:00:00.000Z' }).ok).toBe(true);
+    expect(
+      checkAction(def, h.s, {
+        action: 'review-opinion',
+        actor: superior,
+        input: { outcome: 'support', text: 'x' },
+        at: '2026-04-11T02:00:00.000Z',
+      }).ok,
+    ).toBe(true);
   });
 
   it('records a supervision order with its answer deadline and escalates it (Art. 40)', () => {
     const h = accepted();
-    const cmds = h.act('2026-04-01T02:00:00.000Z', 'supervise', { role: 'supervisor', id: 'sv' }, { reason: '久拖不办', answerDays: 10 });
-    expect(cmds).toContainEqual(expect.objectContaining({ type: 'escalate', reason: 'supervision', department: 'D1' }));
+    const cmds = h.act(
+      '2026-04-01T02:00:00.000Z',
+      'supervise',
+      { role: 'supervisor', id: 'sv' },
+      { reason: '久拖不办', answerDays: 10 },
+    );
+    expect(cmds).toContainEqual(
+      expect.objectContaining({ type: 'escalate', reason: 'supervision', department: 'D1' }),
+    );
     expect(h.s.supervision).toHaveLength(1);
     expect(h.deadline('supervision').lastDay).toBe('2026-04-13');
   });

@@ -47,7 +47,6 @@ declare module 'vitest' {
   }
 }
 
-
 /** Where test processes record the pids of the private test servers they start (see test/helpers/temporal.ts). */
 export const serverPidDir = (testRunDir: string): string => path.join(testRunDir, 'server-pids');
 

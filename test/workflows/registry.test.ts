@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefinitionService, type DefinitionService } from '../../api/services/definitions';
 import { statutoryDefinitionHash } from '../../definitions/statutory';
 import { DEFINITION_REGISTRY_WORKFLOW_ID } from '../../workflows/registry';
-import { connectDevServer, connectDevServerNative, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import {
+  connectDevServer,
+  connectDevServerNative,
+  createTestWorker,
+  uniqueTaskQueue,
+} from '../helpers/temporal';
 
 const yaml = readFileSync('definitions/statutory/petition-2022.yaml', 'utf8');
 const designer = { role: 'designer' as const, id: 'designer-1' };
@@ -23,7 +28,11 @@ beforeAll(async () => {
   worker = await createTestWorker({ connection: native, taskQueue });
   running = worker.run();
   // One registry per namespace in production; this file gets its own so parallel test files never share one.
-  service = createDefinitionService(client, { taskQueue, cacheMs: 0, registryId: `${DEFINITION_REGISTRY_WORKFLOW_ID}-${taskQueue}` });
+  service = createDefinitionService(client, {
+    taskQueue,
+    cacheMs: 0,
+    registryId: `${DEFINITION_REGISTRY_WORKFLOW_ID}-${taskQueue}`,
+  });
 });
 
 afterAll(async () => {
@@ -35,14 +44,21 @@ afterAll(async () => {
 describe('the definition registry (published versions never change)', () => {
   it('is seeded with the statutory default petition-2022@1', async () => {
     const list = await service.list();
-    expect(list).toContainEqual(expect.objectContaining({ id: 'petition-2022', version: 1, hash: statutoryDefinitionHash() }));
+    expect(list).toContainEqual(
+      expect.objectContaining({ id: 'petition-2022', version: 1, hash: statutoryDefinitionHash() }),
+    );
     expect((await service.latest('petition-2022'))?.definition.elements.length).toBeGreaterThan(10);
   });
 
   it('publishes a new version, records who published it, and serves the latest by default', async () => {
-    const v2 = yaml.replace(/^version: 1$/m, 'version: 2').replace(/^name: .*$/m, 'name: 信访事项办理（试行第二版）');
+    const v2 = yaml
+      .replace(/^version: 1$/m, 'version: 2')
+      .replace(/^name: .*$/m, 'name: 信访事项办理（试行第二版）');
     const published = await service.publish(v2, 'yaml', designer);
-    expect(published).toMatchObject({ ok: true, definition: { id: 'petition-2022', version: 2, publishedBy: designer } });
+    expect(published).toMatchObject({
+      ok: true,
+      definition: { id: 'petition-2022', version: 2, publishedBy: designer },
+    });
     expect((await service.latest('petition-2022'))?.version).toBe(2);
     expect((await service.get('petition-2022', 1))?.hash).toBe(statutoryDefinitionHash());
     expect(await service.publish(v2, 'yaml', designer)).toMatchObject({ ok: true });
@@ -60,7 +76,11 @@ describe('the definition registry (published versions never change)', () => {
     const result = await service.publish(broken, 'yaml', designer);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues[0]).toMatchObject({ rule: 'schema', line: expect.any(Number), column: expect.any(Number) });
+      expect(result.issues[0]).toMatchObject({
+        rule: 'schema',
+        line: expect.any(Number),
+        column: expect.any(Number),
+      });
     }
     expect((await service.list()).some((d) => d.version === 9)).toBe(false);
   });

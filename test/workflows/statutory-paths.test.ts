@@ -6,7 +6,12 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { computeDeadline, defaultCalendarData, mergeCalendarData, parseCalendarSupplement } from '../../definitions/calendar';
+import {
+  computeDeadline,
+  defaultCalendarData,
+  mergeCalendarData,
+  parseCalendarSupplement,
+} from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
 import { calendarUpdatedSignal, petitionWorkflowId } from '../../workflows/messages';
 import {
@@ -74,15 +79,30 @@ describe('statutory paths on the time-skipping server', () => {
   it('accept → opinion → reply → no review request within 30 days: the opinion stands and the petition closes (Art. 35)', async () => {
     const p = await repliedComplaint();
     // Notices are delivered beside the petition; their deliveries are recorded once made.
-    const v = await eventually(() => p.view(), (x) => x.documents.every((d) => d.deliveries.length > 0), 'deliveries');
+    const v = await eventually(
+      () => p.view(),
+      (x) => x.documents.every((d) => d.deliveries.length > 0),
+      'deliveries',
+    );
     expect(v.documents.map((d) => d.kind)).toEqual(['acceptance-notice', 'handling-opinion']);
     expect(v.documents[0]!.text).toContain('李四');
     expect(v.documents[0]!.deliveries[0]).toMatchObject({ channel: 'outbox', ok: true });
-    expect(v.deadlines.find((d) => d.id === 'handling')).toMatchObject({ state: 'met', article: expect.stringContaining('第三十四条') });
+    expect(v.deadlines.find((d) => d.id === 'handling')).toMatchObject({
+      state: 'met',
+      article: expect.stringContaining('第三十四条'),
+    });
     const window = v.deadlines.find((d) => d.id === 'review-request-window')!;
-    expect(window).toMatchObject({ state: 'running', article: expect.stringContaining('第三十五条'), overdue: false });
+    expect(window).toMatchObject({
+      state: 'running',
+      article: expect.stringContaining('第三十五条'),
+      overdue: false,
+    });
     await env.sleep(Date.parse(window.dueAt!) - (await env.currentTimeMs()) + 60_000);
-    const closed = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    const closed = await eventually(
+      () => p.view(),
+      (x) => x.status === 'closed',
+      'closed',
+    );
     expect(closed.outcome).toMatchObject({ outcome: 'opinion-stands', final: false });
     expect(await p.handle.result()).toMatchObject({ outcome: 'opinion-stands' });
     await p.record('complaint-no-review');
@@ -91,9 +111,15 @@ describe('statutory paths on the time-skipping server', () => {
   it('accepts no review request once the 30-day window has closed the petition (Art. 35)', async () => {
     const p = await repliedComplaint();
     await env.sleep('40 days');
-    await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    await eventually(
+      () => p.view(),
+      (x) => x.status === 'closed',
+      'closed',
+    );
     // The workflow has finished: the server itself refuses the update (the API answers 409 from the closed state).
-    await expect(p.act('request-review', actors.petitioner, { reason: '不服' })).rejects.toThrow(/completed|closed|not found/i);
+    await expect(p.act('request-review', actors.petitioner, { reason: '不服' })).rejects.toThrow(
+      /completed|closed|not found/i,
+    );
     expect((await p.view()).timeline.some((t) => t.action === 'request-review')).toBe(false);
   });
 
@@ -104,11 +130,18 @@ describe('statutory paths on the time-skipping server', () => {
     expect(v.step).toBe('review');
     const review = v.deadlines.find((d) => d.id === 'review')!;
     expect(review).toMatchObject({ state: 'running', article: expect.stringContaining('第三十五条') });
-    v = await p.act('review-opinion', actors.superior, { outcome: 'explain', text: '维持原处理意见并解释。' });
+    v = await p.act('review-opinion', actors.superior, {
+      outcome: 'explain',
+      text: '维持原处理意见并解释。',
+    });
     expect(v.step).toBe('re-review-window');
     expect(v.documents.at(-1)!.kind).toBe('review-opinion');
     await env.sleep('31 days');
-    const closed = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    const closed = await eventually(
+      () => p.view(),
+      (x) => x.status === 'closed',
+      'closed',
+    );
     expect(closed.outcome).toMatchObject({ outcome: 'review-opinion-stands' });
     await p.record('complaint-review');
   });
@@ -122,7 +155,11 @@ describe('statutory paths on the time-skipping server', () => {
     const before = v.deadlines.find((d) => d.id === 're-review')!;
     await env.sleep('5 days');
     v = await p.act('hearing-start', actors.superior);
-    expect(v.deadlines.find((d) => d.id === 're-review')).toMatchObject({ state: 'paused', paused: true, dueAt: null });
+    expect(v.deadlines.find((d) => d.id === 're-review')).toMatchObject({
+      state: 'paused',
+      paused: true,
+      dueAt: null,
+    });
     await env.sleep('10 days');
     const paused = await p.deadline('re-review');
     expect(paused).toMatchObject({ state: 'paused', overdue: false });
@@ -131,11 +168,18 @@ describe('statutory paths on the time-skipping server', () => {
     expect(after.state).toBe('running');
     expect(after.pausedDays).toBe(10);
     expect(Date.parse(after.dueAt!)).toBeGreaterThan(Date.parse(before.dueAt!));
-    const expected = computeDeadline({ from: before.from, duration: 30, counting: 'calendar-days', pausedDays: 10 }, defaultCalendarData());
+    const expected = computeDeadline(
+      { from: before.from, duration: 30, counting: 'calendar-days', pausedDays: 10 },
+      defaultCalendarData(),
+    );
     expect(after.lastDay).toBe(expected.lastDay);
     expect(after.explanation).toContain('10');
     v = await p.act('re-review-opinion', actors.superior, { outcome: 'reject', text: '复核维持。' });
-    const done = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    const done = await eventually(
+      () => p.view(),
+      (x) => x.status === 'closed',
+      'closed',
+    );
     expect(done.outcome).toMatchObject({ outcome: 'final', final: true });
     await p.record('complaint-re-review-hearing');
   });
@@ -189,7 +233,11 @@ describe('statutory paths on the time-skipping server', () => {
   it('diversion of a complaint into its legal procedure ends with a notice naming the channel (Art. 31 (1)–(4))', async () => {
     const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
     await p.act('divert', actors.dept, { channel: 'litigation', reason: '属于民事纠纷' });
-    const v = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    const v = await eventually(
+      () => p.view(),
+      (x) => x.status === 'closed',
+      'closed',
+    );
     expect(v.outcome).toMatchObject({ outcome: 'diverted' });
     const notice = v.documents.find((d) => d.kind === 'diversion-notice')!;
     expect(notice.text).toContain('诉讼');
@@ -199,7 +247,11 @@ describe('statutory paths on the time-skipping server', () => {
   it('decline: the refusal notice is issued and the petition ends', async () => {
     const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
     await p.act('decline', actors.dept, { reason: '已超出信访事项范围' });
-    const v = await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    const v = await eventually(
+      () => p.view(),
+      (x) => x.status === 'closed',
+      'closed',
+    );
     expect(v.outcome).toMatchObject({ outcome: 'declined' });
     expect(v.documents.map((d) => d.kind)).toContain('refusal-notice');
     await p.record('decline');
@@ -231,7 +283,10 @@ describe('statutory paths on the time-skipping server', () => {
     const desc = await p.handle.describe();
     expect(desc.searchAttributes['PetitionOverdue']).toEqual([true]);
     const accepted = await p.act('accept', actors.dept);
-    expect(accepted.deadlines.find((d) => d.id === 'acceptance')).toMatchObject({ state: 'missed', overdue: false });
+    expect(accepted.deadlines.find((d) => d.id === 'acceptance')).toMatchObject({
+      state: 'missed',
+      overdue: false,
+    });
     expect(accepted.metrics.acceptedOnTime).toBe(false);
     await p.record('overdue-acceptance');
   });
@@ -293,7 +348,11 @@ describe('statutory paths on the time-skipping server', () => {
     await p.act('hearing-start', actors.superior);
     await p.act('hearing-end', actors.superior);
     await p.act('re-review-opinion', actors.superior, { outcome: 'reject', text: '复核维持。' });
-    await eventually(() => p.view(), (x) => x.status === 'closed', 'closed');
+    await eventually(
+      () => p.view(),
+      (x) => x.status === 'closed',
+      'closed',
+    );
     await p.handle.result();
     const events = await p.historyLength();
     console.log(`[lifecycle] full statutory lifecycle: ${events} history events`);
@@ -323,7 +382,9 @@ describe('statutory paths on the time-skipping server', () => {
       const accepted = await p.act('accept', actors.dept);
       const handling = accepted.deadlines.find((d) => d.id === 'handling')!;
       // The years without official data that the period touches.
-      const years = [...new Set([handling.from.slice(0, 4), handling.lastDay!.slice(0, 4)])].filter((y) => Number(y) > 2026);
+      const years = [...new Set([handling.from.slice(0, 4), handling.lastDay!.slice(0, 4)])].filter(
+        (y) => Number(y) > 2026,
+      );
       expect(handling.provisional).toBe(true);
       expect(handling.explanation).toContain(handling.lastDay!.slice(0, 4));
       calendar = mergeCalendarData(
@@ -341,7 +402,9 @@ describe('statutory paths on the time-skipping server', () => {
       );
       expect(updated!.explanation).not.toContain('暂定');
       const view = await p.view();
-      expect(view.timeline.filter((t) => t.type === 'deadline-computed' && t.deadline === 'handling')).toHaveLength(2);
+      expect(
+        view.timeline.filter((t) => t.type === 'deadline-computed' && t.deadline === 'handling'),
+      ).toHaveLength(2);
     });
     await own.teardown();
   });
@@ -350,7 +413,10 @@ describe('statutory paths on the time-skipping server', () => {
     const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' }, { settled: true });
     const registered = await p.view();
     expect(registered.step).toBe('accept-notice');
-    expect(registered.deadlines.find((d) => d.id === 'acceptance')).toMatchObject({ state: 'running', overdue: false });
+    expect(registered.deadlines.find((d) => d.id === 'acceptance')).toMatchObject({
+      state: 'running',
+      overdue: false,
+    });
     const { events } = await p.handle.fetchHistory();
     expect(events!.some((e) => e.markerRecordedEventAttributes)).toBe(false);
     // Started with the registered state's search attributes: nothing to upsert after the first task.
@@ -373,7 +439,14 @@ describe('statutory paths on the time-skipping server', () => {
           definitionRef: { id: 'petition-2022', version: 99 },
           definitionHash: 'not-shipped',
           registeredBy: actors.registrar,
-          petition: { category: 'complaint', channel: 'letter', subject: 's', content: 'c', receivedAt: new Date().toISOString(), petitioner: { name: '李四', address: '某地' } },
+          petition: {
+            category: 'complaint',
+            channel: 'letter',
+            subject: 's',
+            content: 'c',
+            receivedAt: new Date().toISOString(),
+            petitioner: { name: '李四', address: '某地' },
+          },
         },
       ],
     });
@@ -409,13 +482,20 @@ describe('statutory paths on the time-skipping server', () => {
       'registered-complaint-reply',
     ]) {
       expect(names).toContain(`${name}.json`);
-      expect(JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')).events.length).toBeGreaterThan(5);
+      expect(JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')).events.length).toBeGreaterThan(
+        5,
+      );
     }
   });
 });
 
 describe('on the dev server: refused actions (no speculative task is persisted) and worker restarts (sticky queues time out)', () => {
-  const dev = {} as { env: TestWorkflowEnvironment; worker: Worker; running: Promise<void>; taskQueue: string };
+  const dev = {} as {
+    env: TestWorkflowEnvironment;
+    worker: Worker;
+    running: Promise<void>;
+    taskQueue: string;
+  };
   beforeAll(async () => {
     dev.env = await TestWorkflowEnvironment.createFromExistingServer({
       address: inject('devServerAddress'),
@@ -433,9 +513,16 @@ describe('on the dev server: refused actions (no speculative task is persisted) 
 
   it('a refused action leaves the history untouched and names the step and the allowed actions', async () => {
     const p = await PetitionDriver.start(dev.env, dev.taskQueue, { department: 'D1' });
-    await eventually(() => p.view(), (v) => v.deadlines.length > 0 && v.deadlines.every((d) => d.state === 'running'), 'deadlines computed');
+    await eventually(
+      () => p.view(),
+      (v) => v.deadlines.length > 0 && v.deadlines.every((d) => d.state === 'running'),
+      'deadlines computed',
+    );
     const before = await eventually(
-      async () => [await p.historyLength(), await new Promise((r) => setTimeout(r, 200)).then(() => p.historyLength())],
+      async () => [
+        await p.historyLength(),
+        await new Promise((r) => setTimeout(r, 200)).then(() => p.historyLength()),
+      ],
       ([a, b]) => a === b,
       'a settled history',
     ).then(([a]) => a!);
@@ -469,7 +556,10 @@ describe('on the dev server: refused actions (no speculative task is persisted) 
       await p.act('opinion', actors.dept, { outcome: 'support', text: '予以支持。' });
       const replied = await p.act('reply', actors.dept);
       expect(replied.step).toBe('review-window');
-      expect(replied.deadlines.find((d) => d.id === 'handling')).toMatchObject({ state: 'met', extendedDays: 10 });
+      expect(replied.deadlines.find((d) => d.id === 'handling')).toMatchObject({
+        state: 'met',
+        extendedDays: 10,
+      });
     });
   });
 });

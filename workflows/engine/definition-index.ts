@@ -43,7 +43,8 @@ export function indexDefinition(definition: Definition): DefinitionIndex {
     start,
     element(id) {
       const element = elements.get(id);
-      if (!element) throw new Error(`definition ${definition.id}@${definition.version} has no element "${id}"`);
+      if (!element)
+        throw new Error(`definition ${definition.id}@${definition.version} has no element "${id}"`);
       return element;
     },
     userTask(id) {
@@ -56,9 +57,7 @@ export function indexDefinition(definition: Definition): DefinitionIndex {
     actionsOf(step) {
       const task = index.userTask(step);
       if (!task) return [];
-      const globals = definition.globalActions.filter(
-        (g) => !g.steps || g.steps.includes(step),
-      );
+      const globals = definition.globalActions.filter((g) => !g.steps || g.steps.includes(step));
       const own = new Set(task.actions.map((a) => a.id));
       return [...task.actions, ...globals.filter((g) => !own.has(g.id))];
     },

@@ -26,104 +26,149 @@ export class EngineError extends Error {
  * The interpreter: given a definition, the current state and one event, returns the next state and the commands
  * the workflow must run. Pure and deterministic — no clock, no I/O, no Temporal import (design settled point 2).
  */
-export function step(definition: Definition, state: PetitionState | undefined, event: EngineEvent): StepResult {
+export function step(
+  definition: Definition,
+  state: PetitionState | undefined,
+  event: EngineEvent,
+): StepResult {
   const index = indexDefinition(definition);
   if (event.type === 'start') {
     if (state) throw new EngineError(`petition ${state.petitionId} is already started`);
-    return run(index, initialState(definition, event), (ctx) => {
-      ctx.log({ type: 'registered', actor: event.actor, message: registeredMessage(event) });
-      ctx.follow(index.start.id);
-    }, event.at);
+    return run(
+      index,
+      initialState(definition, event),
+      (ctx) => {
+        ctx.log({ type: 'registered', actor: event.actor, message: registeredMessage(event) });
+        ctx.follow(index.start.id);
+      },
+      event.at,
+    );
   }
   if (!state) throw new EngineError(`event "${event.type}" arrived before the petition was started`);
   switch (event.type) {
     case 'action':
       return run(index, state, (ctx) => applyAction(ctx, event), event.at);
     case 'deadline-computed':
-      return run(index, state, (ctx) => {
-        const d = ctx.state.deadlines.find((x) => x.key === event.key);
-        if (!d) throw new EngineError(`no deadline instance "${event.key}"`);
-        d.calculation = event.calculation;
-        if (d.status === 'pending') d.status = 'running';
-        if (d.pendingDocument) {
-          ctx.emit({ type: 'generate-document', ...d.pendingDocument, deadlineKey: d.key });
-          d.pendingDocument = undefined;
-        }
-        ctx.log({
-          type: 'deadline-computed',
-          step: d.step,
-          deadline: d.deadlineId,
-          message: event.calculation.explanation,
-          data: {
-            dueAt: event.calculation.dueAt,
-            lastDay: event.calculation.lastDay,
-            provisional: event.calculation.provisional,
-          },
-        });
-      }, event.at);
+      return run(
+        index,
+        state,
+        (ctx) => {
+          const d = ctx.state.deadlines.find((x) => x.key === event.key);
+          if (!d) throw new EngineError(`no deadline instance "${event.key}"`);
+          d.calculation = event.calculation;
+          if (d.status === 'pending') d.status = 'running';
+          if (d.pendingDocument) {
+            ctx.emit({ type: 'generate-document', ...d.pendingDocument, deadlineKey: d.key });
+            d.pendingDocument = undefined;
+          }
+          ctx.log({
+            type: 'deadline-computed',
+            step: d.step,
+            deadline: d.deadlineId,
+            message: event.calculation.explanation,
+            data: {
+              dueAt: event.calculation.dueAt,
+              lastDay: event.calculation.lastDay,
+              provisional: event.calculation.provisional,
+            },
+          });
+        },
+        event.at,
+      );
     case 'timer-fired':
       return run(index, state, (ctx) => fireTimers(ctx), event.at);
     case 'activity-completed':
-      return run(index, state, (ctx) => {
-        if (ctx.state.token !== event.element) {
-          throw new EngineError(`activity for "${event.element}" completed while the token is on "${ctx.state.token}"`);
-        }
-        if (event.document) {
+      return run(
+        index,
+        state,
+        (ctx) => {
+          if (ctx.state.token !== event.element) {
+            throw new EngineError(
+              `activity for "${event.element}" completed while the token is on "${ctx.state.token}"`,
+            );
+          }
+          if (event.document) {
+            ctx.state.documents.push(event.document);
+            ctx.log({
+              type: 'document',
+              step: event.element,
+              message: `已生成《${event.document.title}》`,
+              data: { documentId: event.document.id, kind: event.document.kind },
+            });
+          } else {
+            ctx.log({
+              type: 'activity',
+              step: event.element,
+              message: event.detail ?? `完成：${event.element}`,
+            });
+          }
+          for (const [name, value] of Object.entries(event.variables ?? {})) {
+            ctx.state.variables[name] = normaliseValue(value);
+          }
+          ctx.followOutgoing(event.element);
+        },
+        event.at,
+      );
+    case 'document-generated':
+      return run(
+        index,
+        state,
+        (ctx) => {
           ctx.state.documents.push(event.document);
           ctx.log({
             type: 'document',
-            step: event.element,
+            step: event.document.step,
             message: `已生成《${event.document.title}》`,
             data: { documentId: event.document.id, kind: event.document.kind },
           });
-        } else {
-          ctx.log({ type: 'activity', step: event.element, message: event.detail ?? `完成：${event.element}` });
-        }
-        for (const [name, value] of Object.entries(event.variables ?? {})) {
-          ctx.state.variables[name] = normaliseValue(value);
-        }
-        ctx.followOutgoing(event.element);
-      }, event.at);
-    case 'document-generated':
-      return run(index, state, (ctx) => {
-        ctx.state.documents.push(event.document);
-        ctx.log({
-          type: 'document',
-          step: event.document.step,
-          message: `已生成《${event.document.title}》`,
-          data: { documentId: event.document.id, kind: event.document.kind },
-        });
-      }, event.at);
+        },
+        event.at,
+      );
     case 'document-delivered':
-      return run(index, state, (ctx) => {
-        const doc = ctx.state.documents.find((d) => d.id === event.documentId);
-        if (!doc) throw new EngineError(`no document "${event.documentId}"`);
-        doc.deliveries.push(...event.deliveries);
-        for (const delivery of event.deliveries) {
-          ctx.log({
-            type: 'document',
-            step: doc.step,
-            message: `《${doc.title}》${delivery.ok ? '已送达' : '送达失败'}（${delivery.channel}）`,
-            data: { documentId: doc.id, ...delivery },
-          });
-        }
-      }, event.at);
+      return run(
+        index,
+        state,
+        (ctx) => {
+          const doc = ctx.state.documents.find((d) => d.id === event.documentId);
+          if (!doc) throw new EngineError(`no document "${event.documentId}"`);
+          doc.deliveries.push(...event.deliveries);
+          for (const delivery of event.deliveries) {
+            ctx.log({
+              type: 'document',
+              step: doc.step,
+              message: `《${doc.title}》${delivery.ok ? '已送达' : '送达失败'}（${delivery.channel}）`,
+              data: { documentId: doc.id, ...delivery },
+            });
+          }
+        },
+        event.at,
+      );
     case 'report-read':
-      return run(index, state, (ctx) => {
-        ctx.log({
-          type: 'report-read',
-          actor: event.actor,
-          message: `检举控告材料被查阅：${event.actor.role}${event.actor.id ? ` ${event.actor.id}` : ''}${
-            event.actor.department ? `（${event.actor.department}）` : ''
-          }（第三十条）`,
-        });
-      }, event.at);
+      return run(
+        index,
+        state,
+        (ctx) => {
+          ctx.log({
+            type: 'report-read',
+            actor: event.actor,
+            message: `检举控告材料被查阅：${event.actor.role}${event.actor.id ? ` ${event.actor.id}` : ''}${
+              event.actor.department ? `（${event.actor.department}）` : ''
+            }（第三十条）`,
+          });
+        },
+        event.at,
+      );
     case 'calendar-updated':
-      return run(index, state, (ctx) => {
-        for (const d of activeDeadlines(ctx.state)) {
-          if (d.calculation?.provisional && !d.closedAt) ctx.compute(d);
-        }
-      }, event.at);
+      return run(
+        index,
+        state,
+        (ctx) => {
+          for (const d of activeDeadlines(ctx.state)) {
+            if (d.calculation?.provisional && !d.closedAt) ctx.compute(d);
+          }
+        },
+        event.at,
+      );
   }
 }
 
@@ -156,7 +201,9 @@ function initialState(definition: Definition, event: StartEvent): PetitionState 
 }
 
 function registeredMessage(event: StartEvent): string {
-  const where = event.petition.department ? `由 ${event.petition.department} 直接收到（第二十三条第二款）` : '由信访部门登记（第二十二条）';
+  const where = event.petition.department
+    ? `由 ${event.petition.department} 直接收到（第二十三条第二款）`
+    : '由信访部门登记（第二十二条）';
   return `信访事项已登记：${where}，渠道 ${event.petition.channel}，类别 ${event.petition.category}`;
 }
 
@@ -234,7 +281,8 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
             ctx.state.variables[name] = normaliseValue(evalFeel(expression, context));
           }
         }
-        const next = current.type === 'startEvent' ? index.outgoing(current.id)[0] : chooseFlow(index, ctx, current.id);
+        const next =
+          current.type === 'startEvent' ? index.outgoing(current.id)[0] : chooseFlow(index, ctx, current.id);
         if (!next) throw new EngineError(`element "${current.id}" has no outgoing flow`);
         current = index.element(next.to);
         continue;
@@ -258,7 +306,12 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
       case 'endEvent': {
         rest(index, ctx, current.id);
         ctx.state.status = 'closed';
-        ctx.state.outcome = { endEvent: current.id, outcome: current.outcome, final: current.final, at: ctx.at };
+        ctx.state.outcome = {
+          endEvent: current.id,
+          outcome: current.outcome,
+          final: current.final,
+          at: ctx.at,
+        };
         ctx.log({
           type: 'ended',
           step: current.id,
@@ -276,7 +329,9 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
 function chooseFlow(index: DefinitionIndex, ctx: Ctx, gatewayId: string) {
   const flows = index.outgoing(gatewayId);
   const context = feelContext(ctx.state, {}, ctx.at);
-  const chosen = flows.find((f) => !f.default && f.condition !== undefined && feelHolds(f.condition, context));
+  const chosen = flows.find(
+    (f) => !f.default && f.condition !== undefined && feelHolds(f.condition, context),
+  );
   const fallback = flows.find((f) => f.default);
   const flow = chosen ?? fallback;
   if (!flow) {
@@ -392,7 +447,8 @@ function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: string):
 function resolveFrom(state: PetitionState, from: string, enteredAt: string): string {
   if (from === 'entered') return enteredAt;
   const value = from === 'receipt' ? state.variables['receivedAt'] : state.variables[from];
-  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(Date.parse(value)).toISOString();
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value)))
+    return new Date(Date.parse(value)).toISOString();
   return enteredAt;
 }
 
@@ -440,13 +496,20 @@ function applyEffect(
   const effect = action.effect;
   if (!effect) return;
   const target =
-    'deadline' in effect ? activeDeadlines(ctx.state).find((d) => d.deadlineId === effect.deadline) : undefined;
+    'deadline' in effect
+      ? activeDeadlines(ctx.state).find((d) => d.deadlineId === effect.deadline)
+      : undefined;
   switch (effect.type) {
     case 'extend': {
       if (!target) throw new EngineError(`no running deadline "${effect.deadline}"`);
       const days = input['days'] as number;
       target.extendedDays += days;
-      target.extensions.push({ days, reason: input['reason'] as string | undefined, at: event.at, by: event.actor });
+      target.extensions.push({
+        days,
+        reason: input['reason'] as string | undefined,
+        at: event.at,
+        by: event.actor,
+      });
       ctx.log({
         type: 'deadline-extended',
         step: target.step,
@@ -473,7 +536,8 @@ function applyEffect(
       return;
     }
     case 'resume': {
-      if (!target || !target.pausedAt) throw new EngineError(`deadline "${'deadline' in effect ? effect.deadline : ''}" is not paused`);
+      if (!target || !target.pausedAt)
+        throw new EngineError(`deadline "${'deadline' in effect ? effect.deadline : ''}" is not paused`);
       const days = pausedDaysBetween(target.pausedAt, event.at);
       target.pausedMs += Date.parse(event.at) - Date.parse(target.pausedAt);
       target.pausedDays += days;
@@ -495,7 +559,9 @@ function applyEffect(
       const answerDays = typeof input['answerDays'] === 'number' ? (input['answerDays'] as number) : 15;
       ctx.state.seq += 1;
       const department =
-        typeof ctx.state.variables['department'] === 'string' ? (ctx.state.variables['department'] as string) : undefined;
+        typeof ctx.state.variables['department'] === 'string'
+          ? (ctx.state.variables['department'] as string)
+          : undefined;
       const d: DeadlineState = {
         key: `supervision#${ctx.state.seq}`,
         deadlineId: 'supervision',
@@ -511,7 +577,7 @@ function applyEffect(
         extendedDays: 0,
         extensions: [],
         pausedMs: 0,
-    pausedDays: 0,
+        pausedDays: 0,
         warned: [],
         bodyDeadline: true,
         supervision: true,
@@ -603,7 +669,12 @@ function fireTimers(ctx: Ctx): void {
         department: d.accountable.department,
         message: `${d.name}逾期：${who}，环节「${d.step}」，期限 ${d.calculation.lastDay}（${d.article}）`,
       });
-      ctx.log({ type: 'escalated', step: d.step, deadline: d.deadlineId, message: `已向督办部门报告逾期：${who}` });
+      ctx.log({
+        type: 'escalated',
+        step: d.step,
+        deadline: d.deadlineId,
+        message: `已向督办部门报告逾期：${who}`,
+      });
     }
     if (onExpiry.kind === 'follow' && ctx.state.status === 'open' && ctx.state.token === d.step) {
       ctx.moveTo(onExpiry.to);
@@ -620,7 +691,10 @@ export function nextWakeAt(definition: Definition, state: PetitionState): string
     if (d.status !== 'running' || !d.calculation || d.missedAt || d.closedAt) continue;
     const due = Date.parse(d.calculation.dueAt);
     const def = d.supervision ? undefined : index.deadline(d.step, d.deadlineId);
-    const candidates = [due, ...(def?.warnings ?? []).filter((w) => !d.warned.includes(w)).map((w) => due - w * DAY_MS)];
+    const candidates = [
+      due,
+      ...(def?.warnings ?? []).filter((w) => !d.warned.includes(w)).map((w) => due - w * DAY_MS),
+    ];
     for (const c of candidates) if (next === undefined || c < next) next = c;
   }
   return next === undefined ? undefined : new Date(next).toISOString();

@@ -1,4 +1,8 @@
+import type { DeadlineCalculation, DeadlineRequest } from '../../definitions/calendar/deadline-calculation';
 import type { Counting, Definition } from '../../definitions/language/schema';
+
+// The calendar's contract lives with the calendar (definitions/ never imports workflows/); the engine speaks it.
+export type { DeadlineCalculation, DeadlineRequest };
 
 /** Channels of Art. 17. */
 export const Channels = ['online', 'letter', 'phone', 'fax', 'visit'] as const;
@@ -9,7 +13,16 @@ export const Categories = ['suggestion', 'report', 'complaint'] as const;
 export type Category = (typeof Categories)[number];
 
 /** Roles an actor can hold; `system` is the engine itself (timers). */
-export const Roles = ['registrar', 'department', 'superior', 'supervisor', 'designer', 'admin', 'petitioner', 'system'] as const;
+export const Roles = [
+  'registrar',
+  'department',
+  'superior',
+  'supervisor',
+  'designer',
+  'admin',
+  'petitioner',
+  'system',
+] as const;
 export type Role = (typeof Roles)[number];
 
 /** The facts of a registered petition. Personal data lives only here (encrypted in history by the codec). */
@@ -36,31 +49,6 @@ export interface Actor {
   id?: string;
   /** For department staff and superiors: the body they act for. */
   department?: string;
-}
-
-/** What the calendar activity returns for one deadline (see definitions/calendar). */
-export interface DeadlineCalculation {
-  dueAt: string;
-  lastDay: string;
-  provisional: boolean;
-  explanation: string;
-  rule?: string;
-  nominalLastDay?: string;
-  startDate?: string;
-  skippedRestDays?: Array<{ date: string; reason: string; name?: string }>;
-  [extra: string]: unknown;
-}
-
-/** What the engine asks the calendar to compute. */
-export interface DeadlineRequest {
-  from: string;
-  duration: number;
-  counting: Counting;
-  /** Days added by approved extensions (Art. 34). */
-  extensionDays: number;
-  /** Whole days the clock stood still (Art. 36 hearing). */
-  pausedDays: number;
-  article: string;
 }
 
 export const DeadlineStatuses = ['pending', 'running', 'paused', 'met', 'missed', 'cancelled'] as const;
@@ -271,7 +259,14 @@ export type EngineCommand =
       /** Who receives it: the petitioner (notices), or the department (a 督办 order, Art. 40). */
       recipient?: 'petitioner' | 'department';
     }
-  | { type: 'escalate'; reason: 'overdue' | 'supervision'; key: string; step: string; department?: string; message: string }
+  | {
+      type: 'escalate';
+      reason: 'overdue' | 'supervision';
+      key: string;
+      step: string;
+      department?: string;
+      message: string;
+    }
   | { type: 'warn'; key: string; daysBefore: number; step: string; department?: string; message: string }
   | { type: 'complete'; outcome: PetitionOutcome };
 

@@ -40,7 +40,9 @@ export function checkAction(
   definition: Definition,
   state: PetitionState,
   event: Pick<ActionEvent, 'action' | 'actor' | 'input' | 'at'>,
-): { ok: true; action: Action | GlobalAction; input: Record<string, unknown> } | { ok: false; refusal: Refusal } {
+):
+  | { ok: true; action: Action | GlobalAction; input: Record<string, unknown> }
+  | { ok: false; refusal: Refusal } {
   const index = indexDefinition(definition);
   const refuse = (type: Refusal['type'], message: string, details?: Record<string, unknown>) =>
     ({ ok: false, refusal: { type, message, details } }) as const;
@@ -49,7 +51,9 @@ export function checkAction(
     return refuse(
       EngineErrorType.PetitionClosed,
       `Petition ${state.petitionId} is closed (${state.outcome?.outcome ?? 'ended'}); no further action is possible.` +
-        (state.outcome?.final ? ' 复核意见已作出，该信访事项已终结（《信访工作条例》第三十六条第三款）。' : ''),
+        (state.outcome?.final
+          ? ' 复核意见已作出，该信访事项已终结（《信访工作条例》第三十六条第三款）。'
+          : ''),
       { outcome: state.outcome?.outcome },
     );
   }
@@ -93,7 +97,9 @@ export function checkAction(
   const ctx = feelContext(state, input, event.at);
   for (const guard of action.guards) {
     if (!feelHolds(guard.condition, ctx)) {
-      return refuse(EngineErrorType.StatutoryRule, `${guard.message}（${guard.article}）`, { article: guard.article });
+      return refuse(EngineErrorType.StatutoryRule, `${guard.message}（${guard.article}）`, {
+        article: guard.article,
+      });
     }
   }
 
@@ -127,9 +133,13 @@ export function checkAction(
     if (effect.type === 'extend') {
       const ext = def?.extension;
       if (!ext) {
-        return refuse(EngineErrorType.StatutoryRule, `The deadline "${target.name}" cannot be extended (${target.article}).`, {
-          article: target.article,
-        });
+        return refuse(
+          EngineErrorType.StatutoryRule,
+          `The deadline "${target.name}" cannot be extended (${target.article}).`,
+          {
+            article: target.article,
+          },
+        );
       }
       if (target.extensions.length >= ext.maxTimes) {
         return refuse(
@@ -169,14 +179,22 @@ export function checkAction(
       }
     }
     if (effect.type === 'pause' && target.status === 'paused') {
-      return refuse(EngineErrorType.ActionNotAllowed, `The deadline "${target.name}" is already paused (since ${target.pausedAt}).`, {
-        deadline: target.deadlineId,
-      });
+      return refuse(
+        EngineErrorType.ActionNotAllowed,
+        `The deadline "${target.name}" is already paused (since ${target.pausedAt}).`,
+        {
+          deadline: target.deadlineId,
+        },
+      );
     }
     if (effect.type === 'resume' && target.status !== 'paused') {
-      return refuse(EngineErrorType.ActionNotAllowed, `The deadline "${target.name}" is not paused; nothing to resume.`, {
-        deadline: target.deadlineId,
-      });
+      return refuse(
+        EngineErrorType.ActionNotAllowed,
+        `The deadline "${target.name}" is not paused; nothing to resume.`,
+        {
+          deadline: target.deadlineId,
+        },
+      );
     }
   }
   if (def_pauseBlocks(state, index, action.id)) {
@@ -190,7 +208,11 @@ export function checkAction(
 }
 
 /** A step's deadline that is paused for a hearing blocks the step's completing actions until it resumes. */
-function def_pauseBlocks(state: PetitionState, index: ReturnType<typeof indexDefinition>, actionId: string): boolean {
+function def_pauseBlocks(
+  state: PetitionState,
+  index: ReturnType<typeof indexDefinition>,
+  actionId: string,
+): boolean {
   const task = index.userTask(state.token);
   if (!task) return false;
   const action = task.actions.find((a) => a.id === actionId);
@@ -200,13 +222,23 @@ function def_pauseBlocks(state: PetitionState, index: ReturnType<typeof indexDef
 
 /** Deadlines still armed (running or paused), whatever their due state. */
 export function activeDeadlines(state: PetitionState): DeadlineState[] {
-  return state.deadlines.filter((d) => d.status === 'pending' || d.status === 'running' || d.status === 'paused' || (d.status === 'missed' && !d.closedAt));
+  return state.deadlines.filter(
+    (d) =>
+      d.status === 'pending' ||
+      d.status === 'running' ||
+      d.status === 'paused' ||
+      (d.status === 'missed' && !d.closedAt),
+  );
 }
 
-type Normalised = { ok: true; input: Record<string, unknown> } | { ok: false; field: string; message: string };
+type Normalised =
+  { ok: true; input: Record<string, unknown> } | { ok: false; field: string; message: string };
 
 /** Checks an action's input against its declared fields; unknown fields are refused so typos surface. */
-export function normaliseInput(action: Action | GlobalAction, raw: Record<string, unknown> | undefined): Normalised {
+export function normaliseInput(
+  action: Action | GlobalAction,
+  raw: Record<string, unknown> | undefined,
+): Normalised {
   const input = raw ?? {};
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(input)) {
@@ -222,7 +254,11 @@ export function normaliseInput(action: Action | GlobalAction, raw: Record<string
     const value = input[name];
     if (value === undefined || value === null || value === '') {
       if (field.required) {
-        return { ok: false, field: name, message: `Field "${name}" is required by action "${action.id}"${describe(field)}.` };
+        return {
+          ok: false,
+          field: name,
+          message: `Field "${name}" is required by action "${action.id}"${describe(field)}.`,
+        };
       }
       continue;
     }
@@ -278,7 +314,10 @@ function checkField(
     case 'boolean':
       return typeof value === 'boolean' ? { ok: true, value } : bad('true or false');
     case 'datetime': {
-      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+      if (
+        typeof value !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+      ) {
         return bad('an ISO 8601 instant with offset, e.g. 2026-03-01T09:30:00+08:00');
       }
       const ms = Date.parse(value);

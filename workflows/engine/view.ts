@@ -59,7 +59,6 @@ export interface PetitionView {
   variables: Record<string, unknown>;
 }
 
-
 /** Builds the read model of a petition from its state. */
 export function viewOf(definition: Definition, state: PetitionState): PetitionView {
   const index = indexDefinition(definition);
@@ -76,7 +75,8 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     stepName: element?.name ?? state.token,
     category: state.petition.category,
     channel: state.petition.channel,
-    department: typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : null,
+    department:
+      typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : null,
     concerns: state.petition.concerns ?? null,
     receivedAt: String(state.variables['receivedAt']),
     definition: state.definition,
@@ -152,13 +152,16 @@ export interface PetitionSearchValues {
 export function searchValuesOf(state: PetitionState): PetitionSearchValues {
   const open = state.status === 'open';
   const candidates = open
-    ? activeDeadlines(state).filter((d) => d.bodyDeadline && d.status !== 'paused' && d.calculation && !d.closedAt)
+    ? activeDeadlines(state).filter(
+        (d) => d.bodyDeadline && d.status !== 'paused' && d.calculation && !d.closedAt,
+      )
     : [];
   candidates.sort((a, b) => Date.parse(a.calculation!.dueAt) - Date.parse(b.calculation!.dueAt));
   const first = candidates[0];
   return {
     step: state.token,
-    department: typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : null,
+    department:
+      typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : null,
     category: state.petition.category,
     channel: state.petition.channel,
     status: state.status,
