@@ -99,7 +99,7 @@ const dataConverterRule = {
     ].map((selector) => ({
       selector,
       message:
-        'Pass the product\'s data converter (config/data-converter.ts; tests: testDataConverter()): every client and worker encrypts payloads.',
+        "Pass the product's data converter (config/data-converter.ts; tests: testDataConverter()): every client and worker encrypts payloads.",
     })),
   ],
 };
@@ -118,7 +118,10 @@ export default tseslint.config(
   {
     // config/failure-converter.cjs: plain CommonJS, required by the SDK and bundled into the sandbox.
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable', module: 'writable' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', exports: 'writable', module: 'writable' },
+    },
   },
   {
     files: ['workflows/**/*.ts', 'definitions/**/*.ts'],

@@ -34,7 +34,12 @@ function appFor(
   address = inject('devServerAddress'),
 ): FastifyInstance {
   const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue });
-  return buildApp({ config, logger: testLogger, connection, client: new Client({ connection, dataConverter: testDataConverter() }) });
+  return buildApp({
+    config,
+    logger: testLogger,
+    connection,
+    client: new Client({ connection, dataConverter: testDataConverter() }),
+  });
 }
 
 async function readyz(app: FastifyInstance): Promise<{ status: number; body: ReadyBody }> {

@@ -459,7 +459,9 @@ describe('statutory paths on the time-skipping server', () => {
     const failure = failed!.workflowTaskFailedEventAttributes!.failure!;
     expect(failure.message).toBe('Encoded failure');
     const [attributes] = await testPayloadCodec().decode([failure.encodedAttributes as Payload]);
-    expect(defaultPayloadConverter.fromPayload<{ message: string }>(attributes!).message).toContain('petition-2022@99');
+    expect(defaultPayloadConverter.fromPayload<{ message: string }>(attributes!).message).toContain(
+      'petition-2022@99',
+    );
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await handle.terminate('test over');
   });

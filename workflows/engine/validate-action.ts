@@ -327,6 +327,9 @@ function checkField(
     case 'enum':
       return typeof value === 'string' && (field.values ?? []).includes(value)
         ? { ok: true, value }
-        : bad(`one of: ${(field.values ?? []).join(', ')}`, typeof value === 'string' ? 'another string' : undefined);
+        : bad(
+            `one of: ${(field.values ?? []).join(', ')}`,
+            typeof value === 'string' ? 'another string' : undefined,
+          );
   }
 }
