@@ -546,7 +546,12 @@ describe('on the dev server: refused actions (no speculative task is persisted) 
     const p = await PetitionDriver.start(dev.env, queue, { department: 'D1' });
     await p.act('accept', actors.dept);
     await p.act('extend', actors.dept, { days: 10, reason: '需要补充材料' });
-    const before = await p.view();
+    // The notice of the extension is delivered after the action answers: let it land before the worker goes.
+    const before = await eventually(
+      () => p.view(),
+      (v) => v.timeline.some((t) => t.message.includes('《信访事项延期办理告知书》已送达')),
+      'the extension notice delivered',
+    );
     first.shutdown();
     await firstRun;
 
