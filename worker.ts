@@ -8,6 +8,7 @@ import { createCalendarProvider } from './config/calendar';
 import { createRegistryDirectory, loadDepartmentSeed } from './activities/connectors/directory';
 import { loadConfigOrExit } from './config';
 import { createLogger, temporalLogger } from './config/logger';
+import { dataConverterFromConfig } from './config/data-converter';
 import { temporalConnectionOptions } from './config/temporal';
 import { workflowBundlerOptions, workflowsPath } from './config/workflow-bundle';
 
@@ -21,9 +22,11 @@ Runtime.install({
   shutdownSignals: [],
 });
 
+const { dataConverter, codec } = dataConverterFromConfig(config, logger);
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
+  dataConverter,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   // A bundle prebuilt from this checkout (`npm run worker:bundle`) starts a worker in about a second; without one the
@@ -40,6 +43,8 @@ const worker = await Worker.create({
     // Official holiday data plus DATA_DIR/calendar/*.json supplements, re-read when a new one is published.
     calendar: createCalendarProvider(config.dataDir),
     smtp: config.smtp,
+    // The archive is a payload store of ours: its files are encrypted like the histories.
+    archiveCodec: codec,
     // The embedded default seeds the department registry from config/departments.seed.json at its first start.
     departments: createRegistryDirectory({
       taskQueue: config.temporal.taskQueue,

@@ -14,6 +14,7 @@ import { configVariableNames, loadConfig } from '../../config';
 import { createClient, createLazyConnection } from '../../config/temporal';
 import { freePort } from '../../scripts/temporal-servers';
 import { searchAttributeRegistrations } from '../../workflows/search-attributes';
+import { testDataConverter, testPayloadCodec } from '../helpers/temporal';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rel = (file: string) => path.relative(root, file);
@@ -173,7 +174,8 @@ describe('what the documents list is what the code has', () => {
         config,
         logger: pino({ level: 'silent' }),
         connection,
-        client: createClient(config, connection),
+        client: createClient(config, connection, testDataConverter()),
+        codec: { codec: testPayloadCodec(), allowedOrigins: [] },
       });
       close = async () => {
         await app.close();
