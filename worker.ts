@@ -34,8 +34,9 @@ const worker = await Worker.create({
   ...(config.worker.workflowBundle
     ? { workflowBundle: { codePath: config.worker.workflowBundle } }
     : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
-  // The SDK's default cache (derived from the memory limit) lets a worker grow past 4 GB of ~2 MiB petitions and
-  // stall; a bounded cache trades a replay on the next task for a steady footprint (bench/README.md).
+  // The SDK sizes its default cache from the heap limit, not from what a petition costs, and once let a worker grow
+  // past 4 GB and stall. A cached petition costs about 170–260 KiB (bench/README.md); a bounded cache trades a
+  // replay on the next task for a steady footprint.
   maxCachedWorkflows: config.worker.maxCachedWorkflows,
   activities: createActivities({
     logger,

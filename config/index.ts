@@ -148,7 +148,7 @@ const variables = {
   },
   WORKER_MAX_CACHED_WORKFLOWS: {
     schema: z.coerce.number().int().min(0).max(100_000).default(2000),
-    expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170 KiB each)',
+    expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170-260 KiB each)',
   },
   WORKER_WORKFLOW_BUNDLE: {
     schema: readableFile.optional(),
