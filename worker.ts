@@ -9,6 +9,7 @@ import { createCalendarProvider } from './config/calendar';
 import { createRegistryDirectory, loadDepartmentSeed } from './activities/connectors/directory';
 import { loadConfigOrExit } from './config';
 import { createLogger, temporalLogger } from './config/logger';
+import { dataConverterFromConfig } from './config/data-converter';
 import { temporalConnectionOptions } from './config/temporal';
 import { startTracing } from './config/tracing';
 import { bundleHasTracing, workflowBundlerOptions, workflowsPath } from './config/workflow-bundle';
@@ -58,9 +59,11 @@ if (prebuilt !== undefined && !usePrebuilt) {
   );
 }
 
+const { dataConverter, codec } = dataConverterFromConfig(config, logger);
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
+  dataConverter,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   // A bundle prebuilt from this checkout (`npm run worker:bundle`) starts a worker in about a second; without one the
@@ -68,8 +71,9 @@ const worker = await Worker.create({
   ...(usePrebuilt
     ? { workflowBundle: { codePath: prebuilt } }
     : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
-  // The SDK's default cache (derived from the memory limit) lets a worker grow past 4 GB of ~2 MiB petitions and
-  // stall; a bounded cache trades a replay on the next task for a steady footprint (bench/README.md).
+  // The SDK sizes its default cache from the heap limit, not from what a petition costs, and once let a worker grow
+  // past 4 GB and stall. A cached petition costs about 170–260 KiB (bench/README.md); a bounded cache trades a
+  // replay on the next task for a steady footprint.
   maxCachedWorkflows: config.worker.maxCachedWorkflows,
   activities: createActivities({
     logger,
@@ -77,6 +81,8 @@ const worker = await Worker.create({
     // Official holiday data plus DATA_DIR/calendar/*.json supplements, re-read when a new one is published.
     calendar: createCalendarProvider(config.dataDir),
     smtp: config.smtp,
+    // The archive is a payload store of ours: its files are encrypted like the histories.
+    archiveCodec: codec,
     // The embedded default seeds the department registry from config/departments.seed.json at its first start.
     departments: createRegistryDirectory({
       taskQueue: config.temporal.taskQueue,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyMetrics from 'fastify-metrics';
 import type { Logger } from 'pino';
@@ -11,6 +12,7 @@ import type { AuthOptions } from './auth/plugin';
 import { toApiError, toErrorBody, type ErrorBody } from './errors';
 import { consoleRoutes, defaultConsoleDir, type ConsoleRouteOptions } from './routes/console';
 import type { DevTokenRouteOptions } from './routes/dev-token';
+import { codecRoutes } from './routes/codec';
 import { registerDocs } from './routes/docs';
 import { requestMetricsOptions } from './metrics';
 import { healthRoutes } from './routes/health';
@@ -62,6 +64,11 @@ export interface AppDeps {
   console?: Partial<Omit<ConsoleRouteOptions, 'devSignIn'>> & {
     devSignIn?: DevTokenRouteOptions['devSignIn'];
   };
+  /**
+   * The codec server for the Temporal Web UI (`/codec`): the payload codec of the client, and the UI origins CORS
+   * allows (config `codec.allowedOrigins`). Absent: no codec server.
+   */
+  codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
 }
 
 /**
@@ -106,6 +113,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }
   });
   registerDocs(app);
+  const auth = deps.auth ?? { secret: randomBytes(32).toString('base64url') };
+  const now = deps.now ?? (() => new Date());
 
   app.register(healthRoutes, {
     connection: probeConnection,
@@ -125,7 +134,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     connection: deps.connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
-    auth: deps.auth ?? { secret: randomBytes(32).toString('base64url') },
+    auth,
     definitions: deps.definitions,
     departments:
       deps.departments ??
@@ -141,9 +150,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       windowMs: deps.limits?.rateLimitWindowMs ?? 60_000,
     },
     rpcTimeoutMs,
-    now: deps.now ?? (() => new Date()),
+    now,
     devSignIn: deps.console?.devSignIn,
   });
+
+  if (deps.codec) {
+    app.register(codecRoutes, {
+      prefix: '/codec',
+      codec: deps.codec.codec,
+      allowedOrigins: deps.codec.allowedOrigins,
+      namespace: deps.config.temporal.namespace,
+      auth,
+      now,
+    });
+  }
 
   return app;
 }

@@ -5,6 +5,7 @@
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../config/logger';
 import { createCalendarProvider } from '../config/calendar';
+import { dataConverterFromConfig } from '../config/data-converter';
 import { createClient, createLazyConnection } from '../config/temporal';
 import { startTracing } from '../config/tracing';
 import { buildApp } from './app';
@@ -17,7 +18,13 @@ const logger = createLogger(config, 'api');
 // Before the client: its interceptors come from here. Nothing is loaded without OTEL_EXPORTER_OTLP_ENDPOINT.
 const tracing = await startTracing(config, 'petition-api');
 const connection = createLazyConnection(config);
-const client = createClient(config, connection, tracing && { interceptors: tracing.clientInterceptors });
+const { dataConverter, codec } = dataConverterFromConfig(config, logger);
+const client = createClient(
+  config,
+  connection,
+  dataConverter,
+  tracing && { interceptors: tracing.clientInterceptors },
+);
 const metrics = config.metrics.api && createApiMetrics({ client, connection, logger });
 const metricsServer = metrics && buildMetricsServer(metrics, logger);
 const { source: authSource, ...auth } = resolveAuthOptions(config);
@@ -52,6 +59,7 @@ const app = buildApp({
       }),
     ...(config.console.oidc && { oidc: config.console.oidc }),
   },
+  codec: { codec, allowedOrigins: config.codec.allowedOrigins },
 });
 
 let stopping = false;

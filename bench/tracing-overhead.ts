@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { mintToken } from '../api/auth/secret';
 import { configVariableNames } from '../config';
+import { formatKeyList, generateKey } from '../config/payload-keys';
 import { ensureTemporalBinaries, projectRoot } from '../scripts/fetch-temporal';
 import { freePort, startDevServer, startOnFreePort, stopServer } from '../scripts/temporal-servers';
 import { searchAttributeRegistrations } from '../workflows/search-attributes';
@@ -36,6 +37,8 @@ if (!(petitions >= 1 && petitions <= 500 && rounds >= 1 && rounds <= 5))
 const binaries = ensureTemporalBinaries();
 const dir = mkdtempSync(path.join(tmpdir(), 'tracing-overhead-'));
 const secret = randomBytes(32).toString('base64url');
+// One keyring for every round's worker and API, as a deployment shares one.
+const payloadKeys = formatKeyList([generateKey()]);
 let spansBytes = 0;
 let exports = 0;
 const receiver = createServer((req, res) => {
@@ -79,6 +82,7 @@ async function round(mode: Mode, index: number): Promise<void> {
     DATA_DIR: path.join(dir, `data-${index}`),
     API_PORT: String(apiPort),
     JWT_SECRET: secret,
+    PAYLOAD_KEYS: payloadKeys,
     API_RATE_LIMIT_MAX: '1000000',
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',

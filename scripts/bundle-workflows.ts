@@ -8,7 +8,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { tracingWorkflowModules, workflowBundlerOptions, workflowsPath } from '../config/workflow-bundle';
+import { tracingWorkflowModules, workflowBundleCodeOptions } from '../config/workflow-bundle';
 import { projectRoot } from './fetch-temporal';
 
 /**
@@ -17,8 +17,8 @@ import { projectRoot } from './fetch-temporal';
  */
 export async function writeWorkflowBundle(file: string, opts: { tracing?: boolean } = {}): Promise<number> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath,
-    ...workflowBundlerOptions,
+    // The same options as the tests' bundle, the failure converter (encrypted failure messages) included.
+    ...workflowBundleCodeOptions,
     ...(opts.tracing && { workflowInterceptorModules: tracingWorkflowModules }),
     logger: {
       log() {},

@@ -23,6 +23,8 @@ import {
 import { searchAttributeRegistrations } from '../../workflows/search-attributes';
 import { createHttpClient, type HttpClient } from '../lib/http';
 import { waitFor } from '../lib/load';
+import { dataConverterForKeyring } from '../../config/data-converter';
+import { defaultKeyFilePath, loadOrCreateKeyFile } from '../../config/payload-keys';
 import { embeddedDefaultEnv, killOnExit, spawnNode, tail, type NodeChild } from '../lib/processes';
 
 export interface StackOptions {
@@ -82,7 +84,14 @@ export class Stack {
     this.http = createHttpClient(this.apiUrl, { timeoutMs: 60_000, maxSockets: 1024 });
     this.probeHttp = createHttpClient(this.apiUrl, { timeoutMs: 60_000, maxSockets: 1024 });
     this.connection = Connection.lazy({ address: this.address, connectTimeout: '5s' });
-    this.client = new Client({ connection: this.connection, namespace: 'default' });
+    // The embedded default's keyring in DATA_DIR (created here, before the worker and the API read it): the checks
+    // read histories encrypted with it, and a backup carries it.
+    const keyring = { keys: loadOrCreateKeyFile(dataDir), source: defaultKeyFilePath(dataDir) };
+    this.client = new Client({
+      connection: this.connection,
+      namespace: 'default',
+      dataConverter: dataConverterForKeyring(keyring).dataConverter,
+    });
   }
 
   /** Starts the dev server, the worker and the API, and waits until `GET /readyz` answers 200. */

@@ -11,6 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterForKeyring } from '../../config/data-converter';
+import { formatKeyList, generateKey } from '../../config/payload-keys';
 import { ensureTemporalBinaries, projectRoot } from '../../scripts/fetch-temporal';
 import {
   devServerArgs,
@@ -90,6 +92,8 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
   mkdirSync(dataDir);
   const dbFile = path.join(dir, 'temporal.sqlite');
   const jwtSecret = randomBytes(32).toString('base64url');
+  // One keyring for the bench's children and its own client, as a deployment shares one (PAYLOAD_KEYS).
+  const payloadKeys = [generateKey()];
   const children: NodeChild[] = [];
   let server: ServerProcess | undefined;
   let connection: Connection | undefined;
@@ -145,7 +149,7 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
         apiPort,
         jwtSecret,
         logLevel: opts.logLevel,
-        extra,
+        extra: { PAYLOAD_KEYS: formatKeyList(payloadKeys), ...extra },
       });
     const spawnChild = (
       name: string,
@@ -189,7 +193,11 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
       250,
     );
     connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({
+      connection,
+      namespace: 'default',
+      dataConverter: dataConverterForKeyring({ keys: payloadKeys, source: 'bench' }).dataConverter,
+    });
     const peaks: Record<string, number> = {};
     const pids = (): Record<string, number | undefined> => ({
       server: server?.child.pid,

@@ -12,7 +12,7 @@ import { loadConfig } from '../../config';
 import { createClient, createLazyConnection } from '../../config/temporal';
 import { freePort } from '../../scripts/temporal-servers';
 import { petitionBody, startApiTest, type ApiTestContext } from '../helpers/api';
-import { testLogger } from '../helpers/temporal';
+import { testDataConverter, testLogger } from '../helpers/temporal';
 
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   for (const line of text.split('\n')) {
@@ -85,7 +85,7 @@ describe('the open-petitions gauges', () => {
     const warn = vi.fn();
     const logger = { ...testLogger, warn, child: () => logger } as unknown as typeof testLogger;
     const registry = createApiMetrics({
-      client: createClient(config, connection),
+      client: createClient(config, connection, testDataConverter()),
       connection,
       logger,
       waitMs: 500,
@@ -121,7 +121,7 @@ describe('the request metrics', () => {
       config,
       logger: testLogger,
       connection,
-      client: createClient(config, connection),
+      client: createClient(config, connection, testDataConverter()),
       metrics: registry,
     });
     try {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mintToken } from '../../api/auth/secret';
 import { freePort } from '../../scripts/temporal-servers';
 import { eventually, petitionBody, uniqueDept } from '../helpers/api';
-import { testDataDir, uniqueTaskQueue } from '../helpers/temporal';
+import { testDataDir, testPayloadKeys, uniqueTaskQueue } from '../helpers/temporal';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -185,6 +185,7 @@ describe('traces and metrics of `npm run api` and `npm run worker`', () => {
       TEMPORAL_TASK_QUEUE: taskQueue,
       DATA_DIR: testDataDir(),
       JWT_SECRET: secret,
+      PAYLOAD_KEYS: testPayloadKeys(),
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       // Export within 100 ms of a span's end rather than the SDK's 5 s.
       OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -314,6 +315,7 @@ describe('traces and metrics of `npm run api` and `npm run worker`', () => {
         TEMPORAL_ADDRESS: inject('devServerAddress'),
         TEMPORAL_TASK_QUEUE: taskQueue,
         DATA_DIR: testDataDir(),
+        PAYLOAD_KEYS: testPayloadKeys(),
         WORKER_METRICS_ADDRESS: address,
       },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -9,9 +9,9 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   bundleHasTracing,
   tracingWorkflowModules,
-  workflowBundlerOptions,
-  workflowsPath,
+  workflowBundleCodeOptions,
 } from '../../config/workflow-bundle';
+import { testDataConverter } from '../helpers/temporal';
 
 const dir = path.resolve('test/fixtures/histories');
 const fixtures = readdirSync(dir)
@@ -30,8 +30,9 @@ describe('replay of recorded petition histories', () => {
 
   it.each(fixtures)('replays %s without non-determinism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+    // With the product's data converter: payloads recorded before the codec existed pass through its decode unchanged.
     await Worker.runReplayHistory(
-      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter() },
       history,
       file,
     );
@@ -47,8 +48,7 @@ describe('replay of recorded petition histories with the tracing interceptors bu
   const spans = new InMemorySpanExporter();
   beforeAll(async () => {
     ({ code } = await bundleWorkflowCode({
-      workflowsPath,
-      ...workflowBundlerOptions,
+      ...workflowBundleCodeOptions,
       workflowInterceptorModules: tracingWorkflowModules,
       logger: {
         log() {},
@@ -73,6 +73,7 @@ describe('replay of recorded petition histories with the tracing interceptors bu
       await Worker.runReplayHistory(
         {
           workflowBundle: { code },
+          dataConverter: testDataConverter(),
           sinks: {
             exporter: makeWorkflowExporter(
               new SimpleSpanProcessor(spans),
