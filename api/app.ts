@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginCallback } from 'fastify';
 import fastifyMetrics from 'fastify-metrics';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -21,7 +21,6 @@ import type { DefinitionService } from './services/definitions';
 import { loadDepartmentSeed } from '../activities/connectors/directory';
 import { createDepartmentService, type DepartmentService } from './services/departments';
 import { settleCalls } from './services/temporal-calls';
-import { requestTracing } from './tracing';
 
 /** What the API needs from its process; `server.ts` builds it from the config, tests build their own. */
 export interface AppDeps {
@@ -53,8 +52,11 @@ export interface AppDeps {
   rpcTimeoutMs?: number;
   /** Clock (tests). */
   now?: () => Date;
-  /** A span per request (`server.ts` sets it when config/tracing.ts started a tracer provider). */
-  traceRequests?: boolean;
+  /**
+   * The plugin that traces every request (api/tracing.ts), when the process traces: `server.ts` loads it only then,
+   * since `@fastify/otel` alone takes hundreds of milliseconds to load.
+   */
+  requestTracing?: FastifyPluginCallback;
   /** Where request metrics go (api/metrics.ts; `server.ts` serves the registry on its own listener). */
   metrics?: Registry;
   /**
@@ -82,7 +84,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit: deps.limits?.bodyLimit ?? 1024 * 1024,
   });
   // Before any route: both wrap the routes as they are added.
-  if (deps.traceRequests) app.register(requestTracing());
+  if (deps.requestTracing) app.register(deps.requestTracing);
   if (deps.metrics) app.register(fastifyMetrics, requestMetricsOptions(deps.metrics));
 
   app.setErrorHandler((err, request, reply) => {

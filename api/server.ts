@@ -45,7 +45,7 @@ const app = buildApp({
   definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue, connection }),
   calendar,
   limits: config.limits,
-  traceRequests: tracing !== undefined,
+  ...(tracing && { requestTracing: (await import('./tracing')).requestTracing() }),
   metrics,
   console: {
     // The role picker only while tokens are verified with the embedded secret in DATA_DIR.
