@@ -10,6 +10,7 @@ import { createClient, createLazyConnection } from '../config/temporal';
 import { buildApp } from './app';
 import { jwtSecretPath, resolveAuthOptions } from './auth/secret';
 import { createDefinitionService } from './services/definitions';
+import { createDraftService } from './services/drafts';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
@@ -32,6 +33,7 @@ const app = buildApp({
   client,
   auth,
   definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue, connection }),
+  drafts: createDraftService(client, { taskQueue: config.temporal.taskQueue, connection }),
   calendar,
   limits: config.limits,
   console: {
