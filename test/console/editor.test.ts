@@ -169,4 +169,18 @@ describe('the designer edits the statutory definition in the console', { timeout
     ).toBe(404);
     await expect.poll(() => p.getByTestId('editor-toolbar').innerText()).toContain('基于已发布版本 3');
   });
+
+  it('offers the editor to designers and administrators only: a registrar has no link to it and is sent back from its address, as the API refuses them the drafts', async () => {
+    const p = await newPage();
+    await signInAs(p, stack.url, '登记人员');
+    await p.getByRole('link', { name: '登记' }).waitFor();
+    expect(await p.getByRole('link', { name: '流程编辑器' }).count()).toBe(0);
+    await p.goto(`${stack.url}/console/editor`);
+    await p.waitForURL((u) => !u.pathname.endsWith('/editor'));
+    expect(await p.getByRole('heading', { name: '流程编辑器' }).count()).toBe(0);
+    const refused = await stack.call('GET', '/v1/definitions/petition-2022/draft', {
+      token: stack.token('registrar'),
+    });
+    expect(refused.status).toBe(403);
+  });
 });
