@@ -3,7 +3,7 @@
  * time-skipping server, then dry-run with the same registration and the same actions at the same instants; every
  * deadline (start, due instant, last day, provisional, explanation, state) and the end must be the same.
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulation, type SimulationAnswer } from '../../api/services/simulation';
