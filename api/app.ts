@@ -18,6 +18,7 @@ import { requestMetricsOptions } from './metrics';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
 import type { DefinitionService } from './services/definitions';
+import type { DraftService } from './services/drafts';
 import { loadDepartmentSeed } from '../activities/connectors/directory';
 import { createDepartmentService, type DepartmentService } from './services/departments';
 import { settleCalls } from './services/temporal-calls';
@@ -39,6 +40,8 @@ export interface AppDeps {
   auth?: AuthOptions;
   /** The definition registry; absent, registration uses the built-in statutory definition and `/v1/definitions` answers 503. */
   definitions?: DefinitionService;
+  /** Designers' drafts of definitions (`/v1/definitions/:id/draft`); absent, those routes answer 503. */
+  drafts?: DraftService;
   /**
    * The department registry (`/v1/departments`). Default: the registry workflow on the task queue, seeded from
    * config/departments.seed.json in the embedded default.
@@ -138,6 +141,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     taskQueue: deps.config.temporal.taskQueue,
     auth,
     definitions: deps.definitions,
+    drafts: deps.drafts,
     departments:
       deps.departments ??
       createDepartmentService(deps.client, {

@@ -12,6 +12,7 @@ import { buildApp } from './app';
 import { buildMetricsServer, createApiMetrics } from './metrics';
 import { jwtSecretPath, resolveAuthOptions } from './auth/secret';
 import { createDefinitionService } from './services/definitions';
+import { createDraftService } from './services/drafts';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
@@ -43,6 +44,7 @@ const app = buildApp({
   client,
   auth,
   definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue, connection }),
+  drafts: createDraftService(client, { taskQueue: config.temporal.taskQueue, connection }),
   calendar,
   limits: config.limits,
   ...(tracing && { requestTracing: (await import('./tracing')).requestTracing() }),
