@@ -74,8 +74,48 @@ const sandboxRestrictions = {
   ],
 };
 
+/**
+ * BPMN XML is for the edge (design.md, settled point 12): only api/ and scripts/ import definitions/bpmn, so
+ * bpmn-moddle never reaches the workflow bundle or the rest of the definition language.
+ */
+const bpmnAtTheEdge = {
+  group: ['bpmn-moddle', 'bpmn-auto-layout', 'saxen', 'moddle', 'moddle-xml', '**/bpmn', '**/bpmn/**'],
+  message: 'BPMN XML (bpmn-moddle) is for the edge: only api/ and scripts/ import definitions/bpmn.',
+};
+
+/**
+ * Every Temporal client and worker encrypts payloads (design settled point 10): one without `dataConverter`
+ * (config/data-converter.ts) would write personal data in clear, so lint refuses it.
+ */
+const needsDataConverter = 'ObjectExpression:not(:has(> Property[key.name="dataConverter"]))';
+const dataConverterRule = {
+  'no-restricted-syntax': [
+    'error',
+    ...[
+      `NewExpression[callee.name="Client"] > ${needsDataConverter}`,
+      `NewExpression[callee.name="WorkflowClient"] > ${needsDataConverter}`,
+      `CallExpression[callee.object.name="Worker"][callee.property.name=/^(create|runReplayHistory|runReplayHistories)$/] > ${needsDataConverter}`,
+      `CallExpression[callee.object.name="TestWorkflowEnvironment"][callee.property.name=/^create/] > ${needsDataConverter.replace('dataConverter', 'client')}`,
+    ].map((selector) => ({
+      selector,
+      message:
+        "Pass the product's data converter (config/data-converter.ts; tests: testDataConverter()): every client and worker encrypts payloads.",
+    })),
+  ],
+};
+
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.temporal/**', 'dist/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      '.temporal/**',
+      '.cluster/**',
+      'dist/**',
+      'coverage/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -84,13 +124,59 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  { files: ['**/*.ts'], ignores: ['workflows/**', 'definitions/**'], rules: dataConverterRule },
+  {
+    // config/failure-converter.cjs: plain CommonJS, required by the SDK and bundled into the sandbox.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', exports: 'writable', module: 'writable' },
+    },
+  },
+  {
+    // The web console runs in the browser: it talks to the API over HTTP and bundles no server code.
+    files: ['web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The console runs in the browser: no Node builtins.' },
+            {
+              group: [
+                '**/api/**',
+                '**/workflows/**',
+                '**/activities/**',
+                '**/definitions/**',
+                '**/config',
+                '**/config/**',
+                '**/scripts/**',
+              ],
+              message:
+                'The console imports no server code; it reads the API over HTTP (see web/src/types.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['workflows/**/*.ts', 'definitions/**/*.ts'],
     rules: sandboxRestrictions,
   },
   // A later entry replaces no-restricted-imports for its files, so each lists every pattern that applies there.
-  { files: ['workflows/engine/**/*.ts'], rules: restrictImports(...sandboxImports, noTemporal) },
-  { files: ['definitions/**/*.ts'], rules: restrictImports(...sandboxImports, noTemporal, noWorkflows) },
+  { files: ['workflows/**/*.ts'], rules: restrictImports(...sandboxImports, bpmnAtTheEdge) },
+  {
+    files: ['workflows/engine/**/*.ts'],
+    rules: restrictImports(...sandboxImports, noTemporal, bpmnAtTheEdge),
+  },
+  {
+    files: ['definitions/**/*.ts'],
+    ignores: ['definitions/bpmn/**'],
+    rules: restrictImports(...sandboxImports, noTemporal, noWorkflows, bpmnAtTheEdge),
+  },
+  { files: ['definitions/bpmn/**/*.ts'], rules: restrictImports(...sandboxImports, noTemporal, noWorkflows) },
+  { files: ['activities/**/*.ts', 'worker.ts'], rules: restrictImports(bpmnAtTheEdge) },
   { files: ['api/**/*.ts'], ignores: ['api/server.ts'], rules: restrictImports(engineThroughIndex, noApp) },
   {
     files: ['api/routes/**/*.ts'],

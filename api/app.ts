@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyPluginCallback,
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import fastifyMetrics from 'fastify-metrics';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
@@ -17,10 +21,15 @@ import { trackRoutes } from './edge/method-not-allowed';
 import { REQUEST_ID_HEADER, requestIdOf } from './edge/request-id';
 import { registerSecurityHeaders } from './edge/security';
 import { toApiError, toErrorBody, type ErrorBody } from './errors';
+import { consoleRoutes, defaultConsoleDir, type ConsoleRouteOptions } from './routes/console';
+import type { DevTokenRouteOptions } from './routes/dev-token';
+import { codecRoutes } from './routes/codec';
 import { registerDocs } from './routes/docs';
+import { requestMetricsOptions } from './metrics';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
 import type { DefinitionService } from './services/definitions';
+import type { DraftService } from './services/drafts';
 import { loadDepartmentSeed } from '../activities/connectors/directory';
 import { createDepartmentService, type DepartmentService } from './services/departments';
 import { settleCalls } from './services/temporal-calls';
@@ -42,6 +51,8 @@ export interface AppDeps {
   auth?: AuthOptions;
   /** The definition registry; absent, registration uses the built-in statutory definition and `/v1/definitions` answers 503. */
   definitions?: DefinitionService;
+  /** Designers' drafts of definitions (`/v1/definitions/:id/draft`); absent, those routes answer 503. */
+  drafts?: DraftService;
   /**
    * The department registry (`/v1/departments`). Default: the registry workflow on the task queue, seeded from
    * config/departments.seed.json in the embedded default.
@@ -61,6 +72,25 @@ export interface AppDeps {
   rpcTimeoutMs?: number;
   /** Clock (tests). */
   now?: () => Date;
+  /**
+   * The plugin that traces every request (api/tracing.ts), when the process traces: `server.ts` loads it only then,
+   * since `@fastify/otel` alone takes hundreds of milliseconds to load.
+   */
+  requestTracing?: FastifyPluginCallback;
+  /** Where request metrics go (api/metrics.ts; `server.ts` serves the registry on its own listener). */
+  metrics?: Registry;
+  /**
+   * The web console at `/console/` (default: `dist/console` of the project, no role picker, no OpenID Connect).
+   * `devSignIn` is the embedded signing secret when the role picker is on (server.ts decides).
+   */
+  console?: Partial<Omit<ConsoleRouteOptions, 'devSignIn'>> & {
+    devSignIn?: DevTokenRouteOptions['devSignIn'];
+  };
+  /**
+   * The codec server for the Temporal Web UI (`/codec`): the payload codec of the client, and the UI origins CORS
+   * allows (config `codec.allowedOrigins`). Absent: no codec server.
+   */
+  codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
 }
 
 /** Fastify's `trustProxy`, a hop count turned into the function Fastify's types ask for. */
@@ -86,6 +116,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     trustProxy: trustProxyOption(deps.trustProxy),
     clientErrorHandler: createClientErrorHandler(deps.logger),
   });
+  // Before any route: both wrap the routes as they are added.
+  if (deps.requestTracing) app.register(deps.requestTracing);
+  if (deps.metrics) app.register(fastifyMetrics, requestMetricsOptions(deps.metrics));
   const routes = trackRoutes(app);
   registerJsonBodyParser(app);
   // Bodies are JSON (and YAML for definitions); Fastify's default text/plain parser would let plain text reach
@@ -150,12 +183,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }
   });
   registerDocs(app);
+  const auth = deps.auth ?? { secret: randomBytes(32).toString('base64url') };
+  const now = deps.now ?? (() => new Date());
 
   app.register(healthRoutes, {
     connection: probeConnection,
     address: deps.config.temporal.address,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
+    dataConverter: deps.client.options.dataConverter,
+  });
+
+  app.register(consoleRoutes, {
+    distDir: deps.console?.distDir ?? defaultConsoleDir,
+    devSignIn: deps.console?.devSignIn !== undefined,
+    ...(deps.console?.oidc && { oidc: deps.console.oidc }),
   });
 
   app.register(apiRoutes, {
@@ -163,8 +205,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     connection: deps.connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
-    auth: deps.auth ?? { secret: randomBytes(32).toString('base64url') },
+    auth,
     definitions: deps.definitions,
+    drafts: deps.drafts,
     departments:
       deps.departments ??
       createDepartmentService(deps.client, {
@@ -181,8 +224,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
     corsOrigins: deps.corsOrigins ?? [],
     rpcTimeoutMs,
-    now: deps.now ?? (() => new Date()),
+    now,
+    devSignIn: deps.console?.devSignIn,
   });
+
+  if (deps.codec) {
+    app.register(codecRoutes, {
+      prefix: '/codec',
+      codec: deps.codec.codec,
+      allowedOrigins: deps.codec.allowedOrigins,
+      namespace: deps.config.temporal.namespace,
+      auth,
+      now,
+    });
+  }
 
   return app;
 }

@@ -16,7 +16,7 @@ import {
 } from '@temporalio/common';
 import type { FastifyError } from 'fastify';
 import { ZodError } from 'zod';
-import { EngineErrorType } from '../workflows/engine';
+import { FailureType } from '../workflows/failure-types';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -105,13 +105,13 @@ const GrpcStatus = {
 
 /** Stable `error` codes of refusals that come from the petition workflow (ApplicationFailure types). */
 const ENGINE_STATUS: Record<string, { status: number; code: string }> = {
-  [EngineErrorType.PetitionClosed]: { status: 409, code: 'petition_closed' },
-  [EngineErrorType.ActionNotAllowed]: { status: 409, code: 'action_not_allowed' },
-  [EngineErrorType.Forbidden]: { status: 403, code: 'forbidden' },
-  [EngineErrorType.InvalidInput]: { status: 400, code: 'invalid_input' },
-  [EngineErrorType.StatutoryRule]: { status: 422, code: 'statutory_rule' },
-  [EngineErrorType.InvalidDefinition]: { status: 409, code: 'definition_defect' },
-  NotStarted: { status: 503, code: 'petition_starting' },
+  [FailureType.PetitionClosed]: { status: 409, code: 'petition_closed' },
+  [FailureType.ActionNotAllowed]: { status: 409, code: 'action_not_allowed' },
+  [FailureType.Forbidden]: { status: 403, code: 'forbidden' },
+  [FailureType.InvalidInput]: { status: 400, code: 'invalid_input' },
+  [FailureType.StatutoryRule]: { status: 422, code: 'statutory_rule' },
+  [FailureType.InvalidDefinition]: { status: 409, code: 'definition_defect' },
+  [FailureType.NotStarted]: { status: 503, code: 'petition_starting' },
 };
 
 /**
@@ -179,6 +179,14 @@ export function refusalToApiError(failure: ApplicationFailure): ApiError {
     failure.message,
     details !== null && typeof details === 'object' ? details : undefined,
   );
+}
+
+/**
+ * The JSON parser's complaint without the excerpt of the body it quotes (`Unexpected token 'x', "{"name":"张…" is not
+ * valid JSON`): the body may be a petitioner’s personal data. What is left names the problem (and its position).
+ */
+export function jsonProblem(message: string | undefined): string {
+  return (message ?? 'a syntax error').replace(/,\s*"[\s\S]*" is not valid JSON\s*$/, '');
 }
 
 /** Fastify's request validation errors, with the failing fields named (`body.petitioner.name: …`). */
@@ -276,7 +284,7 @@ export function toApiError(err: unknown): unknown {
   switch (fe?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError(400, 'malformed_json', `The body is not valid JSON: ${fe.message}`);
+      return new ApiError(400, 'malformed_json', `The body is not valid JSON: ${jsonProblem(fe.message)}`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(
         413,

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { KeyringError, parseKeyList, type PayloadKey, type PayloadKeyConfig } from './payload-keys';
 
 /**
  * Every environment variable the product reads, parsed once by zod. Each entry says in words what it expects,
@@ -22,6 +23,16 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const nonEmpty = z.string().min(1);
+/** `host:port` to listen on, or `0`/`off` for "not at all" (the same as unset). */
+const listenAddress = z
+  .string()
+  .regex(/^(0|off|(\[[0-9a-fA-F:]+\]|[^\s:/[\]]+):\d{1,5})$/)
+  .transform((v) => {
+    if (v === '0' || v === 'off') return undefined;
+    const at = v.lastIndexOf(':');
+    return { host: v.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(v.slice(at + 1)) };
+  })
+  .refine((a) => a === undefined || (a.port >= 1 && a.port <= 65535));
 
 const variables = {
   TEMPORAL_ADDRESS: {
@@ -77,9 +88,99 @@ const variables = {
   },
   JWT_ISSUER: { schema: nonEmpty.optional(), expected: 'the expected `iss` claim of tokens' },
   JWT_AUDIENCE: { schema: nonEmpty.optional(), expected: 'the expected `aud` claim of tokens' },
+  API_METRICS_ADDRESS: {
+    schema: listenAddress.optional(),
+    expected: "host:port for the API's Prometheus /metrics listener (e.g. 127.0.0.1:9465), or 0 for none",
+  },
+  WORKER_METRICS_ADDRESS: {
+    schema: listenAddress.optional(),
+    expected: "host:port for the worker's Prometheus /metrics listener (e.g. 127.0.0.1:9464), or 0 for none",
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    expected:
+      'the http(s) base URL of an OTLP/HTTP receiver (e.g. http://127.0.0.1:4318); traces go to its /v1/traces',
+  },
+  OTEL_SERVICE_NAME: {
+    schema: nonEmpty.optional(),
+    expected: 'the service name spans are exported under (default petition-api / petition-worker)',
+  },
+  CONSOLE_DEV_SIGN_IN: {
+    schema: z.enum(['auto', 'off']).default('auto'),
+    expected:
+      'auto (the console offers a role picker while the embedded signing secret in DATA_DIR is in use) or off',
+  },
+  OIDC_ISSUER: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    expected:
+      'the issuer URL of the OpenID Connect provider the console signs in with (e.g. https://idp.example.com)',
+  },
+  OIDC_CLIENT_ID: {
+    schema: nonEmpty.optional(),
+    expected: "the console's client id at the OpenID Connect provider",
+  },
+  OIDC_SCOPES: {
+    schema: nonEmpty.default('openid profile'),
+    expected: 'the scopes the console asks for, separated by spaces (must include openid)',
+  },
+  OIDC_ROLE_CLAIM: {
+    schema: nonEmpty.default('role'),
+    expected: 'the ID token claim that carries the role the console shows (e.g. role)',
+  },
+  OIDC_DEPT_CLAIM: {
+    schema: nonEmpty.default('dept'),
+    expected: 'the ID token claim that carries the department code the console shows (e.g. dept)',
+  },
+  OIDC_RESOURCE: {
+    schema: z.url().optional(),
+    expected:
+      'a resource indicator (RFC 8707) the console asks its access token for, when the provider needs one',
+  },
+  PAYLOAD_KEYS: {
+    schema: z
+      .string()
+      .transform((text, ctx): PayloadKey[] => {
+        try {
+          return parseKeyList(text);
+        } catch (err) {
+          if (!(err instanceof KeyringError)) throw err;
+          ctx.addIssue({ code: 'custom', message: err.message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    expected:
+      'payload encryption keys "id:base64key,id:base64key" (32 random bytes each; the first encrypts)',
+  },
+  PAYLOAD_KEY_FILE: {
+    schema: readableFile.optional(),
+    expected:
+      'a path to a readable payload key file (JSON { "keys": [{ "id", "key" }] } or "id:base64key" lines)',
+  },
+  TEMPORAL_UI_ORIGINS: {
+    schema: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o.replace(/\/$/, ''))),
+      )
+      .optional(),
+    expected:
+      'comma-separated origins of Temporal Web UIs allowed to call the codec server, e.g. https://temporal-ui.example.gov.cn (scheme, host and port only)',
+  },
   WORKER_MAX_CACHED_WORKFLOWS: {
     schema: z.coerce.number().int().min(0).max(100_000).default(2000),
-    expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170 KiB each)',
+    expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170-260 KiB each)',
+  },
+  WORKER_WORKFLOW_BUNDLE: {
+    schema: readableFile.optional(),
+    expected:
+      'a path to a readable workflow bundle written by `npm run worker:bundle` from this same checkout',
   },
   API_BODY_LIMIT: {
     schema: z.coerce
@@ -189,11 +290,14 @@ const secretVariables: ReadonlySet<string> = new Set([
   'TEMPORAL_API_KEY',
   'SMTP_URL',
   'SMTP_PASS',
+  'PAYLOAD_KEYS',
 ]);
 
-function describeProblem(name: string, raw: string | undefined): string {
+function describeProblem(name: string, raw: string | undefined, issue?: z.core.$ZodIssue): string {
   const variable = variables[name as VariableName];
   if (!variable) return `${name} is invalid`;
+  // Key list problems name the key and what is wrong with it (never the key material).
+  if (name === 'PAYLOAD_KEYS' && issue?.code === 'custom') return issue.message;
   const got = secretVariables.has(name) ? `${raw?.length ?? 0} characters` : JSON.stringify(raw);
   return `${name} must be ${variable.expected} (got ${got})`;
 }
@@ -229,6 +333,27 @@ function combinationProblems(e: z.output<typeof envSchema>, uiPort: number): str
     problems.push('SMTP_PORT, SMTP_SECURE, SMTP_USER and SMTP_PASS need SMTP_HOST');
   }
   if (e.SMTP_PASS && !e.SMTP_USER) problems.push('SMTP_PASS needs SMTP_USER');
+  if (e.API_METRICS_ADDRESS?.port === e.API_PORT) {
+    problems.push(
+      'API_METRICS_ADDRESS must use another port than API_PORT (metrics have a listener of their own)',
+    );
+  }
+  if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_CLIENT_ID)) {
+    problems.push(
+      'OIDC_ISSUER and OIDC_CLIENT_ID go together (the console signs in with that provider and client)',
+    );
+  }
+  if (e.OIDC_ISSUER && !e.JWT_JWKS_URL) {
+    problems.push(
+      "OIDC_ISSUER needs JWT_JWKS_URL (the provider's keys, which the API verifies its tokens with)",
+    );
+  }
+  if (e.OIDC_ISSUER && !e.OIDC_SCOPES.split(/\s+/).includes('openid')) {
+    problems.push('OIDC_SCOPES must include openid');
+  }
+  if (e.PAYLOAD_KEYS && e.PAYLOAD_KEY_FILE) {
+    problems.push('PAYLOAD_KEYS and PAYLOAD_KEY_FILE exclude each other (give the keys in one place)');
+  }
   return problems;
 }
 
@@ -314,8 +439,62 @@ const configSchema = envSchema.transform((e, ctx) => {
         from: e.SMTP_FROM!,
       },
     }),
-    /** Worker tuning: how many petitions stay cached in memory (each costs about 2 MiB; the rest replay on demand). */
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    console: {
+      devSignIn: e.CONSOLE_DEV_SIGN_IN,
+      ...(e.OIDC_ISSUER &&
+        e.OIDC_CLIENT_ID && {
+          oidc: {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            scopes: e.OIDC_SCOPES,
+            roleClaim: e.OIDC_ROLE_CLAIM,
+            deptClaim: e.OIDC_DEPT_CLAIM,
+            ...(e.OIDC_RESOURCE !== undefined && { resource: e.OIDC_RESOURCE }),
+          },
+        }),
+    },
+    /**
+     * Worker tuning: how many petitions stay cached in memory (about 170–260 KiB each; the rest replay on demand), and
+     * a prebuilt workflow bundle (absent: the worker bundles the workflows itself at start, 10–20 s on 2 cores).
+     */
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      ...(e.WORKER_WORKFLOW_BUNDLE !== undefined && {
+        workflowBundle: path.resolve(e.WORKER_WORKFLOW_BUNDLE),
+      }),
+    },
+    /** Where the API and the worker serve Prometheus metrics; absent: nowhere (docs/operations.md#traces-and-metrics). */
+    metrics: { api: e.API_METRICS_ADDRESS, worker: e.WORKER_METRICS_ADDRESS },
+    /**
+     * OpenTelemetry tracing, on only when an OTLP endpoint is configured: spans go by OTLP/HTTP (protobuf) to
+     * `tracesUrl`, under `serviceName` (or each process's default name).
+     */
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined && {
+      tracing: {
+        tracesUrl: `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+        ...(e.OTEL_SERVICE_NAME !== undefined && { serviceName: e.OTEL_SERVICE_NAME }),
+      },
+    }),
+    /**
+     * Payload encryption keys: PAYLOAD_KEYS, or PAYLOAD_KEY_FILE, or neither (the embedded default's
+     * `DATA_DIR/payload-keys.json`, created on first use). Resolved by config/payload-keys.ts `resolveKeyring`.
+     */
+    payloadKeys: {
+      ...(e.PAYLOAD_KEYS !== undefined && { keys: e.PAYLOAD_KEYS }),
+      ...(e.PAYLOAD_KEY_FILE !== undefined && { file: path.resolve(e.PAYLOAD_KEY_FILE) }),
+    } as PayloadKeyConfig,
+    /**
+     * Origins of the Temporal Web UIs that may call the codec server (`/codec`, CORS). Default on the embedded dev
+     * server: its own UI at http://127.0.0.1:UI_PORT and http://localhost:UI_PORT; elsewhere none unless
+     * TEMPORAL_UI_ORIGINS.
+     */
+    codec: {
+      allowedOrigins:
+        e.TEMPORAL_UI_ORIGINS?.map((o) => o.replace(/\/$/, '')) ??
+        (e.TEMPORAL_ADDRESS === undefined
+          ? [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`]
+          : []),
+    },
     dataDir,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };
@@ -343,7 +522,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (issue.path.length === 0) problems.set(issue.message, issue.message);
     else {
       const name = String(issue.path[0]);
-      if (!problems.has(name)) problems.set(name, describeProblem(name, raw[name]));
+      if (!problems.has(name)) problems.set(name, describeProblem(name, raw[name], issue));
     }
   }
   throw new ConfigError([...problems.values()]);

@@ -2,7 +2,9 @@
  * How the workflow bundle is built, in one place for the worker, the test setup (which bundles once for every test
  * worker and the replay tests) and the benchmarks.
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { failureConverterPath } from './data-converter';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -31,6 +33,9 @@ export const preloadModules: string[] = [
     'registration',
   ].map((m) => here(`../workflows/engine/${m}.ts`)),
   here('../workflows/department-routing.ts'),
+  here('../workflows/failure-types.ts'),
+  // What definitions written before the statute's declarations meant (cached per definition object).
+  here('../definitions/language/upgrade.ts'),
   // Document rendering (pure string templates).
   here('../definitions/language/templates.ts'),
   here('../workflows/documents.ts'),
@@ -40,3 +45,27 @@ export const preloadModules: string[] = [
 
 /** What `bundleWorkflowCode` and `Worker.create({ bundlerOptions })` are given. */
 export const workflowBundlerOptions = { preloadModules };
+
+/**
+ * What `bundleWorkflowCode` is given for a prebuilt bundle: the workflows, the options above, and the failure
+ * converter that encrypts failure messages raised in the sandbox (a Worker built from `workflowsPath` takes it from its
+ * `dataConverter` instead).
+ */
+export const workflowBundleCodeOptions = { workflowsPath, ...workflowBundlerOptions, failureConverterPath };
+
+/**
+ * The OpenTelemetry workflow interceptors (spans for running a workflow, validating and handling an Update, scheduling
+ * an activity), bundled only into the workflow code of a worker that traces (config/tracing.ts): without the span
+ * sink they would have nowhere to export to. A prebuilt bundle gets them with `workflowInterceptorModules`.
+ */
+export const tracingWorkflowModules: string[] = [
+  createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+];
+
+/**
+ * Whether a bundle's code has the tracing interceptors in it: a prebuilt bundle (`WORKER_WORKFLOW_BUNDLE`) serves a
+ * worker only if it was built for that worker's tracing setting (`npm run worker:bundle -- --tracing`).
+ */
+export function bundleHasTracing(code: string): boolean {
+  return code.includes('interceptors-opentelemetry/lib/workflow-interceptors');
+}

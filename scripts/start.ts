@@ -4,7 +4,7 @@
  * this supervisor, and stops all three on Ctrl-C / SIGTERM. With TEMPORAL_ADDRESS it starts no server: it
  * registers missing search attributes on that cluster and runs the worker and API against it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -13,7 +13,10 @@ import { loadConfigOrExit, type Config } from '../config';
 import { securePrivateDir } from '../config/data-dir';
 import { createLogger } from '../config/logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../config/temporal';
-import { ensureTemporalBinaries, projectRoot, TemporalBinariesError } from './fetch-temporal';
+import { KeyringError, resolveKeyring } from '../config/payload-keys';
+import { ConsoleBuildError, ensureConsoleBuilt } from './build-console';
+import { ensureTemporalBinaries, TemporalBinariesError } from './fetch-temporal';
+import { httpUrl, running, startNodeEntry, stopChild, waitUntilReady } from './supervise';
 import {
   portInUse,
   startDevServer,
@@ -22,7 +25,17 @@ import {
   type ServerProcess,
 } from './temporal-servers';
 
-const config = loadConfigOrExit();
+/**
+ * One worker and one API on this machine: `npm start` gives both a metrics listener unless the environment says
+ * otherwise (`0` turns one off). `npm run worker` and `npm run api` alone have none by default, so that several on
+ * one machine never clash.
+ */
+const metricsDefaults = { WORKER_METRICS_ADDRESS: '127.0.0.1:9464', API_METRICS_ADDRESS: '127.0.0.1:9465' };
+const childEnv: NodeJS.ProcessEnv = { ...process.env };
+for (const [name, value] of Object.entries(metricsDefaults)) {
+  if (!process.env[name]?.trim()) childEnv[name] = value;
+}
+const config = loadConfigOrExit(childEnv);
 const logger = createLogger(config, 'start');
 const startedAt = Date.now();
 
@@ -45,25 +58,12 @@ let shutdownStartedAt = 0;
 
 /** Last-resort cleanup for a crash between start and a clean shutdown: nothing we started outlives us. */
 process.on('exit', () => {
-  for (const { child } of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (devServer && devServer.child.exitCode === null && devServer.child.signalCode === null) {
+  for (const { child } of children) if (running(child)) child.kill('SIGKILL');
+  if (devServer && running(devServer.child)) {
     devServer.child.kill('SIGKILL');
     rmSync(pidFile, { force: true });
   }
 });
-
-async function stopChild(name: string, child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    logger.warn(`${name} did not stop within ${graceMs / 1000} s; killing it`);
-    child.kill('SIGKILL');
-  }, graceMs);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Stops the API, then the worker, then the dev server, and exits. */
 async function shutdown(reason: string, exitCode: number): Promise<never> {
@@ -77,7 +77,8 @@ async function shutdown(reason: string, exitCode: number): Promise<never> {
   logger.info({ reason }, 'stopping');
   for (const name of ['api', 'worker']) {
     const entry = children.find((c) => c.name === name);
-    if (entry) await stopChild(name, entry.child, 15_000);
+    if (entry)
+      await stopChild(entry.child, 15_000, () => logger.warn(`${name} did not stop within 15 s; killing it`));
   }
   if (devServer) {
     await stopServer(devServer, 10_000);
@@ -141,6 +142,16 @@ async function startEmbeddedServer(cfg: Config): Promise<void> {
       );
     }
   }
+  for (const [what, listen, hint] of [
+    ['API metrics', cfg.metrics.api, 'API_METRICS_ADDRESS'],
+    ['worker metrics', cfg.metrics.worker, 'WORKER_METRICS_ADDRESS'],
+  ] as const) {
+    if (listen && (await portInUse(listen.port, listen.host))) {
+      return fail(
+        `The ${what} address ${listen.host}:${listen.port} is already in use (another npm start?). Stop that process, or set ${hint} to another host:port or to 0 (none).`,
+      );
+    }
+  }
 
   const resumed = existsSync(dbFile);
   logger.info(
@@ -152,6 +163,7 @@ async function startEmbeddedServer(cfg: Config): Promise<void> {
   try {
     devServer = startDevServer({
       cli: binaries.cli,
+      uiCodecEndpoint: codecEndpoint(cfg),
       ip,
       port,
       uiPort,
@@ -197,50 +209,65 @@ async function prepareExistingCluster(cfg: Config): Promise<void> {
   }
 }
 
-/** Runs an entry point under tsx with an IPC channel; resolves on its `{ type: 'ready' }` message. */
+/** Runs an entry point as a child; resolves when it reported ready (or exited, which fails the start). */
 async function startChild(name: string, entry: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: projectRoot,
-    env: process.env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    detached: false,
-  });
+  const { child, ready } = startNodeEntry(entry, { env: childEnv });
   children.push({ name, child });
   child.on('exit', (code, signal) => {
     if (!shuttingDown) void fail(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
   });
-  await new Promise<void>((resolve) => {
-    child.on('message', (msg: { type?: string }) => {
-      if (msg?.type === 'ready') resolve();
-    });
-    child.once('exit', () => resolve());
-  });
+  await ready;
 }
 
-async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline && !shuttingDown) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-      last = ((await res.json()) as { message?: string }).message ?? `HTTP ${res.status}`;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  if (!shuttingDown) logger.warn(`${url} is still not ready after ${timeoutMs / 1000} s: ${last}`);
+// The console builds (only when web/ changed since the last build) while Temporal starts.
+const consoleBuild = ensureConsoleBuilt({ log: (line) => logger.info(line) }).then(
+  () => true,
+  (err: unknown) => {
+    if (!(err instanceof ConsoleBuildError)) throw err;
+    logger.warn(`${err.message}\nThe API answers 503 on /console/ until the console is built.`);
+    return false;
+  },
+);
+
+function metricsLines(cfg: Config): string[] {
+  const url = (listen: { host: string; port: number }) =>
+    `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}/metrics`;
+  return [
+    ...(cfg.metrics.api ? [`  API metrics    ${url(cfg.metrics.api)}  (Prometheus)`] : []),
+    ...(cfg.metrics.worker ? [`  Worker metrics ${url(cfg.metrics.worker)}  (Prometheus)`] : []),
+  ];
+}
+
+/** The API's codec server as the embedded Web UI (on 127.0.0.1) reaches it. */
+function codecEndpoint(cfg: Config): string {
+  const host = ['0.0.0.0', '::', '[::]'].includes(cfg.api.host) ? '127.0.0.1' : cfg.api.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${cfg.api.port}/codec`;
+}
+
+// The keyring is read (the embedded default's created, mode 0600) once here, before the worker and the API need it.
+try {
+  const keyring = resolveKeyring(config);
+  logger.info(
+    { source: keyring.source, encryptingKey: keyring.keys[0]!.id, keys: keyring.keys.length },
+    'payload keyring ready',
+  );
+} catch (err) {
+  if (err instanceof KeyringError) await fail(err.message);
+  throw err;
 }
 
 if (config.temporal.embedded) await startEmbeddedServer(config);
 else await prepareExistingCluster(config);
+const consoleReady = await consoleBuild;
 
 await startChild('worker', 'worker.ts');
 await startChild('api', 'api/server.ts');
 
-const apiUrl = `http://${config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host}:${config.api.port}`;
-await waitUntilReady(`${apiUrl}/readyz`, 30_000);
+const apiUrl = httpUrl(config.api.host, config.api.port);
+const notReady = await waitUntilReady(`${apiUrl}/readyz`, 30_000, () => !shuttingDown);
+if (notReady !== undefined && !shuttingDown) {
+  logger.warn(`${apiUrl}/readyz is still not ready after 30 s: ${notReady}`);
+}
 
 if (!shuttingDown) {
   const lines = [
@@ -248,12 +275,15 @@ if (!shuttingDown) {
     `  Temporal gRPC  ${config.temporal.address}  (namespace "${config.temporal.namespace}", task queue "${config.temporal.taskQueue}")`,
     ...(config.temporal.embedded
       ? [
-          `  Temporal UI    http://${config.devServer.ip}:${config.devServer.uiPort}`,
+          `  Temporal UI    http://${config.devServer.ip}:${config.devServer.uiPort}  (payloads decrypted for supervisors/admins signed in at ${codecEndpoint(config)}/)`,
           `  Data           ${path.relative(process.cwd(), config.devServer.dbFile) || config.devServer.dbFile}`,
         ]
       : []),
+    `  Console        ${apiUrl}/console/${consoleReady ? '' : '  (not built: see the warning above)'}`,
     `  API            ${apiUrl}  (GET /healthz, GET /readyz)`,
     `  API docs       ${apiUrl}/docs  (OpenAPI: ${apiUrl}/docs/json)`,
+    ...metricsLines(config),
+    ...(config.tracing ? [`  Traces         OTLP to ${config.tracing.tracesUrl}`] : []),
     ...(config.auth.jwksUrl
       ? []
       : [

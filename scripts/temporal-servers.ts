@@ -20,14 +20,19 @@ export interface DevServerOptions {
   dbFile?: string;
   searchAttributes: ReadonlyArray<{ name: string; type: SearchAttributeType }>;
   namespaces?: string[];
+  /**
+   * The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`): the API's `/codec`, so staff who
+   * signed in there read petitions in the UI and everyone else sees ciphertext.
+   */
+  uiCodecEndpoint?: string;
   /** Server log level; `error` by default (at `warn` it reports its own system workers' shutdown as failures). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 /**
  * Custom search attributes the dev server's SQLite visibility store can hold per namespace (pre-allocated
- * columns; the CLI offers no override). A real cluster on Elasticsearch has no such limit; SQL visibility has the
- * same defaults.
+ * columns; the CLI offers no override). A real cluster on Elasticsearch has no such limit; SQL visibility on
+ * PostgreSQL or MySQL has the same columns (`executions_visibility` in Temporal 1.32's schema), so the same limits.
  */
 export const SQLITE_SEARCH_ATTRIBUTE_LIMITS: Readonly<Record<SearchAttributeType, number>> = {
   TEXT: 3,
@@ -39,9 +44,10 @@ export const SQLITE_SEARCH_ATTRIBUTE_LIMITS: Readonly<Record<SearchAttributeType
   KEYWORD_LIST: 3,
 };
 
-/** Problems that would stop the dev server from starting with these search attributes (empty when they fit). */
+/** Problems that would stop a SQL visibility store from taking these search attributes (empty when they fit). */
 export function searchAttributeLimitProblems(
   searchAttributes: ReadonlyArray<{ name: string; type: SearchAttributeType }>,
+  store = "the dev server's SQLite visibility store",
 ): string[] {
   const byType = new Map<SearchAttributeType, string[]>();
   for (const { name, type } of searchAttributes) byType.set(type, [...(byType.get(type) ?? []), name]);
@@ -49,7 +55,7 @@ export function searchAttributeLimitProblems(
     names.length > SQLITE_SEARCH_ATTRIBUTE_LIMITS[type]
       ? [
           `${names.length} search attributes of type ${TypedSearchAttributes.toMetadataType(type)} (${names.join(', ')}), ` +
-            `but the dev server's SQLite visibility store holds at most ${SQLITE_SEARCH_ATTRIBUTE_LIMITS[type]}`,
+            `but ${store} holds at most ${SQLITE_SEARCH_ATTRIBUTE_LIMITS[type]}`,
         ]
       : [],
   );
@@ -59,7 +65,10 @@ export function searchAttributeLimitProblems(
 export function devServerArgs(o: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', o.ip, '--port', String(o.port)];
   if (o.uiPort === undefined) args.push('--headless');
-  else args.push('--ui-port', String(o.uiPort), '--ui-disable-news-fetch');
+  else {
+    args.push('--ui-port', String(o.uiPort), '--ui-disable-news-fetch');
+    if (o.uiCodecEndpoint !== undefined) args.push('--ui-codec-endpoint', o.uiCodecEndpoint);
+  }
   if (o.dbFile !== undefined) {
     args.push(
       '--db-filename',

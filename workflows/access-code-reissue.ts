@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { PetitionState } from './engine/types';
-import { EngineErrorType } from './engine/types';
+import { FailureType } from './failure-types';
 import type { ReissueAccessCodeInput } from './messages';
 
 /** Patch: the `reissueAccessCode` Update (its memo upsert and timeline entry are commands older code never made). */
@@ -18,14 +18,14 @@ export function checkReissue(state: PetitionState, input: ReissueAccessCodeInput
     ApplicationFailure.create({ type, message, nonRetryable: true });
   if (state.status === 'closed') {
     throw refuse(
-      EngineErrorType.PetitionClosed,
+      FailureType.PetitionClosed,
       `Petition ${state.petitionId} is closed; its access code can no longer be re-issued.`,
     );
   }
   if (!/^[0-9a-f]{64}$/.test(input.accessCodeHash)) {
-    throw refuse(EngineErrorType.InvalidInput, 'accessCodeHash must be a SHA-256 in hex.');
+    throw refuse(FailureType.InvalidInput, 'accessCodeHash must be a SHA-256 in hex.');
   }
   if (!REISSUERS.has(input.actor.role)) {
-    throw refuse(EngineErrorType.Forbidden, `Role "${input.actor.role}" may not re-issue access codes.`);
+    throw refuse(FailureType.Forbidden, `Role "${input.actor.role}" may not re-issue access codes.`);
   }
 }

@@ -63,7 +63,11 @@ export interface DeliverToDepartmentInput {
   /** The user task the receiving body will hold. */
   nextStep?: string;
   category: string;
-  /** Reports are confidential: the petitioner's identity is withheld from the receiving body (Art. 30). */
+  /**
+   * The category is confidential (a report): the petitioner's identity is withheld from the receiving body, and the
+   * body it concerns never receives it. Absent in deliveries scheduled before the workflow stated it.
+   */
+  confidential?: boolean;
   petition: PetitionFacts;
   /** The deadline the receiving body answers to, computed by the activity from the legal calendar. */
   deadline?: DeadlineRequest & { name: string };

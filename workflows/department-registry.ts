@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import { departmentTaskQueue } from './department-activities';
 import type { Actor } from './engine/types';
+import { FailureType } from './failure-types';
 
 /** The one department registry per namespace. Never rename: it is the workflow id the API and workers look up. */
 export const DEPARTMENT_REGISTRY_WORKFLOW_ID = 'department-registry';
@@ -112,12 +113,6 @@ export interface DepartmentRegistryInput {
   seed?: PutDepartmentInput[];
 }
 
-/** Failure types of the registry (ApplicationFailure.type). Wire names: never rename. */
-export const DepartmentRegistryErrorType = {
-  /** The input does not match the schema or the registry (`details[0]` is `[{ path, message }]`). */
-  InvalidDepartment: 'InvalidDepartment',
-} as const;
-
 /** Creating or changing a department is an Update: the administrator needs to know at once whether it was taken. */
 export const putDepartmentUpdate = defineUpdate<DepartmentView, [PutDepartmentInput]>('putDepartment');
 /** Every department, without secrets. */
@@ -143,7 +138,7 @@ export function departmentView(record: DepartmentRecord): DepartmentView {
 
 function invalid(path: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({
-    type: DepartmentRegistryErrorType.InvalidDepartment,
+    type: FailureType.InvalidDepartment,
     message: `${path}: ${message}`,
     details: [[{ path, message }]],
     nonRetryable: true,
@@ -168,7 +163,7 @@ export function decidePut(
       message: i.message,
     }));
     throw ApplicationFailure.create({
-      type: DepartmentRegistryErrorType.InvalidDepartment,
+      type: FailureType.InvalidDepartment,
       message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
       details: [issues],
       nonRetryable: true,

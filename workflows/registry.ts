@@ -13,6 +13,7 @@ import type { Issue } from '../definitions/language/issue';
 import { DefinitionSchema, type Definition } from '../definitions/language/schema';
 import { validateDefinition } from '../definitions/language/validate';
 import type { Actor } from './engine/types';
+import { FailureType } from './failure-types';
 
 /** The one registry per namespace. Never rename: it is the workflow id the API looks up. */
 export const DEFINITION_REGISTRY_WORKFLOW_ID = 'definition-registry';
@@ -38,14 +39,6 @@ export interface PublishDefinitionInput {
   definition: Definition;
   actor: Actor;
 }
-
-/** Failure types of the registry (ApplicationFailure.type). Wire names: never rename. */
-export const RegistryErrorType = {
-  /** The definition has validation issues (`details[0]` is the issue list). */
-  InvalidDefinition: 'InvalidDefinition',
-  /** That id@version is already published with other content. */
-  VersionExists: 'DefinitionVersionExists',
-} as const;
 
 /** Publishing is an Update: the designer needs to know at once whether the version was accepted. */
 export const publishDefinitionUpdate = defineUpdate<DefinitionSummary, [PublishDefinitionInput]>(
@@ -74,7 +67,7 @@ export async function definitionRegistry(
     const parsed = DefinitionSchema.safeParse(candidate.definition);
     if (!parsed.success) {
       throw ApplicationFailure.create({
-        type: RegistryErrorType.InvalidDefinition,
+        type: FailureType.InvalidDefinition,
         message: `The definition does not match the language: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
         details: [
           parsed.error.issues.map((i) => ({ rule: 'schema', path: i.path.join('.'), message: i.message })),
@@ -85,7 +78,7 @@ export async function definitionRegistry(
     const issues: Issue[] = validateDefinition(parsed.data);
     if (issues.length > 0) {
       throw ApplicationFailure.create({
-        type: RegistryErrorType.InvalidDefinition,
+        type: FailureType.InvalidDefinition,
         message: `The definition ${parsed.data.id}@${parsed.data.version} has ${issues.length} issue(s); fix them before publishing.`,
         details: [issues],
         nonRetryable: true,
@@ -96,7 +89,7 @@ export async function definitionRegistry(
     );
     if (existing && existing.hash !== hashDefinition(parsed.data)) {
       throw ApplicationFailure.create({
-        type: RegistryErrorType.VersionExists,
+        type: FailureType.DefinitionVersionExists,
         message: `${existing.id}@${existing.version} is already published with other content (published versions never change); publish it as version ${nextVersion(parsed.data.id)}.`,
         details: [{ id: existing.id, version: existing.version, hash: existing.hash }],
         nonRetryable: true,

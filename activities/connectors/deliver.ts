@@ -11,7 +11,7 @@ import type {
 import type { DeliveredPetition, DepartmentDelivery } from '../../workflows/department-activities';
 import type { DepartmentRecord } from '../../workflows/department-registry';
 import type { DepartmentDirectory } from './directory';
-import { ActivityErrorType } from './errors';
+import { FailureType } from '../../workflows/failure-types';
 import { describeUrl, postWebhook } from './webhook';
 
 export interface DepartmentDeliveryDeps {
@@ -106,7 +106,7 @@ async function resolve(
     const record = await directory.get(code);
     if (!record?.superior) {
       throw ApplicationFailure.create({
-        type: ActivityErrorType.DeliveryRejected,
+        type: FailureType.DeliveryRejected,
         message: record
           ? `no superior body is registered for ${code}, so the ${target.levels === 1 ? 'review (第三十五条)' : 're-review (第三十六条)'} cannot be routed; set "superior" with PUT /v1/departments/${code}`
           : `${code} is not in the department registry, so its superior body is unknown; register it with PUT /v1/departments/${code}`,
@@ -119,11 +119,19 @@ async function resolve(
   return { code, record: await directory.get(code) };
 }
 
+/**
+ * Whether the petition is confidential (its definition says so of its category; a report). Deliveries scheduled
+ * before the workflow stated it were of the statutory definition, where only a report is.
+ */
+function isConfidential(input: DeliverToDepartmentInput): boolean {
+  return input.confidential ?? input.petition.category === 'report';
+}
+
 function refuseConfidentialityBreach(input: DeliverToDepartmentInput, code: string): void {
   const { petition } = input;
-  if (petition.category === 'report' && petition.concerns && petition.concerns === code) {
+  if (isConfidential(input) && petition.concerns && petition.concerns === code) {
     throw ApplicationFailure.create({
-      type: ActivityErrorType.ConfidentialityViolation,
+      type: FailureType.ConfidentialityViolation,
       message: `A report may not be sent to the body it concerns (${code}); 《信访工作条例》第三十条、第四十六条.`,
       details: [{ department: code, channel: 'routing' }],
       nonRetryable: true,
@@ -137,7 +145,7 @@ function payload(
   code: string,
   calendar: () => CalendarData,
 ): DepartmentDelivery {
-  const confidential = input.petition.category === 'report';
+  const confidential = isConfidential(input);
   const { petitioner, representatives, ...facts } = input.petition;
   const petition: DeliveredPetition = confidential
     ? facts

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Delivery } from '../../workflows/activity-contracts';
 import type { DepartmentDelivery } from '../../workflows/department-activities';
-import { ActivityErrorType } from './errors';
+import { FailureType } from '../../workflows/failure-types';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 
 export interface WebhookTarget {
@@ -63,7 +63,7 @@ export async function postWebhook(
       ? `no answer within ${(options.timeoutMs ?? 30_000) / 1000} s`
       : errorText(err);
     throw ApplicationFailure.create({
-      type: ActivityErrorType.DeliveryFailed,
+      type: FailureType.DeliveryFailed,
       message: `webhook of ${target.department} (${where}) not reached: ${reason}`,
       details: [details],
     });
@@ -83,14 +83,14 @@ export async function postWebhook(
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfter = retryAfterMs(response.headers.get('retry-after'), now());
     throw ApplicationFailure.create({
-      type: ActivityErrorType.DeliveryFailed,
+      type: FailureType.DeliveryFailed,
       message: `webhook delivery failed, will retry: ${summary}`,
       details: [{ ...details, status }],
       ...(retryAfter !== undefined && { nextRetryDelay: retryAfter }),
     });
   }
   throw ApplicationFailure.create({
-    type: ActivityErrorType.DeliveryRejected,
+    type: FailureType.DeliveryRejected,
     message:
       status >= 300 && status < 400
         ? `webhook rejected: ${target.department} (${where}) redirects (HTTP ${status}); register the final URL`

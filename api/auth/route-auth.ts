@@ -11,8 +11,21 @@ import { authenticate, requireRole } from './plugin';
 import { petitionNotFound, type PetitionRecord } from './policy';
 import type { Principal, StaffRole } from './principal';
 
-/** Who may call a route. */
-export interface RouteAuth {
+/** Who may call a route: staff roles (and maybe the petitioner), or anyone (`anonymous`, see below). */
+export type RouteAuth = StaffRouteAuth | AnonymousRouteAuth;
+
+/**
+ * A route that takes no token, declared as such (not forgotten): the embedded default's console sign-in, which is
+ * how a token is obtained there. Its handler does its own checks.
+ */
+export interface AnonymousRouteAuth {
+  anonymous: true;
+  /** Why the route needs no token (documentation for the reader of the route table). */
+  why: string;
+}
+
+export interface StaffRouteAuth {
+  anonymous?: undefined;
   /** Staff roles that may call it with a bearer token (see api/auth/roles.ts). */
   roles: readonly StaffRole[];
   /** What those roles do there, for the 403 message: `Role "designer" may not <what>`. */
@@ -89,7 +102,7 @@ export function registerRouteAuth(app: FastifyInstance, opts: RouteAuthOptions):
   });
   app.addHook('preValidation', async (request, reply) => {
     const auth = request.routeOptions.config.auth;
-    if (!auth) return;
+    if (!auth || auth.anonymous) return;
     const code = request.headers['x-access-code'];
     if (auth.petitioner && !request.headers.authorization && typeof code === 'string' && code !== '') {
       await petitioner(request, code, auth.petitioner, opts);

@@ -12,7 +12,8 @@ function answerFor(code: string | undefined): { status: number; body: Omit<Error
         status: 431,
         body: {
           error: 'headers_too_large',
-          message: 'The request headers are larger than the API accepts (16 KiB in all); send fewer or shorter headers.',
+          message:
+            'The request headers are larger than the API accepts (16 KiB in all); send fewer or shorter headers.',
         },
       };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
@@ -25,7 +26,8 @@ function answerFor(code: string | undefined): { status: number; body: Omit<Error
         status: 400,
         body: {
           error: 'bad_request',
-          message: 'The request is not valid HTTP/1.1 (request line, headers or framing); check what the client sends.',
+          message:
+            'The request is not valid HTTP/1.1 (request line, headers or framing); check what the client sends.',
         },
       };
   }

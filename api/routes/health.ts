@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 // Default import: the package is CommonJS, and Node's ESM loader cannot see its named exports.
 import proto from '@temporalio/proto';
 import { serializerCompiler, validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -37,6 +38,8 @@ export interface HealthRouteOptions {
   address?: string;
   namespace: string;
   taskQueue: string;
+  /** The API client's data converter: the worker encrypts the ping's result (config/data-converter.ts). */
+  dataConverter: DataConverter;
   /** Clock for poller recency; tests may replace it. */
   now?: () => number;
 }
@@ -63,7 +66,11 @@ interface LastPoll {
  * {@link PING_TIMEOUT_MS}. Each run ends within 10 s whatever happens (execution timeout), so none lingers.
  */
 export function createWorkerPing(opts: HealthRouteOptions) {
-  const client = new Client({ connection: opts.connection, namespace: opts.namespace });
+  const client = new Client({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    dataConverter: opts.dataConverter,
+  });
   const now = opts.now ?? Date.now;
   let passedAt = Number.NEGATIVE_INFINITY;
   let running: Promise<string | undefined> | undefined;

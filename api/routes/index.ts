@@ -9,10 +9,14 @@ import { registerRateLimits } from '../edge/rate-limits';
 import { createDepartmentDirectory } from '../services/department-directory';
 import type { DefinitionService } from '../services/definitions';
 import type { DepartmentService } from '../services/departments';
+import type { DraftService } from '../services/drafts';
 import { createPetitionService } from '../services/petitions';
 import { createSupervisionService } from '../services/supervision';
 import { calendarRoutes } from './calendar';
+import { devTokenRoutes, type DevTokenRouteOptions } from './dev-token';
+import { petitionFormRoutes } from './petition-forms';
 import { definitionRoutes } from './definitions';
+import { designerRoutes } from './designer';
 import { departmentRoutes } from './departments';
 import { petitionRoutes } from './petitions';
 import { supervisionRoutes } from './supervision';
@@ -24,6 +28,8 @@ export interface ApiRouteOptions {
   taskQueue: string;
   auth: AuthOptions;
   definitions?: DefinitionService;
+  /** Designers' drafts of definitions (absent: the draft routes answer 503). */
+  drafts?: DraftService;
   departments: DepartmentService;
   calendar: () => CalendarData;
   rateLimit: { max: number; addressMax: number; windowMs: number };
@@ -32,6 +38,8 @@ export interface ApiRouteOptions {
   /** Bound on each Temporal call a request makes. */
   rpcTimeoutMs: number;
   now: () => Date;
+  /** The console's role picker (embedded default only). */
+  devSignIn?: DevTokenRouteOptions['devSignIn'];
 }
 
 /**
@@ -88,5 +96,12 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
   await app.register(supervisionRoutes, { supervision });
   await app.register(calendarRoutes, { calendar: opts.calendar });
   await app.register(definitionRoutes, { definitions: opts.definitions });
+  await app.register(designerRoutes, {
+    definitions: opts.definitions,
+    drafts: opts.drafts,
+    calendar: opts.calendar,
+  });
   await app.register(departmentRoutes, { departments: opts.departments, supervision });
+  await app.register(petitionFormRoutes, { petitions, definitions: opts.definitions, directory });
+  await app.register(devTokenRoutes, { devSignIn: opts.devSignIn, departments: opts.departments });
 };

@@ -83,7 +83,7 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
     if (may === false) throw petitionNotFound(record.id);
     const view = await petitions.view(record.id);
     if (may === 'view' && !(await superiorSees(principal, view))) throw petitionNotFound(record.id);
-    if (view.category === 'report') {
+    if (view.confidential) {
       // Art. 30: every read of a report is recorded, in the report's read log (which tells its timeline once per
       // reader and day) and in the API's log.
       request.log.info(

@@ -13,19 +13,40 @@ export const definitionQuery = z.strictObject({
     .max(999_999)
     .optional()
     .describe('A published version (default: the latest).'),
+  format: z
+    .enum(['json', 'bpmn'])
+    .optional()
+    .describe(
+      '`bpmn`: the definition as BPMN 2.0 XML (also asked for by `Accept: application/bpmn+xml`); default JSON.',
+    ),
 });
 
+/** The media type of BPMN 2.0 XML. */
+export const BPMN_MEDIA_TYPE = 'application/bpmn+xml';
+
+export const bpmnXmlSchema = z
+  .string()
+  .describe(
+    'BPMN 2.0 XML with the pe: extensions (definitions/README.md, "BPMN 2.0 XML"), with its diagram.',
+  );
+
 /**
- * A definition source: `{ source, format }` as JSON, or the YAML itself with `Content-Type: application/yaml`
- * (the route turns that into `{ source, format: 'yaml' }`).
+ * A definition source: `{ source, format }` as JSON, or the text itself with `Content-Type: application/yaml` or
+ * `application/bpmn+xml` (the route turns that into `{ source, format }`).
  */
 export const definitionSourceBody = z
   .union([
     z.strictObject({
       source: z.string().min(1).max(1_000_000).describe('The definition text.'),
-      format: z.enum(['yaml', 'json']).default('yaml'),
+      format: z
+        .enum(['yaml', 'json', 'bpmn'])
+        .default('yaml')
+        .describe('`bpmn`: BPMN 2.0 XML with the pe: extensions.'),
     }),
-    z.string().min(1).describe('The YAML text itself, sent as application/yaml.'),
+    z
+      .string()
+      .min(1)
+      .describe('The text itself: YAML as application/yaml, BPMN 2.0 XML as application/bpmn+xml.'),
   ])
   .meta({ id: 'DefinitionSource' });
 
@@ -37,6 +58,12 @@ export const issueSchema = z
     message: z.string(),
     line: z.number().int().optional(),
     column: z.number().int().optional(),
+    severity: z
+      .literal('warning')
+      .optional()
+      .describe(
+        'Absent for a defect; `warning` for what is noted but harmless (another modeller’s extension).',
+      ),
   })
   .meta({ id: 'DefinitionIssue' });
 
@@ -56,6 +83,15 @@ export const definitionSummarySchema = z
     publishedBy: actor.optional(),
   })
   .meta({ id: 'DefinitionSummary' });
+
+export const publishResponseSchema = definitionSummarySchema
+  .extend({
+    warnings: z
+      .array(issueSchema)
+      .optional()
+      .describe('What a BPMN file held that the definition does not keep (other modellers’ extensions).'),
+  })
+  .meta({ id: 'PublishedDefinitionSummary' });
 
 export const definitionListResponse = z.object({ items: z.array(definitionSummarySchema) });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Categories, Channels } from '../../workflows/engine';
+import { STATUTORY_CATEGORIES, STATUTORY_CHANNELS } from '../../definitions/statutory';
 import { departmentCode } from '../auth/principal';
 import { dayOrInstant, instant, ordered, queryBool } from './common';
 
@@ -15,9 +15,9 @@ const person = {
 /** `POST /v1/petitions` body. Unknown fields are refused, so a misspelt field is reported instead of dropped. */
 export const registerPetitionBody = z
   .strictObject({
-    channel: z.enum(Channels).describe('How it arrived (Art. 17).'),
+    channel: z.enum(STATUTORY_CHANNELS).describe('How it arrived (Art. 17).'),
     category: z
-      .enum(Categories)
+      .enum(STATUTORY_CATEGORIES)
       .describe('suggestion (Art. 29), report 检举控告 (Art. 30), complaint (Art. 31).'),
     petitioner: z.strictObject({
       ...person,
@@ -247,7 +247,7 @@ export const listQuery = z
       .optional(),
     department: departmentCode.optional(),
     status: z.enum(['open', 'closed']).optional(),
-    category: z.enum(Categories).optional(),
+    category: z.enum(STATUTORY_CATEGORIES).optional(),
     overdue: queryBool
       .optional()
       .describe('true: open and past the earliest body deadline; false: the others.'),

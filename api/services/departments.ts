@@ -2,10 +2,10 @@ import { type Client, type Connection, WorkflowUpdateFailedError } from '@tempor
 import { ApplicationFailure } from '@temporalio/common';
 import { ensureDepartmentRegistry } from '../../activities/connectors/directory';
 import type { Actor } from '../../workflows/engine';
+import { FailureType } from '../../workflows/failure-types';
 import {
   DEPARTMENT_REGISTRY_WORKFLOW_ID,
   type DepartmentInput,
-  DepartmentRegistryErrorType,
   type departmentRegistry,
   type DepartmentView,
   departmentView,
@@ -86,10 +86,7 @@ export function createDepartmentService(
         return { department: view, created: view.revision === 1 };
       } catch (err) {
         const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-        if (
-          cause instanceof ApplicationFailure &&
-          cause.type === DepartmentRegistryErrorType.InvalidDepartment
-        ) {
+        if (cause instanceof ApplicationFailure && cause.type === FailureType.InvalidDepartment) {
           const issues = (cause.details?.[0] ?? []) as Array<{ path: string; message: string }>;
           throw new ApiError(
             400,

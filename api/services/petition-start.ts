@@ -43,7 +43,7 @@ export function petitionStart(opts: {
     { type: 'start', at: registeredAt, petitionId, definitionHash, petition, actor: registeredBy },
     (request) => calculateDeadline(request, calendar),
   );
-  const searchValues = searchValuesOf(settled.state);
+  const searchValues = searchValuesOf(definition, settled.state);
   return {
     input: {
       petitionId,

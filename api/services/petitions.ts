@@ -14,9 +14,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarData } from '../../definitions/calendar';
 import type { Definition } from '../../definitions/language/schema';
 import {
-  loadStatutoryDefinition,
+  findStatutoryDefinition,
   STATUTORY_DEFINITION_ID,
-  statutoryDefinitionHash,
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory';
 import {
@@ -112,13 +111,29 @@ export function createPetitionService(deps: PetitionServiceDeps) {
   async function resolveDefinition(
     ref: string | undefined,
   ): Promise<{ definition: Definition; hash: string }> {
+    try {
+      return await resolveDefinitionOrThrow(ref);
+    } catch (err) {
+      if (err instanceof TemporalTimeoutError) {
+        throw new ApiError(
+          503,
+          'worker_unavailable',
+          `No worker answered the definition registry within ${err.ms / 1000} s (a registration pins the latest published definition); check GET /readyz and retry with the same Idempotency-Key.`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  async function resolveDefinitionOrThrow(
+    ref: string | undefined,
+  ): Promise<{ definition: Definition; hash: string }> {
     if (ref) {
       const [id, version] = ref.split('@') as [string, string];
       const published = deps.definitions ? await deps.definitions.get(id, Number(version)) : undefined;
       if (published) return { definition: published.definition, hash: published.hash };
-      if (id === STATUTORY_DEFINITION_ID && Number(version) === STATUTORY_DEFINITION_VERSION) {
-        return { definition: loadStatutoryDefinition(), hash: statutoryDefinitionHash() };
-      }
+      const shipped = id === STATUTORY_DEFINITION_ID ? findStatutoryDefinition(Number(version)) : undefined;
+      if (shipped) return shipped;
       throw new ApiError(
         422,
         'unknown_definition',
@@ -128,9 +143,12 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         },
       );
     }
+    // The newer of the latest published version and the shipped one (a registry seeded before it shipped lacks it).
     const latest = deps.definitions ? await deps.definitions.latest(STATUTORY_DEFINITION_ID) : undefined;
-    if (latest) return { definition: latest.definition, hash: latest.hash };
-    return { definition: loadStatutoryDefinition(), hash: statutoryDefinitionHash() };
+    if (latest && latest.version >= STATUTORY_DEFINITION_VERSION) {
+      return { definition: latest.definition, hash: latest.hash };
+    }
+    return findStatutoryDefinition(STATUTORY_DEFINITION_VERSION)!;
   }
 
   /** Checks the rules of registration that the schema cannot express; throws a 4xx before anything is started. */

@@ -15,15 +15,48 @@ export interface FeelSite {
   action?: Action | GlobalAction;
   /** The variable a `set` entry assigns. */
   assigns?: string;
+  /**
+   * The names the expression may read, when not the declared variables with `actionTime` (and `input` where
+   * allowed): registration expressions read the registered facts, `petition`.
+   */
+  names?: readonly string[];
 }
+
+/** The FEEL name of the registered facts, in registration expressions. */
+export const PETITION_NAME = 'petition';
 
 function actionLabel(action: Action | GlobalAction, owner: string | undefined): string {
   return owner ? `action "${action.id}" in step "${owner}"` : `global action "${action.id}"`;
 }
 
-/** Every FEEL expression of a definition: flow conditions, the start's `set`, actions' `set` and guards. */
+/**
+ * Every FEEL expression of a definition: the registration's variables and message, flow conditions, the start's
+ * `set`, actions' `set` and guards.
+ */
 export function feelSites(definition: Definition): FeelSite[] {
   const sites: FeelSite[] = [];
+  const registration = definition.registration;
+  if (registration) {
+    for (const [name, expression] of Object.entries(registration.variables)) {
+      sites.push({
+        expression,
+        path: ['registration', 'variables', name],
+        label: `registration variable "${name}"`,
+        inputAllowed: false,
+        assigns: name,
+        names: [PETITION_NAME],
+      });
+    }
+    if (registration.message !== undefined) {
+      sites.push({
+        expression: registration.message,
+        path: ['registration', 'message'],
+        label: 'the registration message',
+        inputAllowed: false,
+        names: [...Object.keys(registration.variables), PETITION_NAME],
+      });
+    }
+  }
   definition.flows.forEach((flow, i) => {
     if (flow.condition === undefined) return;
     sites.push({

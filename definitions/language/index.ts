@@ -2,6 +2,7 @@
 export * from './schema';
 export {
   parseDefinition,
+  parseDefinitionValue,
   sourceLocator,
   type DefinitionFormat,
   type ParseResult,
@@ -10,7 +11,7 @@ export {
 } from './parse';
 export { canonicalJson, hashDefinition } from './hash';
 export { validateDefinition, validateSource, type SourceValidation } from './validate';
-export { formatPath, parsePath, type Issue, type PathSegment, type Rule } from './issue';
+export { formatPath, isError, parsePath, type Issue, type PathSegment, type Rule } from './issue';
 export { rules } from './rules';
 export { definitionJsonSchema } from './json-schema';
 export {

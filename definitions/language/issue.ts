@@ -14,6 +14,16 @@ export interface Issue {
   message: string;
   line?: number;
   column?: number;
+  /**
+   * Absent for a defect (the definition cannot be used as it is). `warning` for something noted but harmless, such
+   * as another modeller's extension in an imported BPMN file that the engine ignores.
+   */
+  severity?: 'warning';
+}
+
+/** Whether an issue makes the definition unusable (everything but warnings). */
+export function isError(issue: Issue): boolean {
+  return issue.severity !== 'warning';
 }
 
 /** One validation rule: one file in `rules/`, pure, returning every problem it finds. */

@@ -38,6 +38,16 @@ export function parseDefinition(text: string, format: DefinitionFormat): ParseRe
   return { ok: true, definition: parsed.data, hash: hashDefinition(parsed.data) };
 }
 
+/**
+ * Checks a definition already read into a value (from BPMN XML, say) against the language schema, like
+ * `parseDefinition` but without source positions: schema issues carry the path and the element id.
+ */
+export function parseDefinitionValue(value: unknown): ParseResult {
+  const parsed = DefinitionSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, issues: schemaIssues(parsed.error, value, () => undefined) };
+  return { ok: true, definition: parsed.data, hash: hashDefinition(parsed.data) };
+}
+
 /** A locator over the source text (for attaching line and column to validation issues). */
 export function sourceLocator(text: string, _format: DefinitionFormat = 'yaml'): SourceLocator {
   const lineCounter = new LineCounter();

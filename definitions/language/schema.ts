@@ -13,11 +13,17 @@ import { z } from 'zod';
  * - An action with `to` moves the token to that element; without `to` it stays (extend, hearing-start, …).
  * - `set` assigns variables from FEEL expressions evaluated over the declared variables plus `input` (the
  *   action's fields) and `actionTime` (ISO instant of the action).
- * - The start event's `set` is evaluated once, when the petition starts, after the built-in variables are set:
- *   FEEL over the variables plus `actionTime` (the start instant); there is no `input`. (Added so a definition
- *   can derive its own clocks from the intake, e.g. `receivedByBodyAt` for a petition received directly.)
+ * - `registration.variables` are set once, when the petition is registered: FEEL over `petition` (the registered
+ *   facts), a `datetime` variable stored as an ISO instant (UTC). Then the start event's `set` is evaluated: FEEL
+ *   over the variables plus `actionTime` (the start instant); there is no `input`. (Added so a definition can
+ *   derive its own clocks from the intake, e.g. `receivedByBodyAt` for a petition received directly.)
  * - A deadline is armed when the token enters its user task and stays armed while the token is in that task or
- *   one of `spans`; leaving that set before the due instant meets it, otherwise it was missed.
+ *   one of `spans`; leaving that set before the due instant meets it, otherwise it was missed. `receipt` is the
+ *   instant the petition was received (its registered `receivedAt`).
+ * - The engine knows no statute: the bodies that hold steps (`assignees`), the roles, categories and channels, the
+ *   variables set at registration and the texts it records (supervision orders, pauses, final ends, reads of a
+ *   confidential petition) are declared here. A definition written before some of these declarations means what
+ *   the engine then hard-coded for all definitions: see `upgradeDefinition` (upgrade.ts).
  */
 
 /** Ids are stable wire names (they live in workflow histories): lower-case kebab case. */
@@ -65,12 +71,44 @@ export const FieldSchema = z
   .strict();
 export type Field = z.infer<typeof FieldSchema>;
 
+export const Countings = ['calendar-days', 'working-days'] as const;
+export type Counting = (typeof Countings)[number];
+
+/** The deadline a supervision order sets the body holding the step for its written answer. */
+export const SupervisionAnswerSchema = z
+  .object({
+    name: z.string().min(1),
+    article: z.string().min(1).describe('the article the order and its answer period come from'),
+    days: z.number().int().positive().describe('the answer period when the action gives no `answerDays`'),
+    counting: z.enum(Countings),
+  })
+  .strict();
+export type SupervisionAnswer = z.infer<typeof SupervisionAnswerSchema>;
+
 /** What an action does to a deadline or to the petition besides moving the token. */
 export const EffectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('extend'), deadline: IdSchema }).strict(),
   z.object({ type: z.literal('pause'), deadline: IdSchema }).strict(),
   z.object({ type: z.literal('resume'), deadline: IdSchema }).strict(),
-  z.object({ type: z.literal('supervise') }).strict(),
+  z
+    .object({
+      type: z.literal('supervise'),
+      answer: SupervisionAnswerSchema.optional(),
+      message: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('the timeline entry of the order; placeholders {{reason}} and {{answerDays}}'),
+      notice: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('what the supervisor contact is told; placeholders {{reason}} and {{answerDays}}'),
+    })
+    .strict()
+    .describe(
+      'a supervision order to the body holding the step: arms its answer deadline; reads the fields `reason` and `answerDays`',
+    ),
   z.object({ type: z.literal('evaluate') }).strict(),
 ]);
 export type Effect = z.infer<typeof EffectSchema>;
@@ -105,9 +143,6 @@ export const GlobalActionSchema = ActionSchema.extend({
   steps: z.array(IdSchema).min(1).optional().describe('the user tasks where it is offered; all when absent'),
 }).strict();
 export type GlobalAction = z.infer<typeof GlobalActionSchema>;
-
-export const Countings = ['calendar-days', 'working-days'] as const;
-export type Counting = (typeof Countings)[number];
 
 export const OnExpirySchema = z.discriminatedUnion('kind', [
   z
@@ -145,7 +180,18 @@ export const DeadlineSchema = z
         '"receipt" (the petition was received), "entered" (the step was entered) or a datetime variable',
       ),
     spans: z.array(IdSchema).default([]),
-    pause: z.object({ start: IdSchema, end: IdSchema }).strict().optional(),
+    pause: z
+      .object({
+        start: IdSchema,
+        end: IdSchema,
+        name: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('what stops the clock (e.g. 听证), named in the timeline and in the paused explanation'),
+      })
+      .strict()
+      .optional(),
     extension: z
       .object({
         maxDays: z.number().int().positive(),
@@ -194,7 +240,17 @@ export const EndEventSchema = z
     ...base,
     type: z.literal('endEvent'),
     outcome: IdSchema.describe('how the petition ended: final, diverted, declined, withdrawn, …'),
-    final: z.boolean().default(false).describe('Art. 36 ¶3: the matter may not be petitioned again'),
+    final: z.boolean().default(false).describe('the matter is closed for good: it may not be raised again'),
+    note: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('added in brackets to the timeline entry of the end, e.g. the article that makes it final'),
+    refusalNote: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('added to the refusal of any action taken once the petition ended here'),
   })
   .strict();
 export const UserTaskSchema = z
@@ -253,6 +309,92 @@ export const DocumentSchema = z
   .strict();
 export type DocumentTemplate = z.infer<typeof DocumentSchema>;
 
+/** A category a petition may be registered in (建议意见类, …). */
+export const CategorySchema = z
+  .object({
+    name: z.string().min(1),
+    confidential: z
+      .boolean()
+      .default(false)
+      .describe('every read is recorded in the timeline, and it is never delivered to the body it concerns'),
+    readMessage: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the timeline entry of a read of a confidential petition; placeholder {{reader}}'),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Category = z.infer<typeof CategorySchema>;
+
+/** A channel a petition may arrive by (来信, 来访, …). */
+export const ChannelSchema = z
+  .object({ name: z.string().min(1), description: z.string().optional() })
+  .strict();
+export type Channel = z.infer<typeof ChannelSchema>;
+
+/** How a petition is registered: what it may be registered as, and the variables the engine sets then. */
+export const RegistrationSchema = z
+  .object({
+    categories: z.record(IdSchema, CategorySchema).describe('the categories, by id (the `category` fact)'),
+    channels: z.record(IdSchema, ChannelSchema).describe('the channels, by id (the `channel` fact)'),
+    variables: z
+      .record(VariableNameSchema, z.string().min(1))
+      .default({})
+      .describe(
+        'variables set when the petition is registered, in this order: FEEL over `petition` (the registered facts)',
+      ),
+    message: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the timeline entry of the registration: FEEL over these variables and `petition`, a string'),
+  })
+  .strict();
+export type Registration = z.infer<typeof RegistrationSchema>;
+
+/** Who acts for the assignee of a user task. */
+export const AssigneeSchema = z
+  .object({
+    holder: VariableNameSchema.optional().describe(
+      "the variable naming the body that holds a step of this assignee (its deadlines' accountable body; deliveries record the body they reach in it)",
+    ),
+    role: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the role whose staff act for that body: they may act only for the body the variable names'),
+    description: z.string().optional(),
+  })
+  .strict();
+export type AssigneeDeclaration = z.infer<typeof AssigneeSchema>;
+
+const BoundsSchema = z
+  .object({ x: z.number(), y: z.number(), width: z.number().nonnegative(), height: z.number().nonnegative() })
+  .strict();
+const PointSchema = z.object({ x: z.number(), y: z.number() }).strict();
+
+/**
+ * The layout a designer made in a BPMN modeller (BPMN DI), kept so that exporting the definition again gives the
+ * same diagram. It has no effect on the process. Shapes are keyed by element id, edges by flow id; the BPMN form's
+ * own shapes and edges (deadline timers, action and expiry flows) by the ids it derives for them
+ * ("BPMN 2.0 XML" in definitions/README.md). Absent: the export lays the diagram out itself.
+ */
+export const DiagramSchema = z
+  .object({
+    shapes: z
+      .record(z.string().min(1), BoundsSchema.extend({ label: BoundsSchema.optional() }).strict())
+      .default({}),
+    edges: z
+      .record(
+        z.string().min(1),
+        z.object({ waypoints: z.array(PointSchema).min(2), label: BoundsSchema.optional() }).strict(),
+      )
+      .default({}),
+  })
+  .strict();
+export type Diagram = z.infer<typeof DiagramSchema>;
+
 export const DefinitionSchema = z
   .object({
     $schema: z.string().optional(),
@@ -261,11 +403,27 @@ export const DefinitionSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     roles: z.array(z.string().min(1)).min(1),
+    overrideRoles: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'roles that may take any action offered in any step, recorded as themselves (an administrator)',
+      ),
+    assignees: z
+      .partialRecord(z.enum(Assignees), AssigneeSchema)
+      .optional()
+      .describe(
+        'for each assignee of user tasks: the variable naming the body that holds its steps, and its role',
+      ),
+    registration: RegistrationSchema.optional(),
     variables: z.record(VariableNameSchema, VariableSchema).default({}),
     documents: z.record(IdSchema, DocumentSchema).default({}),
     elements: z.array(ElementSchema).min(1),
     flows: z.array(FlowSchema).default([]),
     globalActions: z.array(GlobalActionSchema).default([]),
+    diagram: DiagramSchema.optional().describe(
+      'the layout made in a BPMN modeller; no effect on the process',
+    ),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import type { Definition } from '../language/schema';
 import { petition2022, petition2022Hash } from './petition-2022.generated';
+import { petition2022V2, petition2022V2Hash } from './petition-2022-v2.generated';
 
 /**
  * The definitions shipped with the code, by `id@version`, with their content hashes. Sandbox-safe and free of the
@@ -9,7 +10,9 @@ import { petition2022, petition2022Hash } from './petition-2022.generated';
  * (petitions pinned to the old one keep it).
  */
 const BUILT_IN: ReadonlyArray<{ definition: Definition; hash: string }> = [
+  // petition-2022@1: frozen; petitions registered before version 2 follow it.
   { definition: petition2022, hash: petition2022Hash },
+  { definition: petition2022V2, hash: petition2022V2Hash },
 ];
 
 export interface DefinitionRef {
@@ -20,6 +23,13 @@ export interface DefinitionRef {
 /** The shipped definition `id@version` and its hash, or undefined when this code does not ship it. */
 export function builtInDefinition(ref: DefinitionRef): { definition: Definition; hash: string } | undefined {
   return BUILT_IN.find((b) => b.definition.id === ref.id && b.definition.version === ref.version);
+}
+
+/** The versions of `id` this code ships, oldest first. */
+export function builtInVersions(id: string): number[] {
+  return BUILT_IN.filter((b) => b.definition.id === id)
+    .map((b) => b.definition.version)
+    .sort((a, b) => a - b);
 }
 
 /**

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { identityMatches } from '../../api/auth/identity-proof';
 import { petitionWorkflowId } from '../../workflows/messages';
 import { petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
+import { testDataConverter } from '../helpers/temporal';
 
 let t: ApiTestContext;
 const DEPT = uniqueDept('AC');
@@ -89,7 +90,7 @@ describe('POST /v1/petitions/:id/access-code', () => {
     expect(history).not.toContain(accessCode.replace(/-/g, ''));
     // The re-issue (a patched Update: marker, memo upsert) replays deterministically.
     await Worker.runReplayHistory(
-      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter() },
       recorded,
       petitionWorkflowId(id),
     );

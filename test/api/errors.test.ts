@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app';
-import { ApiError, TemporalTimeoutError, TemporalUnreachableError, toApiError } from '../../api/errors';
+import type { ApiError} from '../../api/errors';
+import { TemporalTimeoutError, TemporalUnreachableError, toApiError } from '../../api/errors';
 import { mintToken } from '../../api/auth/secret';
 import { loadConfig } from '../../config';
 import { createClient, createLazyConnection } from '../../config/temporal';
 import { freePort } from '../../scripts/temporal-servers';
 import { petitionBody, startApiTest, type ApiTestContext } from '../helpers/api';
-import { testLogger } from '../helpers/temporal';
+import { testDataConverter, testLogger } from '../helpers/temporal';
 
 let t: ApiTestContext;
 beforeAll(async () => {
@@ -113,7 +114,7 @@ describe('503 when Temporal is unreachable', () => {
       config,
       logger: testLogger,
       connection,
-      client: createClient(config, connection),
+      client: createClient(config, connection, testDataConverter()),
       auth: { secret },
       rpcTimeoutMs: 1500,
     });
@@ -198,7 +199,7 @@ describe('closing while Temporal is unreachable', () => {
         config,
         logger: testLogger,
         connection,
-        client: createClient(config, connection),
+        client: createClient(config, connection, testDataConverter()),
         auth: { secret },
         rpcTimeoutMs: 1500,
       });

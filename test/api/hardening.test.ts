@@ -16,6 +16,7 @@ import { loadConfig } from '../../config';
 import { createClient, createLazyConnection } from '../../config/temporal';
 import { freePort } from '../../scripts/temporal-servers';
 import { petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
+import { testDataConverter } from '../helpers/temporal';
 
 let t: ApiTestContext;
 const DEPT = uniqueDept('H');
@@ -114,7 +115,7 @@ describe('CORS', () => {
       config,
       logger: pino({ level: 'silent' }),
       connection,
-      client: createClient(config, connection),
+      client: createClient(config, connection, testDataConverter()),
     });
     try {
       const res = await app.inject({
@@ -178,7 +179,7 @@ describe('request ids', () => {
       config,
       logger: pino({ level: 'info' }, sink),
       connection,
-      client: createClient(config, connection),
+      client: createClient(config, connection, testDataConverter()),
     });
     try {
       await app.inject({ method: 'GET', url: '/v1/stats', headers: { 'x-request-id': 'trace-123' } });
@@ -330,7 +331,7 @@ describe('rate limits', () => {
       config,
       logger: pino({ level: 'silent' }),
       connection,
-      client: createClient(config, connection),
+      client: createClient(config, connection, testDataConverter()),
       auth: { secret },
       limits: { rateLimitMax: 3, rateLimitAddressMax: 8, rateLimitWindowMs: 60_000 },
     });

@@ -13,7 +13,7 @@ type FlowInput = NonNullable<DefinitionInput['flows']>[number];
 
 /**
  * start → decide (user task with a deadline, an extend action, a hearing pause) → route (gateway)
- *   → notify (service task) → done | refused.
+ *   → notify (service task) → done | refused. Registered in three categories, one confidential.
  */
 export function baseDefinition(): DefinitionInput {
   return {
@@ -21,6 +21,16 @@ export function baseDefinition(): DefinitionInput {
     version: 1,
     name: 'Fixture',
     roles: ['registrar', 'department', 'petitioner'],
+    registration: {
+      categories: {
+        suggestion: { name: '建议' },
+        report: { name: '检举', confidential: true, readMessage: '材料被查阅：{{reader}}' },
+        complaint: { name: '申诉' },
+      },
+      channels: { letter: { name: '来信' }, visit: { name: '来访' } },
+      variables: { category: 'petition.category' },
+      message: '"登记：" + category',
+    },
     variables: {
       category: { type: 'string', values: ['suggestion', 'report', 'complaint'] },
       approved: { type: 'boolean' },

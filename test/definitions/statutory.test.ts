@@ -11,17 +11,24 @@ import type {
   GlobalAction,
   UserTask,
 } from '../../definitions/language/schema';
+import { upgradeDefinition } from '../../definitions/language/upgrade';
 import { validateDefinition, validateSource } from '../../definitions/language/validate';
 import {
   loadStatutoryDefinition,
   statutoryDefinitionHash,
+  statutoryDefinitions,
+  STATUTORY_CATEGORIES,
+  STATUTORY_CHANNELS,
   STATUTORY_DEFINITION_ID,
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory/index';
 import { builtInDefinition, pinDefinition } from '../../definitions/statutory/built-in';
 import { generatedFileOf, renderGeneratedModule, ROOT } from '../../scripts/build-definitions';
 
-const YAML_FILE = join(ROOT, 'definitions/statutory/petition-2022.yaml');
+const YAML_FILE = join(ROOT, 'definitions/statutory/petition-2022-v2.yaml');
+const V1_YAML_FILE = join(ROOT, 'definitions/statutory/petition-2022.yaml');
+/** The content hash petition-2022@1 shipped with; every petition registered before version 2 records it. */
+const V1_HASH = '63ff0ab0ea8158f8ef9f570006a995c1c5d49f0c15d853f178a12aeda926ed6e';
 const yamlText = readFileSync(YAML_FILE, 'utf8');
 const definition = loadStatutoryDefinition();
 
@@ -82,7 +89,7 @@ describe('the statutory default petition-2022', () => {
     expect(pinDefinition(edited, 'another-hash')).toEqual({ definition: edited });
   });
 
-  it('is petition-2022 version 1, frozen', () => {
+  it('is petition-2022 version 2, frozen', () => {
     expect([definition.id, definition.version]).toEqual([
       STATUTORY_DEFINITION_ID,
       STATUTORY_DEFINITION_VERSION,
@@ -246,7 +253,7 @@ describe('the statutory default petition-2022', () => {
   it('excludes the hearing from the re-review period only (Art. 36)', () => {
     const pausable = deadlines.filter((d) => d.deadline.pause);
     expect(pausable.map((d) => [d.deadline.id, d.deadline.pause])).toEqual([
-      ['re-review', { start: 'hearing-start', end: 'hearing-end' }],
+      ['re-review', { start: 'hearing-start', end: 'hearing-end', name: '听证' }],
     ]);
   });
 
@@ -274,7 +281,49 @@ describe('the statutory default petition-2022', () => {
     );
   });
 
-  it('declares the variables the engine sets at start with their types', () => {
+  it('declares the categories (Art. 22, 29–31), a report confidential (Art. 30), and the channels (Art. 17)', () => {
+    expect(STATUTORY_CATEGORIES).toEqual(['suggestion', 'report', 'complaint']);
+    expect(STATUTORY_CHANNELS).toEqual(['online', 'letter', 'phone', 'fax', 'visit']);
+    const categories = definition.registration!.categories;
+    expect(
+      Object.entries(categories)
+        .filter(([, c]) => c.confidential)
+        .map(([id]) => id),
+    ).toEqual(['report']);
+    expect(categories['report']!.readMessage).toContain('第三十条');
+  });
+
+  it('declares the bodies behind the assignees: the handler, its superior (Art. 35) and the next one up (Art. 36)', () => {
+    expect(definition.assignees).toEqual({
+      department: { holder: 'department', role: 'department' },
+      superior: { holder: 'reviewBody', role: 'superior' },
+      'superior-of-superior': { holder: 'reReviewBody', role: 'superior' },
+    });
+  });
+
+  it('orders supervision with a written answer within 15 days by default (Art. 40)', () => {
+    const supervise = definition.globalActions.find((a) => a.id === 'supervise')!;
+    expect(supervise.effect).toMatchObject({
+      type: 'supervise',
+      answer: {
+        name: '督办答复期限',
+        article: '《信访工作条例》第四十条',
+        days: 15,
+        counting: 'calendar-days',
+      },
+    });
+  });
+
+  it('declares the variables set at registration with their types', () => {
+    expect(Object.keys(definition.registration!.variables)).toEqual([
+      'category',
+      'channel',
+      'intake',
+      'department',
+      'identityClear',
+      'receivedAt',
+      'concerns',
+    ]);
     expect(definition.variables).toMatchObject({
       category: { type: 'string', values: ['suggestion', 'report', 'complaint'] },
       channel: { type: 'string', values: ['online', 'letter', 'phone', 'fax', 'visit'] },
@@ -387,5 +436,30 @@ describe('the statutory default petition-2022', () => {
       expect(served({ servedAt: '2026-03-30T02:00:00.000Z' })).toBe('2026-03-30T02:00:00.000Z');
       expect(served({})).toBe('2026-04-01T02:00:00.000Z');
     });
+  });
+});
+
+describe('petition-2022@1, frozen: petitions registered before version 2 keep following it', () => {
+  const v1 = loadStatutoryDefinition(1);
+
+  it('keeps its content hash and its generated module', async () => {
+    expect(statutoryDefinitionHash(1)).toBe(V1_HASH);
+    expect(builtInDefinition({ id: STATUTORY_DEFINITION_ID, version: 1 })?.hash).toBe(V1_HASH);
+    expect(await renderGeneratedModule(V1_YAML_FILE)).toBe(
+      readFileSync(generatedFileOf(V1_YAML_FILE), 'utf8'),
+    );
+    expect(validateSource(readFileSync(V1_YAML_FILE, 'utf8'), 'yaml').issues).toEqual([]);
+  });
+
+  it('is still shipped, beside version 2, and seeds a new registry with it', () => {
+    expect(statutoryDefinitions().map((d) => d.version)).toEqual([1, 2]);
+    expect(pinDefinition(v1, V1_HASH)).toEqual({
+      definitionRef: { id: STATUTORY_DEFINITION_ID, version: 1 },
+    });
+  });
+
+  it('means, read as the language now defines it, exactly version 2: version 2 only writes its declarations out', () => {
+    expect(upgradeDefinition(v1)).toEqual({ ...definition, version: 1, description: v1.description });
+    expect(upgradeDefinition(definition)).toBe(definition);
   });
 });

@@ -6,6 +6,7 @@ import { loadStatutoryDefinition } from '../../definitions/statutory';
 import { deliveryRoute } from '../../workflows/department-routing';
 import { decidePut, type DepartmentRecord, departmentView } from '../../workflows/department-registry';
 import { indexDefinition } from '../../workflows/engine/definition-index';
+import type { PetitionFacts } from '../../workflows/engine/types';
 
 const secret = 'a'.repeat(64);
 const body = '{"petitionId":"P1","department":"D1"}';
@@ -107,12 +108,21 @@ describe('the seed file of the embedded default', () => {
 describe('delivery routing read from the statutory definition (Art. 22, 23 ¶3, 35, 36)', () => {
   const index = indexDefinition(loadStatutoryDefinition());
   const at = '2026-03-02T02:00:00.000Z';
+  const petition: PetitionFacts = {
+    category: 'complaint',
+    channel: 'letter',
+    subject: '供暖',
+    content: '室温不达标',
+    receivedAt: at,
+    petitioner: { name: '李四' },
+  };
+  const state = (variables: Record<string, unknown>) => ({ variables, petition });
 
   it('forwards to the chosen body, with the acceptance deadline it answers to (Art. 23)', () => {
     const route = deliveryRoute(
       index,
       'deliver-to-department',
-      { department: 'D1', receivedByBodyAt: at },
+      state({ department: 'D1', receivedByBodyAt: at }),
       at,
     );
     expect(route).toMatchObject({
@@ -129,19 +139,20 @@ describe('delivery routing read from the statutory definition (Art. 22, 23 ¶3, 
   });
 
   it('sends a review to the handler’s superior and a re-review to the reviewer’s superior, recording each', () => {
-    expect(deliveryRoute(index, 'deliver-to-reviewer', { department: 'D1' }, at)).toMatchObject({
+    expect(deliveryRoute(index, 'deliver-to-reviewer', state({ department: 'D1' }), at)).toMatchObject({
       target: { kind: 'superior', of: 'D1', levels: 1 },
       records: 'reviewBody',
       nextStep: 'review',
     });
     expect(
-      deliveryRoute(index, 'deliver-to-re-reviewer', { department: 'D1', reviewBody: 'S1' }, at),
+      deliveryRoute(index, 'deliver-to-re-reviewer', state({ department: 'D1', reviewBody: 'S1' }), at),
     ).toMatchObject({
       target: { kind: 'superior', of: 'S1', levels: 1 },
       records: 'reReviewBody',
     });
     expect(
-      deliveryRoute(index, 'deliver-to-re-reviewer', { department: 'D1', reviewBody: null }, at).target,
+      deliveryRoute(index, 'deliver-to-re-reviewer', state({ department: 'D1', reviewBody: null }), at)
+        .target,
     ).toEqual({
       kind: 'superior',
       of: 'D1',
@@ -150,7 +161,9 @@ describe('delivery routing read from the statutory definition (Art. 22, 23 ¶3, 
   });
 
   it('hands an objection back to the bureau', () => {
-    expect(deliveryRoute(index, 'hand-back', { department: null }, at).target).toEqual({ kind: 'bureau' });
+    expect(deliveryRoute(index, 'hand-back', state({ department: null }), at).target).toEqual({
+      kind: 'bureau',
+    });
   });
 });
 

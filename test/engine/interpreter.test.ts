@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { computeDeadline, defaultCalendarData } from '../../definitions/calendar';
 import {
   checkAction,
-  EngineErrorType,
   nextWakeAt,
   searchValuesOf,
   step,
@@ -14,6 +13,7 @@ import {
   type PetitionFacts,
   type PetitionState,
 } from '../../workflows/engine';
+import { FailureType } from '../../workflows/failure-types';
 import { miniDefinition as def } from './fixtures/mini-definition';
 
 const calendar = defaultCalendarData();
@@ -86,7 +86,7 @@ describe('the interpreter: registration and forwarding (Art. 22, 23)', () => {
     expect(d.lastDay).toBe('2026-03-17');
     expect(d.dueAt).toBe('2026-03-17T16:00:00.000Z');
     expect(d.article).toBe('第二十二条');
-    expect(searchValuesOf(h.s)).toMatchObject({
+    expect(searchValuesOf(def, h.s)).toMatchObject({
       step: 'forward',
       status: 'open',
       dueAt: '2026-03-17T16:00:00.000Z',
@@ -107,7 +107,7 @@ describe('the interpreter: registration and forwarding (Art. 22, 23)', () => {
     expect(h.deadline('forwarding').state).toBe('met');
     expect(h.deadline('acceptance').from).toBe('2026-03-05T02:00:00.000Z');
     expect(h.deadline('objection').counting).toBe('working-days');
-    expect(searchValuesOf(h.s).department).toBe('D1');
+    expect(searchValuesOf(def, h.s).department).toBe('D1');
   });
 
   it('marks the forwarding step overdue when its due instant passes, naming who missed it, and escalates', () => {
@@ -120,12 +120,12 @@ describe('the interpreter: registration and forwarding (Art. 22, 23)', () => {
     const d = h.deadline('forwarding');
     expect(d.state).toBe('missed');
     expect(d.overdue).toBe(true);
-    expect(searchValuesOf(h.s).overdue).toBe(true);
+    expect(searchValuesOf(def, h.s).overdue).toBe(true);
     expect(h.s.timeline.at(-2)?.message).toContain('已逾期');
     expect(nextWakeAt(def, h.s)).toBeUndefined();
     h.act('2026-03-20T02:00:00.000Z', 'forward', registrar, { department: 'D1' });
     expect(h.deadline('forwarding').state).toBe('missed');
-    expect(searchValuesOf(h.s).overdue).toBe(false);
+    expect(searchValuesOf(def, h.s).overdue).toBe(false);
   });
 
   it('issues a warning before the acceptance deadline', () => {
@@ -156,7 +156,7 @@ describe('the interpreter: refusing actions', () => {
 
   it('refuses an action that is not offered in the current step, naming the step and the allowed actions', () => {
     const r = refusal(started(), 'accept', { role: 'department', department: 'D1' });
-    expect(r.type).toBe(EngineErrorType.ActionNotAllowed);
+    expect(r.type).toBe(FailureType.ActionNotAllowed);
     expect(r.message).toBe(
       'Action "accept" is not allowed in step "forward" (转送交办). Allowed now: forward, withdraw, supervise.',
     );
@@ -164,13 +164,13 @@ describe('the interpreter: refusing actions', () => {
 
   it('refuses a role the action is not reserved for', () => {
     const r = refusal(started(), 'forward', petitioner, { department: 'D1' });
-    expect(r.type).toBe(EngineErrorType.Forbidden);
+    expect(r.type).toBe(FailureType.Forbidden);
     expect(r.message).toContain('reserved for: registrar');
   });
 
   it('refuses staff of another department', () => {
     const r = refusal(started({ department: 'D1' }), 'accept', { role: 'department', department: 'D2' });
-    expect(r.type).toBe(EngineErrorType.Forbidden);
+    expect(r.type).toBe(FailureType.Forbidden);
     expect(r.message).toContain('held by "D1"');
   });
 
@@ -196,7 +196,7 @@ describe('the interpreter: refusing actions', () => {
     expect(h.deadline('objection').state).toBe('missed');
     expect(h.deadline('objection').overdue).toBe(false);
     const r = refusal(h, 'object', dept, { reason: '不属于本机关职责' }, '2026-03-10T02:00:00.000Z');
-    expect(r.type).toBe(EngineErrorType.StatutoryRule);
+    expect(r.type).toBe(FailureType.StatutoryRule);
     expect(r.message).toContain('第二十三条第三款');
     expect(
       checkAction(def, h.s, { action: 'accept', actor: dept, input: {}, at: '2026-03-10T02:00:00.000Z' }).ok,
@@ -208,13 +208,13 @@ describe('the interpreter: refusing actions', () => {
     h.act(at, 'withdraw', petitioner, { reason: '已协商解决' });
     expect(h.s.status).toBe('closed');
     expect(h.deadline('forwarding').state).toBe('cancelled');
-    expect(searchValuesOf(h.s)).toMatchObject({
+    expect(searchValuesOf(def, h.s)).toMatchObject({
       status: 'closed',
       dueAt: null,
       overdue: false,
       acceptedOnTime: null,
     });
-    expect(refusal(h, 'forward', registrar, { department: 'D1' }).type).toBe(EngineErrorType.PetitionClosed);
+    expect(refusal(h, 'forward', registrar, { department: 'D1' }).type).toBe(FailureType.PetitionClosed);
   });
 });
 
@@ -299,7 +299,7 @@ describe('the interpreter: handling, extension, reply and review (Art. 34–35)'
     expect(h.s.token).toBe('review-window');
     expect(h.deadline('review-request').from).toBe('2026-04-03T02:00:00.000Z');
     expect(h.deadline('review-request').lastDay).toBe('2026-05-06');
-    expect(searchValuesOf(h.s).dueAt).toBeNull();
+    expect(searchValuesOf(def, h.s).dueAt).toBeNull();
   });
 
   it('closes the petition as final when no review is requested within 30 days of service (Art. 35)', () => {

@@ -13,12 +13,14 @@ import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
 import { createDepartmentService } from '../../api/services/departments';
 import type { PutDepartmentInput } from '../../workflows/department-registry';
+import { createDraftService } from '../../api/services/drafts';
 import { loadConfig } from '../../config';
 import {
   connectDevServer,
   connectDevServerNative,
   createTestWorker,
   testLogger,
+  testPayloadCodec,
   uniqueTaskQueue,
 } from './temporal';
 
@@ -56,14 +58,19 @@ export function seedDepartment(code: string, superior: string | null = null): Pu
   };
 }
 
+/** The Web UI origins the test API's codec server allows. */
+export const TEST_UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'];
+
 /**
  * The app of a test file, with its own definition and department registries (the latter seeded with `departments`,
  * in superior-first order; empty: no department is registered, and codes are not checked).
  */
 export async function startApiTest(
-  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'corsOrigins'>> & {
+  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'corsOrigins' | 'logger'>> & {
     worker?: boolean;
     departments?: PutDepartmentInput[];
+    /** How long the definition registry's latest answer counts as fresh (default 5 s). */
+    definitionCacheMs?: number;
   } = {},
 ): Promise<ApiTestContext> {
   const taskQueue = uniqueTaskQueue('api');
@@ -80,13 +87,24 @@ export async function startApiTest(
   const config = loadConfig({ TEMPORAL_ADDRESS: inject('devServerAddress'), TEMPORAL_TASK_QUEUE: taskQueue });
   const app = buildApp({
     config,
-    logger: testLogger,
+    logger: opts.logger ?? testLogger,
     connection,
     client,
     auth: { secret },
+    // The codec server, allowing the embedded default's Web UI origins (TEMPORAL_UI_PORT 8233).
+    codec: { codec: testPayloadCodec(), allowedOrigins: TEST_UI_ORIGINS },
     definitions: createDefinitionService(client, {
       taskQueue,
       registryId: `definition-registry-${taskQueue}`,
+      connection,
+      rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
+      ...(opts.definitionCacheMs !== undefined && { cacheMs: opts.definitionCacheMs }),
+    }),
+    drafts: createDraftService(client, {
+      taskQueue,
+      storeId: `definition-drafts-${taskQueue}`,
+      connection,
+      rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     }),
     departments: createDepartmentService(client, {
       taskQueue,

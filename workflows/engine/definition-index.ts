@@ -1,5 +1,8 @@
 import type {
   Action,
+  Assignee,
+  AssigneeDeclaration,
+  Category,
   Deadline,
   Definition,
   Element,
@@ -9,10 +12,15 @@ import type {
   ServiceTask,
   UserTask,
 } from '../../definitions/language/schema';
+import { upgradeDefinition, type UpgradedDefinition } from '../../definitions/language/upgrade';
 
-/** Lookups over one definition, built once per workflow run (definitions are immutable snapshots). */
+/**
+ * Lookups over one definition, built once per workflow run (definitions are immutable snapshots). The definition is
+ * read as the language defines it: with what a definition written before some declarations implicitly meant
+ * (`upgradeDefinition`).
+ */
 export interface DefinitionIndex {
-  definition: Definition;
+  definition: UpgradedDefinition;
   element(id: string): Element;
   userTask(id: string): UserTask | undefined;
   outgoing(id: string): Flow[];
@@ -21,14 +29,23 @@ export interface DefinitionIndex {
   actionsOf(step: string): Array<Action | GlobalAction>;
   /** A deadline definition and the step that owns it. */
   deadline(step: string, deadlineId: string): Deadline | undefined;
+  /** Who acts for an assignee: the variable naming its body, and its role (when declared). */
+  assignee(kind: Assignee): AssigneeDeclaration | undefined;
+  /** The variable naming the body that holds the petition's department steps (the handling body), if declared. */
+  bodyVariable: string | undefined;
+  /** A registration category, when declared. */
+  category(id: string): Category | undefined;
+  /** Roles that may take any offered action in any step. */
+  overrideRoles: ReadonlySet<string>;
 }
 
 const cache = new WeakMap<Definition, DefinitionIndex>();
 
 /** Builds (or reuses) the lookup index of a definition. */
-export function indexDefinition(definition: Definition): DefinitionIndex {
-  const cached = cache.get(definition);
+export function indexDefinition(written: Definition): DefinitionIndex {
+  const cached = cache.get(written);
   if (cached) return cached;
+  const definition = upgradeDefinition(written);
   const elements = new Map(definition.elements.map((e) => [e.id, e]));
   const outgoing = new Map<string, Flow[]>();
   for (const flow of definition.flows) {
@@ -38,9 +55,12 @@ export function indexDefinition(definition: Definition): DefinitionIndex {
   }
   const start = definition.elements.find((e) => e.type === 'startEvent');
   if (!start) throw new Error(`definition ${definition.id}@${definition.version} has no start event`);
+  const { assignees, registration } = definition;
   const index: DefinitionIndex = {
     definition,
     start,
+    bodyVariable: assignees.department?.holder,
+    overrideRoles: new Set(definition.overrideRoles),
     element(id) {
       const element = elements.get(id);
       if (!element)
@@ -64,7 +84,14 @@ export function indexDefinition(definition: Definition): DefinitionIndex {
     deadline(step, deadlineId) {
       return index.userTask(step)?.deadlines.find((d) => d.id === deadlineId);
     },
+    assignee(kind) {
+      return assignees[kind];
+    },
+    category(id) {
+      return Object.hasOwn(registration.categories, id) ? registration.categories[id] : undefined;
+    },
   };
+  cache.set(written, index);
   cache.set(definition, index);
   return index;
 }

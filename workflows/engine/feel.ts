@@ -26,6 +26,14 @@ export function evalFeel(expression: string, context: Record<string, unknown>): 
 }
 
 /**
+ * Evaluates a FEEL expression without the memo: for a context that is large, personal and seen once (the registered
+ * facts of a petition), which would only crowd out the memo's useful entries.
+ */
+export function evalFeelOnce(expression: string, context: Record<string, unknown>): unknown {
+  return evaluate(expression, context).value;
+}
+
+/**
  * The memo key of an evaluation, or undefined when the context holds anything but plain data (a Date or a FEEL
  * value object would serialise like a string that FEEL treats differently, so such evaluations are not memoised).
  */

@@ -7,8 +7,17 @@ export {
   normaliseInput,
   bodyFieldsOf,
 } from './validate-action';
-export { viewOf, summaryOf, deadlineView, searchValuesOf, isOverdue } from './view';
+export { viewOf, summaryOf, deadlineView, searchValuesOf, isOverdue, isConfidential } from './view';
 export type { PetitionView, PetitionSummary, DeadlineView, PetitionSearchValues } from './view';
 export { indexDefinition } from './definition-index';
 export { settleRegistration, precomputedCalculation } from './registration';
 export type { PrecomputedDeadline, SettledRegistration } from './registration';
+export { simulate, SimulationInputError } from './simulate';
+export type {
+  SimulatedAction,
+  SimulatedStep,
+  SimulationDeps,
+  SimulationInput,
+  SimulationResult,
+  AppliedAction,
+} from './simulate';

@@ -1,8 +1,9 @@
-import type { Action, Deadline, Element, GlobalAction } from '../../definitions/language/schema';
-import { feelContext } from './context';
+import type { Action, Assignee, Deadline, Element, GlobalAction } from '../../definitions/language/schema';
+import { renderTemplate } from '../../definitions/language/templates';
+import { feelContext, handlingBody, receivedAt } from './context';
 import { indexDefinition, type DefinitionIndex } from './definition-index';
-import { evalFeel, feelHolds } from './feel';
-import { activeDeadlines, checkAction, HOLDER_VARIABLE } from './validate-action';
+import { evalFeel, evalFeelOnce, feelHolds } from './feel';
+import { activeDeadlines, checkAction } from './validate-action';
 import type {
   ActionEvent,
   Definition,
@@ -34,11 +35,12 @@ export function step(
   const index = indexDefinition(definition);
   if (event.type === 'start') {
     if (state) throw new EngineError(`petition ${state.petitionId} is already started`);
+    const registered = initialState(index, event);
     return run(
       index,
-      initialState(definition, event),
+      registered,
       (ctx) => {
-        ctx.log({ type: 'registered', actor: event.actor, message: registeredMessage(event) });
+        ctx.log({ type: 'registered', actor: event.actor, message: registeredMessage(index, registered) });
         ctx.follow(index.start.id);
       },
       event.at,
@@ -148,13 +150,12 @@ export function step(
         index,
         state,
         (ctx) => {
-          ctx.log({
-            type: 'report-read',
-            actor: event.actor,
-            message: `检举控告材料被查阅：${event.actor.role}${event.actor.id ? ` ${event.actor.id}` : ''}${
-              event.actor.department ? `（${event.actor.department}）` : ''
-            }（第三十条）`,
-          });
+          const reader = `${event.actor.role}${event.actor.id ? ` ${event.actor.id}` : ''}${
+            event.actor.department ? `（${event.actor.department}）` : ''
+          }`;
+          const template =
+            index.category(ctx.state.petition.category)?.readMessage ?? '材料被查阅：{{reader}}';
+          ctx.log({ type: 'report-read', actor: event.actor, message: renderTemplate(template, { reader }) });
         },
         event.at,
       );
@@ -185,25 +186,29 @@ export function step(
   }
 }
 
-/** Builds the state of a newly registered petition (before the token moves). */
-function initialState(definition: Definition, event: StartEvent): PetitionState {
-  const p = event.petition;
+/**
+ * Builds the state of a newly registered petition (before the token moves): the definition's registration variables,
+ * FEEL over the registered facts, in declaration order; a `datetime` variable is kept as an ISO instant (UTC).
+ */
+function initialState(index: DefinitionIndex, event: StartEvent): PetitionState {
+  const { definition } = index;
+  const facts = { petition: event.petition };
+  const variables: Record<string, unknown> = {};
+  for (const [name, expression] of Object.entries(definition.registration.variables)) {
+    const value = normaliseValue(evalFeelOnce(expression, facts));
+    variables[name] =
+      definition.variables[name]?.type === 'datetime' && typeof value === 'string'
+        ? instant(value, name)
+        : value;
+  }
   return {
     petitionId: event.petitionId,
     definition: { id: definition.id, version: definition.version, hash: event.definitionHash },
-    petition: p,
+    petition: event.petition,
     status: 'open',
     token: '',
     enteredAt: event.at,
-    variables: {
-      category: p.category,
-      channel: p.channel,
-      intake: p.department ? 'department' : 'bureau',
-      department: p.department ?? null,
-      identityClear: Boolean(p.petitioner.name?.trim() && p.petitioner.address?.trim()),
-      receivedAt: new Date(Date.parse(p.receivedAt)).toISOString(),
-      concerns: p.concerns ?? null,
-    },
+    variables,
     deadlines: [],
     timeline: [],
     documents: [],
@@ -213,11 +218,22 @@ function initialState(definition: Definition, event: StartEvent): PetitionState 
   };
 }
 
-function registeredMessage(event: StartEvent): string {
-  const where = event.petition.department
-    ? `由 ${event.petition.department} 直接收到（第二十三条第二款）`
-    : '由信访部门登记（第二十二条）';
-  return `信访事项已登记：${where}，渠道 ${event.petition.channel}，类别 ${event.petition.category}`;
+function instant(value: string, variable: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new EngineError(`registration variable "${variable}" is not a date-time: ${value}`);
+  return new Date(ms).toISOString();
+}
+
+/** The registration's timeline entry: the definition's `registration.message`, or the facts in plain words. */
+function registeredMessage(index: DefinitionIndex, state: PetitionState): string {
+  const expression = index.definition.registration.message;
+  const message = expression
+    ? evalFeelOnce(expression, { ...state.variables, petition: state.petition })
+    : undefined;
+  return typeof message === 'string'
+    ? message
+    : `已登记：渠道 ${state.petition.channel}，类别 ${state.petition.category}`;
 }
 
 interface Ctx {
@@ -328,7 +344,7 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
         ctx.log({
           type: 'ended',
           step: current.id,
-          message: `办理结束：${current.name ?? current.outcome}${current.final ? '（终结，第三十六条第三款）' : ''}`,
+          message: `办理结束：${current.name ?? current.outcome}${current.note ? `（${current.note}）` : ''}`,
           data: { outcome: current.outcome, final: current.final },
         });
         ctx.emit({ type: 'complete', outcome: ctx.state.outcome });
@@ -430,10 +446,10 @@ function armDeadlines(index: DefinitionIndex, ctx: Ctx, stepId: string): void {
   }
 }
 
-function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: string): DeadlineState {
+function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: Assignee): DeadlineState {
   const state = ctx.state;
   state.seq += 1;
-  const holderVariable = HOLDER_VARIABLE[assignee];
+  const holderVariable = ctx.index.assignee(assignee)?.holder;
   const holder = holderVariable ? state.variables[holderVariable] : undefined;
   return {
     key: `${def.id}#${state.seq}`,
@@ -444,7 +460,7 @@ function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: string):
     accountable: { assignee, department: typeof holder === 'string' ? holder : undefined },
     status: 'pending',
     armedAt: ctx.at,
-    from: resolveFrom(state, def.from, ctx.at),
+    from: deadlineStart(state, def.from, ctx.at),
     duration: def.duration,
     counting: def.counting,
     extendedDays: 0,
@@ -457,9 +473,18 @@ function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: string):
   };
 }
 
-function resolveFrom(state: PetitionState, from: string, enteredAt: string): string {
+/**
+ * Where a deadline's period starts: `entered` (the step was entered at `enteredAt`), `receipt` (the petition was
+ * received) or the instant in a datetime variable (`enteredAt` while it holds none).
+ */
+export function deadlineStart(
+  state: Pick<PetitionState, 'petition' | 'variables'>,
+  from: string,
+  enteredAt: string,
+): string {
   if (from === 'entered') return enteredAt;
-  const value = from === 'receipt' ? state.variables['receivedAt'] : state.variables[from];
+  if (from === 'receipt') return receivedAt(state);
+  const value = state.variables[from];
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value)))
     return new Date(Date.parse(value)).toISOString();
   return enteredAt;
@@ -539,12 +564,15 @@ function applyEffect(
       if (!target) throw new EngineError(`no running deadline "${effect.deadline}"`);
       target.status = 'paused';
       target.pausedAt = event.at;
+      const pause = pauseName(ctx.index, target);
       ctx.log({
         type: 'deadline-paused',
         step: target.step,
         actor: event.actor,
         deadline: target.deadlineId,
-        message: `${target.name}暂停计算：听证时间不计入期限（${target.article}）`,
+        message: pause
+          ? `${target.name}暂停计算：${pause}时间不计入期限（${target.article}）`
+          : `${target.name}暂停计算（${target.article}）`,
       });
       return;
     }
@@ -561,32 +589,34 @@ function applyEffect(
         step: target.step,
         actor: event.actor,
         deadline: target.deadlineId,
-        message: `${target.name}恢复计算：本次听证${days}日、累计${target.pausedDays}日不计入期限（${target.article}）`,
+        message: `${target.name}恢复计算：本次${pauseName(ctx.index, target) ?? '暂停'}${days}日、累计${target.pausedDays}日不计入期限（${target.article}）`,
         data: { pausedMs: target.pausedMs, pausedDays: target.pausedDays },
       });
       ctx.compute(target);
       return;
     }
     case 'supervise': {
+      const answer = effect.answer;
+      if (!answer)
+        throw new EngineError(`action "${action.id}" orders supervision but declares no answer period`);
       const reason = String(input['reason'] ?? '');
-      const answerDays = typeof input['answerDays'] === 'number' ? (input['answerDays'] as number) : 15;
+      const answerDays =
+        typeof input['answerDays'] === 'number' ? (input['answerDays'] as number) : answer.days;
+      const texts = { reason, answerDays };
       ctx.state.seq += 1;
-      const department =
-        typeof ctx.state.variables['department'] === 'string'
-          ? (ctx.state.variables['department'] as string)
-          : undefined;
+      const department = handlingBody(ctx.index, ctx.state.variables);
       const d: DeadlineState = {
         key: `supervision#${ctx.state.seq}`,
         deadlineId: 'supervision',
-        name: '督办答复期限',
-        article: '《信访工作条例》第四十条',
+        name: answer.name,
+        article: answer.article,
         step: stepId,
         accountable: { assignee: 'department', department },
         status: 'pending',
         armedAt: event.at,
         from: event.at,
         duration: answerDays,
-        counting: 'calendar-days',
+        counting: answer.counting,
         extendedDays: 0,
         extensions: [],
         pausedMs: 0,
@@ -610,7 +640,7 @@ function applyEffect(
         type: 'supervised',
         step: stepId,
         actor: event.actor,
-        message: `信访部门督办：${reason}；应于 ${answerDays} 日内书面答复（第四十条）`,
+        message: renderTemplate(effect.message ?? '督办：{{reason}}；应于 {{answerDays}} 日内答复', texts),
         data: { answerDays, key: d.key },
       });
       ctx.compute(d);
@@ -620,7 +650,7 @@ function applyEffect(
         key: d.key,
         step: stepId,
         department,
-        message: `督办：${reason}（${answerDays}日内书面答复，《信访工作条例》第四十条）`,
+        message: renderTemplate(effect.notice ?? '督办：{{reason}}（{{answerDays}}日内答复）', texts),
       });
       return;
     }
@@ -693,6 +723,11 @@ function fireTimers(ctx: Ctx): void {
       ctx.moveTo(onExpiry.to);
     }
   }
+}
+
+/** What stops a deadline's clock, as its definition names it (e.g. 听证). */
+function pauseName(index: DefinitionIndex, d: DeadlineState): string | undefined {
+  return index.deadline(d.step, d.deadlineId)?.pause?.name;
 }
 
 /** The deadline timers the workflow should wait for next: the earliest warning or due instant still ahead. */

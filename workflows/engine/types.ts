@@ -1,40 +1,25 @@
 import type { DeadlineCalculation, DeadlineRequest } from '../../definitions/calendar/deadline-calculation';
 import type { Counting, Definition } from '../../definitions/language/schema';
+import type { FailureType } from '../failure-types';
 
 // The calendar's contract lives with the calendar (definitions/ never imports workflows/); the engine speaks it.
 export type { DeadlineCalculation, DeadlineRequest };
 
-/** Channels of Art. 17. */
-export const Channels = ['online', 'letter', 'phone', 'fax', 'visit'] as const;
-export type Channel = (typeof Channels)[number];
-
-/** Categories of Art. 22, 29–31. */
-export const Categories = ['suggestion', 'report', 'complaint'] as const;
-export type Category = (typeof Categories)[number];
-
-/** Roles an actor can hold; `system` is the engine itself (timers). */
-export const Roles = [
-  'registrar',
-  'department',
-  'superior',
-  'supervisor',
-  'designer',
-  'admin',
-  'petitioner',
-  'system',
-] as const;
-export type Role = (typeof Roles)[number];
-
-/** The facts of a registered petition. Personal data lives only here (encrypted in history by the codec). */
+/**
+ * The facts of a registered petition. Personal data lives only here (encrypted in history by the codec). The
+ * definition declares the categories and channels (`registration`) and the variables read from these facts.
+ */
 export interface PetitionFacts {
-  category: Category;
-  channel: Channel;
+  /** One of the definition's `registration.categories`. */
+  category: string;
+  /** One of the definition's `registration.channels`. */
+  channel: string;
   subject: string;
   content: string;
   receivedAt: string;
-  /** The body that received it directly (Art. 23 ¶2); absent when registered at the petition bureau (Art. 22). */
+  /** The body that received it directly; absent when it was registered centrally (at the petition bureau). */
   department?: string;
-  /** For a report: the body it is about (Art. 30 confidentiality). */
+  /** For a confidential petition (a report): the body it is about, which must never receive it. */
   concerns?: string;
   /** `email`, when given, is where notices go by e-mail (SMTP configured); otherwise they are posted (outbox). */
   petitioner: { name: string; address?: string; phone?: string; idNumber?: string; email?: string };
@@ -44,7 +29,8 @@ export interface PetitionFacts {
 
 /** Who performs an action. */
 export interface Actor {
-  role: Role;
+  /** One of the definition's `roles`; `system` is the engine itself (timers, seeds). */
+  role: string;
   /** An opaque user id from the token (never personal data). */
   id?: string;
   /** For department staff and superiors: the body they act for. */
@@ -72,7 +58,7 @@ export interface DeadlineState {
   extensions: Array<{ days: number; reason?: string; at: string; by: Actor }>;
   pausedMs: number;
   pausedAt?: string;
-  /** Whole days not counted (Art. 36 hearing), summed over finished pauses; see `pausedDaysBetween`. */
+  /** Whole days not counted (a pause, e.g. a hearing), summed over finished pauses; see `pausedDaysBetween`. */
   pausedDays: number;
   calculation?: DeadlineCalculation;
   /** Warnings already issued (days before due). */
@@ -84,7 +70,7 @@ export interface DeadlineState {
   /** Overdue counts against a body; a petitioner's window lapsing is not overdue. */
   bodyDeadline: boolean;
   metric?: 'acceptance' | 'completion';
-  /** A 督办 answer deadline, not from the definition. */
+  /** The answer deadline of a supervision order (the `supervise` effect), not a deadline of a step. */
   supervision?: boolean;
   /** A document to generate once the recomputed due date is known (the extension notice states it). */
   pendingDocument?: { document: string; step: string; input: Record<string, unknown> };
@@ -220,7 +206,7 @@ export interface DocumentDeliveredEvent {
   documentId: string;
   deliveries: DocumentRecord['deliveries'];
 }
-/** Someone read a report (检举控告): Art. 30 confidentiality makes every read part of the record. */
+/** Someone read a confidential petition (a report): every read is part of its record. */
 export interface ReportReadEvent {
   type: 'report-read';
   at: string;
@@ -264,7 +250,7 @@ export type EngineCommand =
       step: string;
       input: Record<string, unknown>;
       deadlineKey?: string;
-      /** Who receives it: the petitioner (notices), or the department (a 督办 order, Art. 40). */
+      /** Who receives it: the petitioner (notices), or the department (a supervision order). */
       recipient?: 'petitioner' | 'department';
     }
   | {
@@ -283,29 +269,9 @@ export interface StepResult {
   commands: EngineCommand[];
 }
 
-/**
- * Failure types that cross the workflow boundary (ApplicationFailure.type) and map onto HTTP statuses in the API.
- * Wire names: never rename.
- */
-export const EngineErrorType = {
-  /** The petition is closed; nothing more can be done (409). */
-  PetitionClosed: 'PetitionClosed',
-  /** The action does not exist in the current step (409). */
-  ActionNotAllowed: 'ActionNotAllowed',
-  /** The actor's role may not take this action, or acts for another body (403). */
-  Forbidden: 'Forbidden',
-  /** The input does not match the action's declared fields (400). */
-  InvalidInput: 'InvalidInput',
-  /** A statutory rule refuses the action, citing the article (422). */
-  StatutoryRule: 'StatutoryRule',
-  /** The definition handed to the workflow is unusable (fails the start). */
-  InvalidDefinition: 'InvalidDefinition',
-} as const;
-export type EngineErrorType = (typeof EngineErrorType)[keyof typeof EngineErrorType];
-
 /** Why an action was refused, as data (the workflow turns it into an ApplicationFailure). */
 export interface Refusal {
-  type: EngineErrorType;
+  type: FailureType;
   message: string;
   details?: Record<string, unknown>;
 }

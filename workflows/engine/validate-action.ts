@@ -3,32 +3,15 @@ import { indexDefinition } from './definition-index';
 import { feelHolds } from './feel';
 import { feelContext } from './context';
 import type { ActionEvent, Definition, DeadlineState, PetitionState, Refusal } from './types';
-import { EngineErrorType } from './types';
-
-/**
- * The variable naming the body that holds a step, by the step's assignee: the handling department, the reviewing
- * superior (Art. 35) and the re-reviewing superior (Art. 36), as routing recorded them.
- */
-export const HOLDER_VARIABLE: Partial<Record<string, string>> = {
-  department: 'department',
-  superior: 'reviewBody',
-  'superior-of-superior': 'reReviewBody',
-};
-const HOLDER_ROLE: Partial<Record<string, string>> = {
-  department: 'department',
-  superior: 'superior',
-  'superior-of-superior': 'superior',
-};
-
-/** Roles that may act in any step on behalf of the body or the petitioner (recorded as themselves). */
-const OVERRIDE_ROLES = new Set(['admin']);
+import { FailureType } from '../failure-types';
 
 /** The actions a given role may take now (for the query view and for error messages). */
 export function availableActions(definition: Definition, state: PetitionState, role?: string): string[] {
   if (state.status === 'closed') return [];
-  return indexDefinition(definition)
+  const index = indexDefinition(definition);
+  return index
     .actionsOf(state.token)
-    .filter((a) => role === undefined || OVERRIDE_ROLES.has(role) || a.roles.includes(role))
+    .filter((a) => role === undefined || index.overrideRoles.has(role) || a.roles.includes(role))
     .map((a) => a.id);
 }
 
@@ -48,12 +31,12 @@ export function checkAction(
     ({ ok: false, refusal: { type, message, details } }) as const;
 
   if (state.status === 'closed') {
+    const end = state.outcome ? index.element(state.outcome.endEvent) : undefined;
+    const note = end?.type === 'endEvent' ? end.refusalNote : undefined;
     return refuse(
-      EngineErrorType.PetitionClosed,
+      FailureType.PetitionClosed,
       `Petition ${state.petitionId} is closed (${state.outcome?.outcome ?? 'ended'}); no further action is possible.` +
-        (state.outcome?.final
-          ? ' 复核意见已作出，该信访事项已终结（《信访工作条例》第三十六条第三款）。'
-          : ''),
+        (note ? ` ${note}` : ''),
       { outcome: state.outcome?.outcome },
     );
   }
@@ -63,7 +46,7 @@ export function checkAction(
   const action = offered.find((a) => a.id === event.action);
   if (!action) {
     return refuse(
-      EngineErrorType.ActionNotAllowed,
+      FailureType.ActionNotAllowed,
       `Action "${event.action}" is not allowed in step "${state.token}" (${stepName}). Allowed now: ${
         offered.map((a) => a.id).join(', ') || 'none'
       }.`,
@@ -71,19 +54,20 @@ export function checkAction(
     );
   }
   const role = event.actor.role;
-  if (!OVERRIDE_ROLES.has(role) && !action.roles.includes(role)) {
+  if (!index.overrideRoles.has(role) && !action.roles.includes(role)) {
     return refuse(
-      EngineErrorType.Forbidden,
+      FailureType.Forbidden,
       `Role "${role}" may not take action "${action.id}" in step "${state.token}"; it is reserved for: ${action.roles.join(', ')}.`,
       { step: state.token, action: action.id, roles: action.roles },
     );
   }
-  const holderVariable = step ? HOLDER_VARIABLE[step.assignee] : undefined;
-  if (holderVariable && role === HOLDER_ROLE[step!.assignee] && action.roles.includes(role)) {
+  const acting = step ? index.assignee(step.assignee) : undefined;
+  const holderVariable = acting?.holder;
+  if (holderVariable && role === acting.role && action.roles.includes(role)) {
     const holder = state.variables[holderVariable];
     if (typeof holder === 'string' && event.actor.department !== holder) {
       return refuse(
-        EngineErrorType.Forbidden,
+        FailureType.Forbidden,
         `Step "${state.token}" is held by "${holder}"; staff of "${event.actor.department ?? 'no body'}" may not act on it.`,
         { step: state.token, department: holder },
       );
@@ -91,13 +75,13 @@ export function checkAction(
   }
 
   const parsed = normaliseInput(action, event.input);
-  if (!parsed.ok) return refuse(EngineErrorType.InvalidInput, parsed.message, { field: parsed.field });
+  if (!parsed.ok) return refuse(FailureType.InvalidInput, parsed.message, { field: parsed.field });
   const input = parsed.input;
 
   const ctx = feelContext(state, input, event.at);
   for (const guard of action.guards) {
     if (!feelHolds(guard.condition, ctx)) {
-      return refuse(EngineErrorType.StatutoryRule, `${guard.message}（${guard.article}）`, {
+      return refuse(FailureType.StatutoryRule, `${guard.message}（${guard.article}）`, {
         article: guard.article,
       });
     }
@@ -110,7 +94,7 @@ export function checkAction(
     const due = deadline.calculation?.dueAt;
     if (due && now >= Date.parse(due)) {
       return refuse(
-        EngineErrorType.StatutoryRule,
+        FailureType.StatutoryRule,
         `Action "${action.id}" is refused: the period "${deadline.name}" (${deadline.duration + deadline.extendedDays} ${
           deadline.counting === 'working-days' ? 'working days' : 'days'
         }, ${deadline.article}) ended on ${deadline.calculation?.lastDay} (due ${due}).`,
@@ -124,7 +108,7 @@ export function checkAction(
     const target = activeDeadlines(state).find((d) => d.deadlineId === effect.deadline);
     if (!target) {
       return refuse(
-        EngineErrorType.ActionNotAllowed,
+        FailureType.ActionNotAllowed,
         `Action "${action.id}" needs the deadline "${effect.deadline}" to be running, and it is not in step "${state.token}".`,
         { step: state.token, deadline: effect.deadline },
       );
@@ -134,7 +118,7 @@ export function checkAction(
       const ext = def?.extension;
       if (!ext) {
         return refuse(
-          EngineErrorType.StatutoryRule,
+          FailureType.StatutoryRule,
           `The deadline "${target.name}" cannot be extended (${target.article}).`,
           {
             article: target.article,
@@ -143,7 +127,7 @@ export function checkAction(
       }
       if (target.extensions.length >= ext.maxTimes) {
         return refuse(
-          EngineErrorType.StatutoryRule,
+          FailureType.StatutoryRule,
           `The deadline "${target.name}" was already extended ${target.extensions.length} time(s); at most ${ext.maxTimes} extension(s) are allowed (${target.article}).`,
           { article: target.article },
         );
@@ -151,28 +135,28 @@ export function checkAction(
       const days = input['days'];
       if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > ext.maxDays) {
         return refuse(
-          EngineErrorType.StatutoryRule,
+          FailureType.StatutoryRule,
           `An extension of "${target.name}" must be between 1 and ${ext.maxDays} days (${target.article}); got ${String(days)}.`,
           { article: target.article, field: 'days' },
         );
       }
       if (ext.reasonRequired && !(typeof input['reason'] === 'string' && input['reason'].trim())) {
         return refuse(
-          EngineErrorType.StatutoryRule,
+          FailureType.StatutoryRule,
           `An extension of "${target.name}" must state its reason, which is told to the petitioner (${target.article}).`,
           { article: target.article, field: 'reason' },
         );
       }
-      if (!OVERRIDE_ROLES.has(role) && !ext.approvalRoles.includes(role)) {
+      if (!index.overrideRoles.has(role) && !ext.approvalRoles.includes(role)) {
         return refuse(
-          EngineErrorType.Forbidden,
+          FailureType.Forbidden,
           `Extending "${target.name}" needs the approval of: ${ext.approvalRoles.join(', ')} (${target.article}).`,
           { article: target.article },
         );
       }
       if (target.missedAt) {
         return refuse(
-          EngineErrorType.StatutoryRule,
+          FailureType.StatutoryRule,
           `The deadline "${target.name}" already passed on ${target.calculation?.lastDay}; an extension must be approved before it expires (${target.article}).`,
           { article: target.article },
         );
@@ -180,7 +164,7 @@ export function checkAction(
     }
     if (effect.type === 'pause' && target.status === 'paused') {
       return refuse(
-        EngineErrorType.ActionNotAllowed,
+        FailureType.ActionNotAllowed,
         `The deadline "${target.name}" is already paused (since ${target.pausedAt}).`,
         {
           deadline: target.deadlineId,
@@ -189,7 +173,7 @@ export function checkAction(
     }
     if (effect.type === 'resume' && target.status !== 'paused') {
       return refuse(
-        EngineErrorType.ActionNotAllowed,
+        FailureType.ActionNotAllowed,
         `The deadline "${target.name}" is not paused; nothing to resume.`,
         {
           deadline: target.deadlineId,
@@ -197,27 +181,32 @@ export function checkAction(
       );
     }
   }
-  if (def_pauseBlocks(state, index, action.id)) {
+  const paused = pausingDeadline(state, index, action.id);
+  if (paused) {
+    const pause = index.deadline(paused.step, paused.deadlineId)?.pause;
     return refuse(
-      EngineErrorType.ActionNotAllowed,
-      `Action "${action.id}" is not allowed while the hearing is in progress; end the hearing first (hearing-end).`,
+      FailureType.ActionNotAllowed,
+      `Action "${action.id}" is not allowed while the deadline "${paused.name}" is paused${pause?.name ? ` (${pause.name})` : ''}; resume it first${pause ? ` (${pause.end})` : ''}.`,
       { step: state.token },
     );
   }
   return { ok: true, action, input };
 }
 
-/** A step's deadline that is paused for a hearing blocks the step's completing actions until it resumes. */
-function def_pauseBlocks(
+/**
+ * A step's deadline that is paused (a hearing) blocks the step's completing actions until it resumes: the paused
+ * deadline, when the action is one of them.
+ */
+function pausingDeadline(
   state: PetitionState,
   index: ReturnType<typeof indexDefinition>,
   actionId: string,
-): boolean {
+): DeadlineState | undefined {
   const task = index.userTask(state.token);
-  if (!task) return false;
+  if (!task) return undefined;
   const action = task.actions.find((a) => a.id === actionId);
-  if (!action?.to) return false;
-  return activeDeadlines(state).some((d) => d.status === 'paused' && d.step === state.token);
+  if (!action?.to) return undefined;
+  return activeDeadlines(state).find((d) => d.status === 'paused' && d.step === state.token);
 }
 
 /** Deadlines still armed (running or paused), whatever their due state. */
@@ -274,16 +263,28 @@ function describe(field: Field): string {
   return ` (${field.type})`;
 }
 
+/** What a value is, without what it says: `a string of 25001 characters`, `a number`, `an object`. */
+function kindOf(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${[...value].length} characters`;
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
+  if (typeof value === 'boolean') return 'true or false';
+  if (Array.isArray(value)) return `a list of ${value.length} items`;
+  if (value === null) return 'null';
+  return `${typeof value === 'object' ? 'an object' : typeof value}`;
+}
+
 function checkField(
   action: string,
   name: string,
   field: Field,
   value: unknown,
 ): { ok: true; value: unknown } | { ok: false; field: string; message: string } {
-  const bad = (expected: string) => ({
+  // The value itself is never quoted: a refusal is logged, answered and kept as a failure, and the value may be what a
+  // petitioner wrote (docs/security.md). Its kind and size say enough to fix the request.
+  const bad = (expected: string, got = kindOf(value)) => ({
     ok: false as const,
     field: name,
-    message: `Field "${name}" of action "${action}" must be ${expected}; got ${JSON.stringify(value)}.`,
+    message: `Field "${name}" of action "${action}" must be ${expected}; got ${got}.`,
   });
   switch (field.type) {
     case 'string':
@@ -295,8 +296,8 @@ function checkField(
     }
     case 'integer': {
       if (typeof value !== 'number' || !Number.isInteger(value)) return bad('an integer');
-      if (field.min !== undefined && value < field.min) return bad(`at least ${field.min}`);
-      if (field.max !== undefined && value > field.max) return bad(`at most ${field.max}`);
+      if (field.min !== undefined && value < field.min) return bad(`at least ${field.min}`, 'a smaller one');
+      if (field.max !== undefined && value > field.max) return bad(`at most ${field.max}`, 'a larger one');
       return { ok: true, value };
     }
     case 'boolean':
@@ -315,7 +316,10 @@ function checkField(
     case 'enum':
       return typeof value === 'string' && (field.values ?? []).includes(value)
         ? { ok: true, value }
-        : bad(`one of: ${(field.values ?? []).join(', ')}`);
+        : bad(
+            `one of: ${(field.values ?? []).join(', ')}`,
+            typeof value === 'string' ? 'another string' : undefined,
+          );
   }
 }
 
@@ -324,8 +328,11 @@ function checkField(
  * holder (`department: input.department` in forwarding). The API checks them against the department registry before
  * the action is sent. Every action with this id counts, whichever step offers it.
  */
-export function bodyFieldsOf(definition: Definition, actionId: string): string[] {
-  const holders = new Set(Object.values(HOLDER_VARIABLE));
+export function bodyFieldsOf(written: Definition, actionId: string): string[] {
+  const { definition } = indexDefinition(written);
+  const holders = new Set(
+    Object.values(definition.assignees ?? {}).flatMap((a) => (a?.holder ? [a.holder] : [])),
+  );
   const actions = [
     ...definition.elements.flatMap((e) => (e.type === 'userTask' ? e.actions : [])),
     ...definition.globalActions,

@@ -1,5 +1,6 @@
+import { handlingBody, receivedAt } from './context';
 import { indexDefinition } from './definition-index';
-import { activeDeadlines, availableActions, HOLDER_VARIABLE } from './validate-action';
+import { activeDeadlines, availableActions } from './validate-action';
 import type {
   Definition,
   DeadlineState,
@@ -10,7 +11,9 @@ import type {
   SupervisionOrder,
   TimelineEntry,
 } from './types';
-import { Roles } from './types';
+
+/** The engine's own role (timers, seeds): it is never offered actions. */
+const SYSTEM_ROLE = 'system';
 
 /** The state of one deadline as people read it: running, paused, met or missed (pending = being computed). */
 export interface DeadlineView {
@@ -46,6 +49,8 @@ export interface PetitionView {
   channel: string;
   department: string | null;
   concerns: string | null;
+  /** Its category is confidential (a report): every read is recorded (`reportRead`). */
+  confidential: boolean;
   receivedAt: string;
   definition: { id: string; version: number; hash: string };
   petition: PetitionFacts;
@@ -69,8 +74,8 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
   const index = indexDefinition(definition);
   const element = state.token ? index.element(state.token) : undefined;
   const actions: Record<string, string[]> = {};
-  for (const role of Roles) {
-    if (role === 'system') continue;
+  for (const role of index.definition.roles) {
+    if (role === SYSTEM_ROLE) continue;
     actions[role] = availableActions(definition, state, role);
   }
   return {
@@ -80,13 +85,13 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     stepName: element?.name ?? state.token,
     category: state.petition.category,
     channel: state.petition.channel,
-    department:
-      typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : null,
+    department: handlingBody(index, state.variables) ?? null,
     concerns: state.petition.concerns ?? null,
-    receivedAt: String(state.variables['receivedAt']),
+    confidential: isConfidential(definition, state),
+    receivedAt: receivedAt(state),
     definition: state.definition,
     petition: state.petition,
-    deadlines: state.deadlines.map(deadlineView),
+    deadlines: state.deadlines.map((d) => deadlineView(definition, d)),
     availableActions: actions,
     timeline: state.timeline,
     documents: state.documents,
@@ -101,13 +106,19 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
 function holderOf(index: ReturnType<typeof indexDefinition>, state: PetitionState): PetitionView['holder'] {
   const task = state.status === 'open' ? index.userTask(state.token) : undefined;
   if (!task) return null;
-  const variable = HOLDER_VARIABLE[task.assignee];
+  const variable = index.assignee(task.assignee)?.holder;
   const body = variable ? state.variables[variable] : undefined;
   return { assignee: task.assignee, body: typeof body === 'string' && body !== '' ? body : null };
 }
 
+/** Whether the petition's category is confidential (declared by the definition's registration). */
+export function isConfidential(definition: Definition, state: PetitionState): boolean {
+  return indexDefinition(definition).category(state.petition.category)?.confidential === true;
+}
+
 /** One deadline instance as people read it. */
-export function deadlineView(d: DeadlineState): DeadlineView {
+export function deadlineView(definition: Definition, d: DeadlineState): DeadlineView {
+  const pause = indexDefinition(definition).deadline(d.step, d.deadlineId)?.pause?.name;
   return {
     id: d.deadlineId,
     key: d.key,
@@ -122,7 +133,7 @@ export function deadlineView(d: DeadlineState): DeadlineView {
     overdue: isOverdue(d),
     explanation:
       d.status === 'paused'
-        ? `${d.name}因听证暂停计算（自 ${d.pausedAt}），听证时间不计入期限（${d.article}）。暂停前：${d.calculation?.explanation ?? ''}`
+        ? `${d.name}因${pause ?? '暂停'}暂停计算（自 ${d.pausedAt}），${pause ?? '暂停'}时间不计入期限（${d.article}）。暂停前：${d.calculation?.explanation ?? ''}`
         : (d.calculation?.explanation ?? `${d.name}正在计算（${d.article}）`),
     counting: d.counting,
     duration: d.duration,
@@ -163,7 +174,7 @@ export interface PetitionSearchValues {
  * Search attribute values: `dueAt` is the earliest due instant among the open deadlines a body answers for
  * (overdue ones included), so the supervisor's `PetitionDueAt < now AND open` query is right without a worker.
  */
-export function searchValuesOf(state: PetitionState): PetitionSearchValues {
+export function searchValuesOf(definition: Definition, state: PetitionState): PetitionSearchValues {
   const open = state.status === 'open';
   const candidates = open
     ? activeDeadlines(state).filter(
@@ -174,12 +185,11 @@ export function searchValuesOf(state: PetitionState): PetitionSearchValues {
   const first = candidates[0];
   return {
     step: state.token,
-    department:
-      typeof state.variables['department'] === 'string' ? (state.variables['department'] as string) : null,
+    department: handlingBody(indexDefinition(definition), state.variables) ?? null,
     category: state.petition.category,
     channel: state.petition.channel,
     status: state.status,
-    receivedAt: String(state.variables['receivedAt']),
+    receivedAt: receivedAt(state),
     dueAt: first?.calculation?.dueAt ?? null,
     deadline: first?.deadlineId ?? null,
     overdue: open && state.deadlines.some(isOverdue),

@@ -6,7 +6,8 @@ const RULE = 'action-roles-exist';
 /** A role that is not declared can never be held by an actor, so the action (or approval) would be impossible. */
 export const actionRolesExist: Rule = {
   id: RULE,
-  description: "Every action's roles and every extension's approval roles are declared under `roles`.",
+  description:
+    "Every action's roles, every extension's approval roles and the `overrideRoles` are declared under `roles`.",
   check(definition) {
     const issues: Issue[] = [];
     const roles = new Set(definition.roles);
@@ -21,6 +22,14 @@ export const actionRolesExist: Rule = {
         });
       });
     }
+    definition.overrideRoles?.forEach((role, i) => {
+      if (roles.has(role)) return;
+      issues.push({
+        rule: RULE,
+        path: formatPath(['overrideRoles', i]),
+        message: `Role "${role}" may act in any step (\`overrideRoles\`) but is not declared; add it to \`roles\` or correct it (roles: ${quoteList(roles)}).`,
+      });
+    });
     for (const { deadline, task, path } of deadlineSites(definition)) {
       deadline.extension?.approvalRoles.forEach((role, i) => {
         if (roles.has(role)) return;

@@ -12,7 +12,7 @@ const RULE = 'feel-conditions';
 export const feelConditions: Rule = {
   id: RULE,
   description:
-    'Every FEEL expression (flow conditions, guards, `set`) parses and uses only declared variables, `actionTime`, and `input` fields the action declares; assigned variables are declared; reserved names are not declared as variables.',
+    'Every FEEL expression (registration variables and message, flow conditions, guards, `set`) parses and uses only what it can read — declared variables, `actionTime`, `input` fields the action declares; `petition` and the registration variables in registration expressions; assigned variables are declared; reserved names are not declared as variables.',
   check(definition) {
     const issues: Issue[] = [];
     const declared = Object.keys(definition.variables);
@@ -50,7 +50,8 @@ export const feelConditions: Rule = {
         }
       }
 
-      const analysis = analyzeFeel(site.expression, [...declared, ...RESERVED_FEEL_NAMES]);
+      const readable = site.names ?? [...declared, ...RESERVED_FEEL_NAMES];
+      const analysis = analyzeFeel(site.expression, readable);
       if (analysis.syntaxError) {
         push(
           `${site.label} is not valid FEEL (${analysis.syntaxError.message} at character ${analysis.syntaxError.offset + 1} of ${JSON.stringify(site.expression)}); correct the expression.`,
@@ -61,6 +62,14 @@ export const feelConditions: Rule = {
       for (const name of analysis.names) {
         if (reported.has(name)) continue;
         reported.add(name);
+        if (site.names) {
+          if (!site.names.includes(name)) {
+            push(
+              `${site.label} uses "${name}", which it cannot read (FEEL would read it as null); it may use only ${quoteList(site.names)}.`,
+            );
+          }
+          continue;
+        }
         if (name === 'input') {
           if (!site.inputAllowed) {
             push(

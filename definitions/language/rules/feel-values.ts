@@ -29,7 +29,7 @@ export const feelValues: Rule = {
     }
 
     for (const site of feelSites(definition)) {
-      const analysis = analyzeFeel(site.expression, declared);
+      const analysis = analyzeFeel(site.expression, site.names ?? declared);
       if (analysis.syntaxError) continue;
       const push = (message: string) =>
         issues.push({

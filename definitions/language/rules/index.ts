@@ -1,5 +1,6 @@
 import type { Rule } from '../issue';
 import { actionRolesExist } from './action-roles-exist';
+import { assigneesDeclared } from './assignees-declared';
 import { canReachEnd } from './can-reach-end';
 import { cyclesWait } from './cycles-wait';
 import { deadlineWellFormed } from './deadline-well-formed';
@@ -10,7 +11,9 @@ import { feelValues } from './feel-values';
 import { fieldsWellFormed } from './fields-well-formed';
 import { flowsReferenceElements } from './flows-reference-elements';
 import { gatewayConditions } from './gateway-conditions';
+import { messagePlaceholders } from './message-placeholders';
 import { reachableFromStart } from './reachable-from-start';
+import { registrationVocabulary } from './registration-vocabulary';
 import { singleStartEvent } from './single-start-event';
 import { uniqueIds } from './unique-ids';
 import { userTaskActions } from './user-task-actions';
@@ -26,16 +29,20 @@ export const rules: readonly Rule[] = [
   cyclesWait,
   userTaskActions,
   actionRolesExist,
+  assigneesDeclared,
+  registrationVocabulary,
   fieldsWellFormed,
   deadlineWellFormed,
   effectTargets,
   feelConditions,
   feelValues,
   documentPlaceholders,
+  messagePlaceholders,
 ];
 
 export {
   actionRolesExist,
+  assigneesDeclared,
   canReachEnd,
   cyclesWait,
   deadlineWellFormed,
@@ -46,7 +53,9 @@ export {
   fieldsWellFormed,
   flowsReferenceElements,
   gatewayConditions,
+  messagePlaceholders,
   reachableFromStart,
+  registrationVocabulary,
   singleStartEvent,
   uniqueIds,
   userTaskActions,

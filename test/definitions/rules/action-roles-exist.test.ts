@@ -4,6 +4,12 @@ import { action, deadline, describeRule } from '../fixtures';
 describeRule(actionRolesExist, {
   valid: [
     [
+      'a declared role that may act in any step',
+      (d) => {
+        d.overrideRoles = ['registrar'];
+      },
+    ],
+    [
       'an action open to several declared roles',
       (d) => {
         action(d, 'approve').roles = ['department', 'registrar'];
@@ -30,6 +36,13 @@ describeRule(actionRolesExist, {
         d.globalActions![0]!.roles = ['citizen'];
       },
       [{ path: 'globalActions[0].roles[0]', message: /"citizen"/ }],
+    ],
+    [
+      'an override role that is not declared',
+      (d) => {
+        d.overrideRoles = ['registrar', 'administrator'];
+      },
+      [{ path: 'overrideRoles[1]', message: /Role "administrator" may act in any step/ }],
     ],
     [
       'an approval role that is not declared',

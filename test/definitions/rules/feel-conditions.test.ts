@@ -37,8 +37,51 @@ describeRule(feelConditions, {
         flow(d, 'f-approved').condition = 'approved = true and actionTime != null';
       },
     ],
+    [
+      'registration variables read from the facts, and a message over them',
+      (d) => {
+        d.registration!.variables = {
+          category: 'petition.category',
+          approved: 'matches(petition.petitioner.name, "\\S")',
+        };
+        d.registration!.message =
+          '"登记：" + category + (if approved then "" else "（匿名）") + petition.subject';
+      },
+    ],
   ],
   invalid: [
+    [
+      'a registration variable reading another variable instead of the facts',
+      (d) => {
+        d.registration!.variables = { category: 'petition.category', note: 'category' };
+      },
+      [
+        {
+          path: 'registration.variables.note',
+          message:
+            /registration variable "note" uses "category", which it cannot read .*; it may use only "petition"/,
+        },
+      ],
+    ],
+    [
+      'a registration variable that is not declared',
+      (d) => {
+        d.registration!.variables = { category: 'petition.category', intake: '"bureau"' };
+      },
+      [
+        {
+          path: 'registration.variables.intake',
+          message: /assigns "intake", which is not a declared variable/,
+        },
+      ],
+    ],
+    [
+      'a registration message reading input',
+      (d) => {
+        d.registration!.message = '"登记：" + input.note';
+      },
+      [{ path: 'registration.message', message: /uses "input", which it cannot read/ }],
+    ],
     [
       'a condition that is not valid FEEL',
       (d) => {
