@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app';
-import type { ApiError} from '../../api/errors';
+import type { ApiError } from '../../api/errors';
 import { TemporalTimeoutError, TemporalUnreachableError, toApiError } from '../../api/errors';
 import { mintToken } from '../../api/auth/secret';
 import { loadConfig } from '../../config';
