@@ -6,3 +6,13 @@ export type { PetitionView, PetitionSummary, DeadlineView, PetitionSearchValues 
 export { indexDefinition } from './definition-index';
 export { settleRegistration, precomputedCalculation } from './registration';
 export type { PrecomputedDeadline, SettledRegistration } from './registration';
+export { migrateState, settleMigration, stateFromView, MigrationRefusalReasons } from './migration';
+export type {
+  DeadlineFate,
+  MigratedDeadline,
+  MigrationDecision,
+  MigrationOptions,
+  MigrationPlan,
+  MigrationRefusalReason,
+  StepMap,
+} from './migration';
