@@ -13,7 +13,7 @@ import type { DevTokenRouteOptions } from './routes/dev-token';
 import { codecRoutes } from './routes/codec';
 import { registerDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
-import { apiRoutes } from './routes/index';
+import { apiRoutes, type ApiRouteOptions } from './routes/index';
 import type { DefinitionService } from './services/definitions';
 import { loadDepartmentSeed } from '../activities/connectors/directory';
 import { createDepartmentService, type DepartmentService } from './services/departments';
@@ -61,6 +61,8 @@ export interface AppDeps {
    * allows (config `codec.allowedOrigins`). Absent: no codec server.
    */
   codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
+  /** How definition migration batches pace themselves (tests make them small); default: the batch's own. */
+  migrationBatch?: ApiRouteOptions['migrationBatch'];
 }
 
 /**
@@ -141,6 +143,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     rpcTimeoutMs,
     now,
     devSignIn: deps.console?.devSignIn,
+    ...(deps.migrationBatch && { migrationBatch: deps.migrationBatch }),
   });
 
   if (deps.codec) {
