@@ -94,7 +94,7 @@ const elapsedDays = (d: DeadlineView, at: string) => civilDay(at) - civilDay(d.f
 describe('moving 100 running petitions from version 1 to version 2', () => {
   it(
     'moves 99, refuses the one whose step has no counterpart, survives a worker killed mid-batch, and keeps every deadline’s elapsed budget',
-    { timeout: 90_000 },
+    { timeout: 240_000 },
     async () => {
       const started = Date.now();
       await publishDrill(t, id);
@@ -143,7 +143,12 @@ describe('moving 100 running petitions from version 1 to version 2', () => {
       running = worker.run();
       const killed = Date.now();
 
-      const done = await eventually(report, (r) => r.status === 'completed', 'the batch to complete', 50_000);
+      const done = await eventually(
+        report,
+        (r) => r.status === 'completed',
+        'the batch to complete',
+        150_000,
+      );
       const finished = Date.now();
       expect(done.counts).toEqual({
         matched: 100,
