@@ -224,6 +224,9 @@ export async function pickOption(page: Page, label: string, option: string): Pro
     .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
     .first()
     .click();
+  // The closing dropdown keeps an unlabelled listbox in the page until its animation ends;
+  // wait for it so an accessibility check right after a pick sees the form, not the animation.
+  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' });
 }
 
 /** Signs in through the console's role picker (the embedded default). */
