@@ -3,6 +3,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { CalendarData } from '../../definitions/calendar';
+import type { MigrationBatchSettings } from '../../workflows/definition-migration';
 import { registerJwt, type AuthOptions } from '../auth/plugin';
 import { registerRouteAuth } from '../auth/route-auth';
 import { registerRateLimits } from '../edge/rate-limits';
@@ -10,6 +11,7 @@ import { createDepartmentDirectory } from '../services/department-directory';
 import type { DefinitionService } from '../services/definitions';
 import type { DepartmentService } from '../services/departments';
 import type { DraftService } from '../services/drafts';
+import { createMigrationService } from '../services/migrations';
 import { createPetitionService } from '../services/petitions';
 import { createSupervisionService } from '../services/supervision';
 import { calendarRoutes } from './calendar';
@@ -18,6 +20,7 @@ import { petitionFormRoutes } from './petition-forms';
 import { definitionRoutes } from './definitions';
 import { designerRoutes } from './designer';
 import { departmentRoutes } from './departments';
+import { migrationRoutes } from './migrations';
 import { petitionRoutes } from './petitions';
 import { supervisionRoutes } from './supervision';
 
@@ -40,6 +43,8 @@ export interface ApiRouteOptions {
   now: () => Date;
   /** The console's role picker (embedded default only). */
   devSignIn?: DevTokenRouteOptions['devSignIn'];
+  /** How definition migration batches pace themselves (default: workflows/definition-migration.ts). */
+  migrationBatch?: Partial<MigrationBatchSettings>;
 }
 
 /**
@@ -88,6 +93,18 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     now: opts.now,
   });
 
+  const migrations = createMigrationService({
+    client: opts.client,
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    definitions: opts.definitions,
+    calendar: opts.calendar,
+    rpcTimeoutMs: opts.rpcTimeoutMs,
+    now: opts.now,
+    ...(opts.migrationBatch && { batch: opts.migrationBatch }),
+  });
+
   registerRouteAuth(app, { petitionRecord: petitions.record });
   // After authentication (registered after it): counted against the verified caller.
   app.addHook('preValidation', limitCaller);
@@ -101,6 +118,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     drafts: opts.drafts,
     calendar: opts.calendar,
   });
+  await app.register(migrationRoutes, { migrations });
   await app.register(departmentRoutes, { departments: opts.departments, supervision });
   await app.register(petitionFormRoutes, { petitions, definitions: opts.definitions, directory });
   await app.register(devTokenRoutes, { devSignIn: opts.devSignIn, departments: opts.departments });

@@ -66,7 +66,9 @@ export const TEST_UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'
  * in superior-first order; empty: no department is registered, and codes are not checked).
  */
 export async function startApiTest(
-  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'corsOrigins' | 'logger'>> & {
+  opts: Partial<
+    Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'corsOrigins' | 'logger' | 'migrationBatch'>
+  > & {
     worker?: boolean;
     departments?: PutDepartmentInput[];
     /** How long the definition registry's latest answer counts as fresh (default 5 s). */
@@ -117,6 +119,7 @@ export async function startApiTest(
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     ...(opts.now && { now: opts.now }),
     ...(opts.corsOrigins && { corsOrigins: opts.corsOrigins }),
+    ...(opts.migrationBatch && { migrationBatch: opts.migrationBatch }),
   });
   await app.ready();
   const token = (role: StaffRole, dept?: string, sub?: string) =>

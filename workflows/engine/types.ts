@@ -94,7 +94,9 @@ export type TimelineType =
   | 'activity'
   | 'report-read'
   | 'access-code'
-  | 'ended';
+  | 'ended'
+  /** The petition was moved to another version of its definition (a definition migration). */
+  | 'migrated';
 
 export interface TimelineEntry {
   seq: number;
