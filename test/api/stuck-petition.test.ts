@@ -71,7 +71,8 @@ describe('a definition the interpreter cannot carry out', () => {
     const handle = t.client.workflow.getHandle(petitionWorkflowId(id));
     await handle.query('petitionState');
     const before = (await handle.describe()).historyLength;
-    const started = Date.now();
+    // A 409 is the validator's answer: had the action reached history, the failing workflow task would have held the
+    // Update until the 4 s call bound (503), whatever the machine's speed.
     const res = await t.call(t.token('admin'), {
       method: 'POST',
       url: `/v1/petitions/${id}/actions/approve`,
@@ -82,7 +83,6 @@ describe('a definition the interpreter cannot carry out', () => {
       error: 'definition_defect',
       message: expect.stringContaining('did not come to rest'),
     });
-    expect(Date.now() - started).toBeLessThan(3_000);
     expect((await handle.describe()).historyLength).toBe(before);
     // The petition is still there, where it was.
     const read = await t.call(t.token('admin'), { method: 'GET', url: `/v1/petitions/${id}` });
