@@ -129,7 +129,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
-  registerSecurityHeaders(app);
+  registerSecurityHeaders(app, {
+    ...(deps.console?.oidc && { oidcIssuer: deps.console.oidc.issuer }),
+  });
 
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorBody(toApiError(err));
