@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { DOCS_CSP } from '../edge/security';
+import { errorSchema } from '../schemas/common';
 
 /**
  * The OpenAPI 3 document, generated from the routes' zod schemas (`GET /docs/json`), and Swagger UI (`GET /docs`).
@@ -35,11 +36,28 @@ export function registerDocs(app: FastifyInstance): void {
         { name: 'codec', description: 'Codec server of the Temporal Web UI (supervisors and admins)' },
       ],
     },
-    transform: createJsonSchemaTransform({
-      skipList: ['/docs', '/docs/', '/docs/json', '/docs/yaml', '/docs/static/*', '/docs/*'],
-    }),
+    transform: withBodyErrors(
+      createJsonSchemaTransform({
+        skipList: ['/docs', '/docs/', '/docs/json', '/docs/yaml', '/docs/static/*', '/docs/*'],
+      }),
+    ),
     transformObject: jsonSchemaTransformObject,
   });
   // Swagger UI loads its own scripts and styles: it replaces the API's strict CSP with one that allows exactly those.
   void app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
+}
+
+type SchemaTransform = ReturnType<typeof createJsonSchemaTransform>;
+
+/**
+ * Every operation that takes a body documents 413 (over `API_BODY_LIMIT`) and 415 (a media type it does not parse):
+ * the body parser answers them before the route runs, whatever the route lists.
+ */
+function withBodyErrors(transform: SchemaTransform): SchemaTransform {
+  return (input) => {
+    const { schema } = input;
+    if (!schema?.body || !schema.response) return transform(input);
+    const response = { 413: errorSchema, 415: errorSchema, ...(schema.response as object) };
+    return transform({ ...input, schema: { ...schema, response } });
+  };
 }
