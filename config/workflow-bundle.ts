@@ -29,9 +29,13 @@ export const preloadModules: string[] = [
     'interpreter',
     'view',
     'registration',
+    'identity',
+    'authorize',
+    'answer',
   ].map((m) => here(`../workflows/engine/${m}.ts`)),
   here('../workflows/department-routing.ts'),
   here('../workflows/failure-types.ts'),
+  here('../workflows/access-policy.ts'),
   // What definitions written before the statute's declarations meant (cached per definition object).
   here('../definitions/language/upgrade.ts'),
   // Document rendering (pure string templates).
