@@ -152,7 +152,12 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         id,
         action,
         caller: callerOf(principal),
-        keyScope: principal.kind === 'petitioner' ? 'petitioner' : principal.sub,
+        // Temporal answers a repeated Update id with the first answer before any validator runs: a petitioner's
+        // keys are scoped by the code, so that only its holder is answered.
+        keyScope:
+          principal.kind === 'petitioner'
+            ? `petitioner-${principal.accessCodeHash.slice(0, 32)}`
+            : principal.sub,
         input: request.body,
         idempotencyKey: request.headers['idempotency-key'],
       });

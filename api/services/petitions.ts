@@ -174,9 +174,24 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     }
   }
 
-  /** 503 for a query no worker answered in time. */
-  function noWorker(err: unknown, id: string): unknown {
-    if (!(err instanceof TemporalTimeoutError)) return err;
+  /**
+   * Whether Temporal itself answers (probed when a query or an Update got no answer in time: that is a worker's
+   * absence only if Temporal is there).
+   */
+  async function temporalAnswers(): Promise<boolean> {
+    try {
+      await boundedCall(connection, Math.min(rpcTimeoutMs, 2_000), 'probe Temporal', () =>
+        connection.workflowService.getSystemInfo({}),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** 503 for a query no worker answered in time (or Temporal's own 503 when it does not answer either). */
+  async function noWorker(err: unknown, id: string): Promise<unknown> {
+    if (!(err instanceof TemporalTimeoutError) || !(await temporalAnswers())) return err;
     return new ApiError(
       503,
       'worker_unavailable',
@@ -203,7 +218,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
         throw petitionNotFound(id);
-      throw noWorker(err, id);
+      throw await noWorker(err, id);
     }
   }
 
@@ -222,7 +237,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
         throw petitionNotFound(id);
-      throw noWorker(err, id);
+      throw await noWorker(err, id);
     }
     if ('refusal' in found) throw refusalAsApiError(found.refusal);
     if (found.answer) return found.answer;
@@ -365,6 +380,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       } catch (err) {
         // An Update sent to a workflow that has finished (or never was) fails at the server, not in the workflow.
         if (err instanceof TemporalTimeoutError) {
+          if (!(await temporalAnswers())) throw err;
           throw new ApiError(
             503,
             'worker_unavailable',

@@ -132,11 +132,13 @@ export async function untilStep(
   t: Pick<ApiTestContext, 'client'>,
   id: string,
   step: string,
+  ms = 10_000,
 ): Promise<PetitionView> {
   return await eventually(
     () => t.client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery),
     (view) => view.step === step,
     `petition ${id} to reach ${step}`,
+    ms,
   );
 }
 
