@@ -24,6 +24,8 @@ const PLAIN_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 
 /** Evaluates a FEEL expression over the petition's variables; missing names read as null, never throw. */
 export function evalFeel(expression: string, context: Record<string, unknown>): unknown {
+  const direct = directValue(expression, context);
+  if (direct !== NOT_DIRECT) return direct;
   if (READS_CLOCK.test(expression)) return evaluate(expression, context).value;
   const key = memoKey(expression, context);
   if (key !== undefined) {
@@ -56,6 +58,71 @@ export function evalFeelOnce(expression: string, context: Record<string, unknown
 export function feelHolds(expression: string, context: Record<string, unknown>): boolean {
   return evalFeel(expression, context) === true;
 }
+
+const NOT_DIRECT = Symbol('not direct');
+/** A string literal without escapes or line breaks (FEEL refuses a raw line break inside one). */
+const STRING_LITERAL = /^"([^"\\\r\n]*)"$/;
+/** A name or dotted path FEEL parses as one (`$` is not a FEEL name character). */
+const DIRECT_PATH = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
+
+/**
+ * The value of an expression that is only a name or dotted path (`input.text`, `actionTime`, half of a definition's
+ * `set` expressions) or a string, boolean or null literal, read without FEEL when the answer is plain and certain: a
+ * string, finite number, boolean or null reached through ordinary objects. A missing name further down the path
+ * reads as null, as in FEEL. Everything else is left to FEEL: a first name the context lacks (FEEL may read it as a
+ * built-in function such as `count` or `date`), a list or context value, a path through a list, a string or an
+ * object without `Object.prototype` (FEEL refuses it), a number literal.
+ */
+function directValue(expression: string, context: Record<string, unknown>): unknown {
+  const text = expression.trim();
+  const literal = STRING_LITERAL.exec(text);
+  if (literal) return literal[1];
+  if (!DIRECT_PATH.test(text) || !isOrdinaryObject(context)) return NOT_DIRECT;
+  // FEEL reads `true`, `false` and `null` from the context when it has them.
+  if (text === 'true' || text === 'false' || text === 'null')
+    return Object.hasOwn(context, text) ? NOT_DIRECT : text === 'null' ? null : text === 'true';
+  const names = text.split('.');
+  if (RESERVED.has(names[0]!) || context[names[0]!] === undefined) return NOT_DIRECT;
+  let value: unknown = context;
+  for (const name of names) {
+    if (value === null || value === undefined) return null;
+    if (!isOrdinaryObject(value)) return NOT_DIRECT;
+    value = Object.hasOwn(value, name) ? value[name] : undefined;
+  }
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return NOT_DIRECT;
+}
+
+/** An object literal's kind of object (FEEL cannot read one without a prototype). */
+function isOrdinaryObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Words FEEL reads as something other than a name. */
+const RESERVED = new Set([
+  'true',
+  'false',
+  'null',
+  'not',
+  'and',
+  'or',
+  'if',
+  'then',
+  'else',
+  'for',
+  'some',
+  'every',
+  'in',
+  'return',
+  'satisfies',
+  'between',
+  'instance',
+  'of',
+  'function',
+  'external',
+]);
 
 /**
  * The names and dotted paths an expression reads (`input.department`, `category`), from its parse tree; `null` when
