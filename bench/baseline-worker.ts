@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { temporalConnectionOptions } from '../config/temporal';
+import { dataConverterForKeyring } from '../config/data-converter';
+import { parseKeyList } from '../config/payload-keys';
 
 const config = loadConfigOrExit();
 const taskQueue = process.env.BENCH_TASK_QUEUE ?? 'bench-baseline';
@@ -30,6 +32,11 @@ Runtime.install({
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
+  // The same data converter as worker.ts (the bench gives both PAYLOAD_KEYS), so the comparison is the engine's cost.
+  dataConverter: dataConverterForKeyring({
+    keys: parseKeyList(process.env.PAYLOAD_KEYS ?? ''),
+    source: 'PAYLOAD_KEYS',
+  }).dataConverter,
   namespace: config.temporal.namespace,
   taskQueue,
   workflowsPath: fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url)),

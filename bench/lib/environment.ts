@@ -17,6 +17,8 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { configVariableNames, loadConfig } from '../../config';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../../config/temporal';
+import { dataConverterForKeyring } from '../../config/data-converter';
+import { formatKeyList, generateKey } from '../../config/payload-keys';
 import { ensureTemporalBinaries, projectRoot } from '../../scripts/fetch-temporal';
 import {
   devServerArgs,
@@ -29,7 +31,7 @@ import {
 } from '../../scripts/temporal-servers';
 import { searchAttributeRegistrations } from '../../workflows/search-attributes';
 import { waitFor } from './load';
-import { CpuMeter, rssBytes, spawnNode, type NodeChild } from './processes';
+import { CpuMeter, killOnExit, rssBytes, spawnNode, type NodeChild } from './processes';
 import { progress } from './progress';
 
 export interface BenchEnvironmentOptions {
@@ -103,18 +105,6 @@ function sdkVersion(): string {
 
 /** Stops of environments being started or running, for the signal handlers of run.ts. */
 export const pendingStops = new Set<() => Promise<void>>();
-/** Every process started here, killed outright if the bench exits without stopping them. */
-const started: Array<{
-  pid?: number;
-  exitCode: number | null;
-  signalCode: NodeJS.Signals | null;
-  kill(signal: NodeJS.Signals): boolean;
-}> = [];
-process.on('exit', () => {
-  for (const child of started)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
 export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Promise<BenchEnvironment> {
   const existing = opts.existing;
   const dir = mkdtempSync(path.join(tmpdir(), 'petition-bench-'));
@@ -122,6 +112,8 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
   mkdirSync(dataDir);
   const runTag = randomBytes(3).toString('hex');
   const jwtSecret = randomBytes(32).toString('base64url');
+  // One keyring for the bench's children and its own client, as a deployment shares one (PAYLOAD_KEYS).
+  const payloadKeys = [generateKey()];
   const children: NodeChild[] = [];
   let server: ServerProcess | undefined;
   let connection: Connection | undefined;
@@ -194,7 +186,7 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
             searchAttributes: searchAttributeRegistrations,
           };
           const s = startDevServer(serverOptions, 'capture');
-          started.push(s.child);
+          killOnExit(s.child);
           return s;
         },
         { namespace: 'default', timeoutMs: 60_000 },
@@ -218,6 +210,8 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
         API_HOST: '127.0.0.1',
         API_PORT: String(apiPort),
         JWT_SECRET: jwtSecret,
+        // One keyring for every child and the bench's own client, as a deployment shares one.
+        PAYLOAD_KEYS: formatKeyList(payloadKeys),
         // The default (600 a minute per token) would refuse a load test at once; the bench measures throughput.
         API_RATE_LIMIT_MAX: '1000000000',
         LOG_LEVEL: opts.logLevel,
@@ -239,7 +233,7 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
         nodeArgs: [...nodeArgs, ...prof],
       });
       children.push(child);
-      started.push(child.child);
+      killOnExit(child.child);
       return child;
     };
 
@@ -264,7 +258,11 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
       90_000,
       250,
     );
-    const client = new Client({ connection, namespace });
+    const client = new Client({
+      connection,
+      namespace,
+      dataConverter: dataConverterForKeyring({ keys: payloadKeys, source: 'bench' }).dataConverter,
+    });
     const peaks: Record<string, number> = {};
     const pids = (): Record<string, number | undefined> => ({
       server: server?.child.pid,
