@@ -66,16 +66,26 @@ export function cpuPerOperation(b: BaselineLevel, a: ApiLevel): CpuPerOperation 
   };
 }
 
-/** Issue 16's targets: ratios ≥ 0.9 at every level, action p99 < 100 ms at c = 1, worker CPU per action ≤ 1.5×. */
+/** The concurrency levels issue 16 sets its ratio targets at. */
+const ISSUE_16_LEVELS = [1, 8, 32];
+
+/**
+ * Issue 16's targets: ratios ≥ 0.9 at c = 1, 8 and 32, action p99 < 100 ms at c = 1, worker CPU per action ≤ 1.5×
+ * the baseline worker's per Update. A level the run did not measure is named, and the target is not met.
+ */
 function issue16Targets(r: Results): Target[] {
   const atEvery = (k: 'starts' | 'updates'): Target => {
     const min = Math.min(...r.ratios.map((x) => x[k]));
+    const missing = ISSUE_16_LEVELS.filter((c) => !r.ratios.some((x) => x.concurrency === c));
+    const perLevel = r.ratios.map((x) => `c=${x.concurrency} ${x[k].toFixed(2)}`).join(', ');
     return {
       issue: 16,
-      name: `ratio ${k} at every level (${r.ratios.map((x) => `c=${x.concurrency} ${x[k].toFixed(2)}`).join(', ')})`,
-      target: '≥ 0.9',
-      measured: min.toFixed(2),
-      met: min >= 0.9,
+      name: `ratio ${k} at c = ${ISSUE_16_LEVELS.join(', ')}`,
+      target: '≥ 0.9 at each',
+      measured:
+        `min ${min.toFixed(2)} (${perLevel})` +
+        (missing.length > 0 ? `; not measured: c=${missing.join(', c=')}` : ''),
+      met: min >= 0.9 && missing.length === 0,
     };
   };
   const single = r.api.find((a) => a.concurrency === 1);
@@ -99,9 +109,9 @@ function issue16Targets(r: Results): Target[] {
     },
     {
       issue: 16,
-      name: `worker CPU per action ÷ baseline worker CPU per update (${cpu.map((x) => `c=${x.c} ${x.ratio === null ? '-' : x.ratio.toFixed(2)}`).join(', ')})`,
-      target: '≤ 1.5',
-      measured: Number.isFinite(worst) ? worst.toFixed(2) : '-',
+      name: 'worker CPU per action ÷ baseline worker CPU per Update',
+      target: '≤ 1.5 at each level',
+      measured: `${Number.isFinite(worst) ? `max ${worst.toFixed(2)}` : '-'} (${cpu.map((x) => `c=${x.c} ${x.ratio === null ? '-' : x.ratio.toFixed(2)}`).join(', ')})`,
       met: worst <= 1.5,
     },
   ];
@@ -162,11 +172,13 @@ function issue7Targets(r: Results): Target[] {
   ];
 }
 
-function table(header: string[], rows: Array<Array<string | number>>): string {
+/** A plain-text table: the first column and those named in `leftAligned` are aligned left, numbers right. */
+function table(header: string[], rows: Array<Array<string | number>>, leftAligned: number[] = []): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const left = new Set([0, ...leftAligned]);
   const line = (r: string[]) =>
-    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    r.map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join(
     '\n',
   );
@@ -406,11 +418,12 @@ export function formatReport(report: {
   const peakWorker = Math.max(...Object.values(report.sections).map((x) => x.peakRssMiB?.['worker'] ?? 0));
   out.push(`  peak RSS of the worker during the run: ${peakWorker} MiB`);
   out.push('');
-  out.push(`Targets (issues 7 and 16; 2 cores; ${where})`);
+  out.push(`Targets against measured (issues 7 and 16; 2 cores; ${where})`);
   out.push(
     table(
-      ['issue', 'target', 'wanted', 'measured', 'met'],
+      ['issue', 'what', 'target', 'measured', 'met'],
       report.targets.map((t) => [t.issue, t.name, t.target, t.measured, t.met ? 'yes' : 'NO']),
+      [1, 2, 3],
     ),
   );
   return out.join('\n');
