@@ -34,7 +34,7 @@ import {
 } from '../departments/helpers';
 import { startReceiver } from '../departments/receiver';
 import { eventually, petitionBody, untilStep } from '../helpers/api';
-import { testLogger } from '../helpers/temporal';
+import { testDataConverter, testLogger } from '../helpers/temporal';
 
 type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 
@@ -135,7 +135,7 @@ beforeAll(async () => {
     config: loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: t.taskQueue }),
     logger: testLogger,
     connection,
-    client: new Client({ connection, namespace: 'default' }),
+    client: new Client({ connection, namespace: 'default', dataConverter: testDataConverter() }),
     auth: { secret },
     departments: t.departments,
     limits: { rateLimitMax: 100_000 },
@@ -399,6 +399,7 @@ describe('an action never waits for a hand-over', () => {
         worker = await Worker.create({
           connection: t.native,
           namespace: 'default',
+          dataConverter: testDataConverter(),
           taskQueue: `dept.${away}`,
           activities: createExampleDepartmentActivities({
             code: away,
