@@ -341,10 +341,13 @@ async function ensureNamespace(connection: Connection, namespace: string): Promi
     namespace,
     workflowExecutionRetentionPeriod: msToTs('1 day'),
   });
-  const until = Date.now() + 30_000;
+  // Describe reads the database and answers at once; the other services (search attributes, starts) read the
+  // server's namespace cache, which learns a new namespace only at its next refresh (about 10 s).
+  const until = Date.now() + 60_000;
   for (;;) {
     try {
       await connection.workflowService.describeNamespace({ namespace });
+      await connection.operatorService.listSearchAttributes({ namespace });
       return;
     } catch (err) {
       if (Date.now() > until) throw err;
