@@ -26,6 +26,8 @@ export const FailureType = {
   InvalidDefinition: 'InvalidDefinition',
   /** A definition `id@version` is already published with other content (published versions never change). */
   DefinitionVersionExists: 'DefinitionVersionExists',
+  /** A definition draft was saved by someone else since the edit began, or the drafts store is full (API 409). */
+  DraftConflict: 'DraftConflict',
   /** A department change does not match the schema or the registry (`details[0]` is `[{ path, message }]`). */
   InvalidDepartment: 'InvalidDepartment',
   /** A delivery would hand a confidential petition (a report) to the body it concerns. Not retried. */
@@ -34,6 +36,12 @@ export const FailureType = {
   DeliveryRejected: 'DeliveryRejected',
   /** The receiver could not be reached or answered 408/429/5xx: retried with backoff. */
   DeliveryFailed: 'DeliveryFailed',
+  /**
+   * A petition cannot be moved to another definition version as asked (`details[0].reason` says why: another
+   * version, closed, between steps, no counterpart of its step, a paused deadline the new version cannot resume).
+   * Nothing was changed.
+   */
+  MigrationRefused: 'MigrationRefused',
 } as const;
 
 /** One of the wire names of {@link FailureType}. */

@@ -11,6 +11,7 @@ import { buildApp, type AppDeps } from '../../api/app';
 import type { StaffRole } from '../../api/auth/principal';
 import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
+import { createDraftService } from '../../api/services/drafts';
 import { loadConfig } from '../../config';
 import type { PetitionView } from '../../workflows/engine';
 import { petitionStateQuery, petitionWorkflowId } from '../../workflows/messages';
@@ -47,7 +48,7 @@ export function uniqueDept(prefix = 'D'): string {
 export const TEST_UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'];
 
 export async function startApiTest(
-  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'logger'>> & {
+  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'logger' | 'migrationBatch'>> & {
     worker?: boolean;
     /** How long the definition registry's latest answer counts as fresh (default 5 s). */
     definitionCacheMs?: number;
@@ -80,9 +81,16 @@ export async function startApiTest(
       rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
       ...(opts.definitionCacheMs !== undefined && { cacheMs: opts.definitionCacheMs }),
     }),
+    drafts: createDraftService(client, {
+      taskQueue,
+      storeId: `definition-drafts-${taskQueue}`,
+      connection,
+      rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
+    }),
     limits: { rateLimitMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     ...(opts.now && { now: opts.now }),
+    ...(opts.migrationBatch && { migrationBatch: opts.migrationBatch }),
   });
   await app.ready();
   const token = (role: StaffRole, dept?: string, sub?: string) =>

@@ -30,3 +30,22 @@ export type { Person } from './identity';
 export { indexDefinition } from './definition-index';
 export { settleRegistration, precomputedCalculation } from './registration';
 export type { PrecomputedDeadline, SettledRegistration } from './registration';
+export { simulate, SimulationInputError } from './simulate';
+export type {
+  SimulatedAction,
+  SimulatedStep,
+  SimulationDeps,
+  SimulationInput,
+  SimulationResult,
+  AppliedAction,
+} from './simulate';
+export { migrateState, settleMigration, stateFromView, MigrationRefusalReasons } from './migration';
+export type {
+  DeadlineFate,
+  MigratedDeadline,
+  MigrationDecision,
+  MigrationOptions,
+  MigrationPlan,
+  MigrationRefusalReason,
+  StepMap,
+} from './migration';
