@@ -1,13 +1,16 @@
 /**
  * Petitions through Temporal: registration (start), the record (describe: search attributes and memo), the view
- * (query) and actions (Update, applied once per Idempotency-Key). Authorization is the routes' job (api/auth); this
- * module only talks to Temporal, with every call bounded in time.
+ * (query) and actions (one Update each, applied once per Idempotency-Key, authorized by the petition's validator).
+ * Authorization of reads is the routes' job (api/auth); this module only talks to Temporal, with every call bounded
+ * in time.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
   type Client,
   type Connection,
+  QueryNotRegisteredError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -15,6 +18,7 @@ import type { CalendarData } from '../../definitions/calendar';
 import type { Definition } from '../../definitions/language/schema';
 import {
   findStatutoryDefinition,
+  statutoryDefinitions,
   STATUTORY_DEFINITION_ID,
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory';
@@ -22,13 +26,15 @@ import {
   bodyFieldsOf,
   EngineError,
   viewOf,
+  type ActionAnswer,
   type Actor,
+  type Caller,
   type PetitionFacts,
-  type PetitionSummary,
   type PetitionView,
 } from '../../workflows/engine';
 import {
   PETITION_WORKFLOW_TYPE,
+  petitionActionAnswerQuery,
   petitionActionUpdate,
   petitionStateQuery,
   petitionWorkflowId,
@@ -41,15 +47,14 @@ import {
   reportAuditWorkflowId,
   REPORT_AUDIT_WORKFLOW_TYPE,
 } from '../../workflows/report-audit';
-import { builtInDefinition } from '../../definitions/statutory/built-in';
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
 import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
-import type { PetitionRecord } from '../auth/policy';
-import { ApiError, TemporalTimeoutError } from '../errors';
+import { petitionNotFound, type PetitionRecord } from '../auth/policy';
+import { ApiError, refusalAsApiError, TemporalTimeoutError } from '../errors';
 import type { BodyField, DepartmentDirectory } from './department-directory';
 import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
-import { actionRequestIds, firstUseOf, requestHash } from './idempotency';
+import { actionEntryOf, actionRequestIds, requestHash } from './idempotency';
 import { petitionStart, type PetitionStart } from './petition-start';
 import { createReportReadLog } from './report-read-log';
 import { boundedCall } from './temporal-calls';
@@ -91,6 +96,9 @@ function mayBeStuck(err: unknown): boolean {
   }
   return false;
 }
+
+/** How long the list of published definitions counts as fresh for the department-code check of an action. */
+const DEFINITIONS_FRESH_MS = 5_000;
 
 /** `YYYYMMDD` of an instant in Asia/Shanghai, the calendar petitions are registered in. */
 function shanghaiDay(at: Date): string {
@@ -234,90 +242,137 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     );
   }
 
-  /** The petition's full read model (a Query: answered by a worker, from history when it has finished). */
+  /**
+   * Whether Temporal itself answers (probed when a query or an Update got no answer in time: that is a worker's
+   * absence only if Temporal is there).
+   */
+  async function temporalAnswers(): Promise<boolean> {
+    try {
+      await boundedCall(connection, Math.min(rpcTimeoutMs, 2_000), 'probe Temporal', () =>
+        connection.workflowService.getSystemInfo({}),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** 503 for a query no worker answered in time (or Temporal's own 503 when it does not answer either). */
+  async function noWorker(err: unknown, id: string): Promise<unknown> {
+    if (!(err instanceof TemporalTimeoutError) || !(await temporalAnswers())) return err;
+    return new ApiError(
+      503,
+      'worker_unavailable',
+      `No worker answered for petition ${id} within ${rpcTimeoutMs / 1000} s; check that a worker runs (GET /readyz) and retry.`,
+    );
+  }
+
+  /** Whether an error says that there is no such workflow, or no running one to update. */
+  function noSuchRun(err: unknown): boolean {
+    if (err instanceof ApiError || err instanceof WorkflowUpdateFailedError) return false;
+    return (
+      err instanceof WorkflowNotFoundError ||
+      err instanceof QueryNotRegisteredError ||
+      /completed|not found/i.test(String((err as Error)?.message))
+    );
+  }
+
+  /** The petition's full read model (a Query: answered by a worker, from history when it has finished); 404 when there is none. */
   async function view(id: string): Promise<PetitionView> {
     try {
       return await call('query petition', () =>
         client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery),
       );
     } catch (err) {
-      if (mayBeStuck(err)) {
-        const reason = await stuck(id);
-        if (reason) throw reason;
-      }
-      if (err instanceof TemporalTimeoutError) {
-        throw new ApiError(
-          503,
-          'worker_unavailable',
-          `No worker answered for petition ${id} within ${rpcTimeoutMs / 1000} s; check that a worker runs (GET /readyz) and retry.`,
-        );
-      }
-      throw err;
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
+        throw petitionNotFound(id);
+      throw await stuckOrNoWorker(err, id);
     }
   }
 
-  /** The definitions petitions follow, by `id@version` (immutable once published, so kept once read). */
+  /** The failure path of a query or an Update: 503 `petition_stuck` when its workflow task keeps failing, else {@link noWorker}. */
+  async function stuckOrNoWorker(err: unknown, id: string): Promise<unknown> {
+    if (mayBeStuck(err)) {
+      const reason = await stuck(id);
+      if (reason) return reason;
+    }
+    return await noWorker(err, id);
+  }
+
+  /**
+   * The fields of action `action` that name a body, in any definition petitions may follow (the shipped ones and
+   * every published one): read from the definitions, cached, so that codes are checked with no call to Temporal.
+   */
   const definitionsByRef = new Map<string, Definition>();
-  async function definitionOf(ref: string): Promise<Definition | undefined> {
-    const known = definitionsByRef.get(ref);
-    if (known) return known;
-    const [id, version] = ref.split('@') as [string, string];
-    const found =
-      builtInDefinition({ id, version: Number(version) })?.definition ??
-      (deps.definitions ? (await deps.definitions.get(id, Number(version)))?.definition : undefined);
-    if (found && definitionsByRef.size < 1000) definitionsByRef.set(ref, found);
-    return found;
-  }
-
-  /** The action's fields that name a body (by its definition), with the codes the input gives them. */
-  async function bodyFieldsIn(
-    petition: PetitionRecord,
-    action: string,
-    input: Record<string, unknown>,
-  ): Promise<BodyField[]> {
-    const definition = petition.definition ? await definitionOf(petition.definition) : undefined;
-    if (!definition) return [];
-    return bodyFieldsOf(definition, action).flatMap((field) =>
-      typeof input[field] === 'string' ? [{ field: `body.${field}`, code: input[field] }] : [],
-    );
-  }
-
-  /** Applies an action (an Update whose id is the request id, so a retry is applied once). */
-  async function act(
-    id: string,
-    action: string,
-    actor: Actor,
-    input: Record<string, unknown>,
-    requestId: string,
-    updateId: string,
-  ): Promise<PetitionSummary> {
-    try {
-      return await call('apply action', () =>
-        client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
-          args: [{ action, actor, input, requestId }],
-          updateId,
-        }),
-      );
-    } catch (err) {
-      if (mayBeStuck(err)) {
-        const reason = await stuck(id);
-        if (reason) throw reason;
+  for (const d of statutoryDefinitions()) definitionsByRef.set(`${d.id}@${d.version}`, d);
+  const bodyFieldsByAction = new Map<string, string[]>();
+  let listedAt = -Infinity;
+  let listing: Promise<void> | undefined;
+  /** The process's first listing: the only one an action waits for. */
+  let firstListing: Promise<void> | undefined;
+  async function refreshDefinitions(): Promise<void> {
+    const summaries = await deps.definitions!.list();
+    for (const { id, version } of summaries) {
+      const ref = `${id}@${version}`;
+      if (definitionsByRef.has(ref)) continue;
+      const published = await deps.definitions!.get(id, version);
+      if (published) {
+        definitionsByRef.set(ref, published.definition);
+        bodyFieldsByAction.clear();
       }
-      if (err instanceof TemporalTimeoutError) {
-        throw new ApiError(
-          503,
-          'worker_unavailable',
-          `No worker applied "${action}" to petition ${id} within ${rpcTimeoutMs / 1000} s; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.`,
-        );
-      }
-      throw err;
     }
+    listedAt = deps.now().getTime();
+  }
+  async function bodyFieldsFor(action: string): Promise<string[]> {
+    if (deps.definitions && deps.now().getTime() - listedAt > DEFINITIONS_FRESH_MS) {
+      listing ??= refreshDefinitions()
+        // A registry that does not answer is asked again once the list would be stale, not on every action.
+        .catch(() => void (listedAt = deps.now().getTime()))
+        .finally(() => (listing = undefined));
+      firstListing ??= listing;
+    }
+    // Only the process's first action waits for the list (a registry that does not answer then leaves the shipped
+    // definitions' fields); afterwards the list is refreshed in the background while the action is checked.
+    if (firstListing) await firstListing;
+    let fields = bodyFieldsByAction.get(action);
+    if (!fields) {
+      const all = new Set<string>();
+      for (const definition of definitionsByRef.values())
+        for (const field of bodyFieldsOf(definition, action)) all.add(field);
+      fields = [...all];
+      if (bodyFieldsByAction.size < 1000) bodyFieldsByAction.set(action, fields);
+    }
+    return fields;
   }
 
   /** Whether the id names a petition workflow that has finished (used when an Update is refused by the server). */
   async function isClosed(id: string): Promise<boolean> {
     const r = await record(id);
     return r !== undefined && !r.running;
+  }
+
+  /**
+   * The answer to an action sent to a petition that is not running (closed since, or none): refused as the
+   * validator would refuse the caller, the earlier answer when the Update id was used for an action, or 409.
+   */
+  async function answerOfClosed(id: string, caller: Caller, updateId: string): Promise<ActionAnswer> {
+    let found;
+    try {
+      found = await call('query action answer', () =>
+        client.workflow
+          .getHandle(petitionWorkflowId(id))
+          .query(petitionActionAnswerQuery, { caller, updateId }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
+        throw petitionNotFound(id);
+      throw await stuckOrNoWorker(err, id);
+    }
+    if ('refusal' in found) throw refusalAsApiError(found.refusal);
+    if (found.answer) return found.answer;
+    throw new ApiError(409, 'petition_closed', `Petition ${id} is closed; no further action is possible.`, {
+      step: null,
+    });
   }
 
   async function replayOrConflict(id: string, hash: string): Promise<Registration | undefined> {
@@ -442,58 +497,62 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     },
 
     /**
-     * Applies an action once. A retry with the same Idempotency-Key answers with the petition as it is, also once the
-     * petition has closed; the same key sent with another request is 409 idempotency_conflict.
+     * Refuses (422 `unknown_department`, with near matches) a department code the action's input names that the
+     * registry does not know: the fields holding codes are those any definition declares so for this action id, so
+     * no call to Temporal is made (the registry and the definitions are cached).
+     */
+    async requireKnownBodies(action: string, input: Record<string, unknown>): Promise<void> {
+      const fields: BodyField[] = (await bodyFieldsFor(action)).flatMap((field) =>
+        typeof input[field] === 'string' ? [{ field: `body.${field}`, code: input[field] }] : [],
+      );
+      if (fields.length > 0) await deps.directory.requireKnown(fields);
+    },
+
+    /**
+     * Applies an action once, in one round trip: an Update that carries the caller, whose validator refuses a caller
+     * who may not see the petition (404) or an action the state does not allow, and whose result is the answer. A
+     * retry with the same Idempotency-Key answers with the first answer (Temporal keeps it while the petition runs;
+     * once it has closed, it is rebuilt by a query), and the same key sent with another request is 409
+     * idempotency_conflict.
      */
     async takeAction(request: {
-      record: PetitionRecord;
+      id: string;
       action: string;
-      actor: Actor;
+      caller: Caller;
+      /** Who the Idempotency-Key is scoped to (the token's subject, or the petitioner). */
+      keyScope: string;
       input: Record<string, unknown>;
       idempotencyKey?: string;
-    }): Promise<PetitionView> {
-      const { record: petition, action, actor, input, idempotencyKey: key } = request;
-      const id = petition.id;
-      const { updateId, requestId } = actionRequestIds(actor.id ?? actor.role, key, action, input);
-
-      const closed = async (): Promise<PetitionView> => {
-        if (key) {
-          const current = await view(id);
-          if (firstUseOf(current, updateId)?.data?.['requestId'] === requestId) return current;
-        }
-        throw new ApiError(
-          409,
-          'petition_closed',
-          `Petition ${id} is closed; no further action is possible.`,
-          {
-            step: null,
-          },
+    }): Promise<ActionAnswer> {
+      const { id, action, caller, input, idempotencyKey: key } = request;
+      const { updateId, requestId } = actionRequestIds(request.keyScope, key, action, input);
+      let answer: ActionAnswer;
+      try {
+        answer = await call('apply action', () =>
+          client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
+            args: [{ action, caller, input, requestId }],
+            updateId,
+          }),
         );
-      };
-
-      let result: PetitionView;
-      if (!petition.running) {
-        result = await closed();
-      } else {
-        await deps.directory.requireKnown(await bodyFieldsIn(petition, action, input));
-        try {
-          await act(id, action, actor, input, requestId, updateId);
-          result = await view(id);
-        } catch (err) {
-          // An Update sent to a workflow that has just finished fails at the server, not in the workflow.
-          if (
-            !(err instanceof ApiError) &&
-            (err instanceof WorkflowNotFoundError ||
-              /completed|not found/i.test(String((err as Error)?.message))) &&
-            (await isClosed(id))
-          ) {
-            result = await closed();
-          } else {
-            throw err;
-          }
+      } catch (err) {
+        // Only now, on the failure path: a workflow task that keeps failing holds the Update until it times out.
+        if (!(err instanceof WorkflowUpdateFailedError) && mayBeStuck(err)) {
+          const reason = await stuck(id);
+          if (reason) throw reason;
         }
+        // An Update sent to a workflow that has finished (or never was) fails at the server, not in the workflow.
+        if (err instanceof TemporalTimeoutError) {
+          if (!(await temporalAnswers())) throw err;
+          throw new ApiError(
+            503,
+            'worker_unavailable',
+            `No worker applied "${action}" to petition ${id} within ${rpcTimeoutMs / 1000} s; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.`,
+          );
+        }
+        if (!noSuchRun(err)) throw err;
+        answer = await answerOfClosed(id, caller, updateId);
       }
-      const earlier = key ? firstUseOf(result, updateId) : undefined;
+      const earlier = key ? actionEntryOf(answer.timeline, updateId) : undefined;
       if (earlier && earlier.data?.['requestId'] !== requestId) {
         throw new ApiError(
           409,
@@ -502,7 +561,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           { action: earlier.action },
         );
       }
-      return result;
+      return answer;
     },
 
     /**

@@ -67,6 +67,8 @@ export interface PetitionView {
    * recorded for it (null when none was recorded). Null when the petition is closed or waits on no user task.
    */
   holder: { assignee: string; body: string | null } | null;
+  /** Every body that handled the petition (see {@link handledByOf}): what a superior's subordinates are checked against. */
+  handledBy: string[];
 }
 
 /** Builds the read model of a petition from its state. */
@@ -100,6 +102,7 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     metrics: state.metrics,
     variables: state.variables,
     holder: holderOf(index, state),
+    handledBy: handledByOf(definition, state),
   };
 }
 
@@ -202,34 +205,21 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
   };
 }
 
-/** What an action returns: the new state without the bulky parts (facts, timeline, document texts). */
-export type PetitionSummary = Pick<
-  PetitionView,
-  'id' | 'status' | 'step' | 'stepName' | 'category' | 'channel' | 'department' | 'receivedAt' | 'deadlines'
-> &
-  Pick<PetitionView, 'availableActions' | 'outcome' | 'metrics'> & {
-    documents: Array<{ id: string; kind: string; title: string }>;
-    /** Sequence number of the latest timeline entry (to fetch only what is new). */
-    lastSeq: number;
-  };
+/** The body the current user step's assignee variable names, if the petition is open on one and it names one. */
+export function holderBodyOf(definition: Definition, state: PetitionState): string | null {
+  return holderOf(indexDefinition(definition), state)?.body ?? null;
+}
 
-/** Builds the summary an Update returns (kept small: every Update result is stored in history). */
-export function summaryOf(definition: Definition, state: PetitionState): PetitionSummary {
-  const view = viewOf(definition, state);
-  return {
-    id: view.id,
-    status: view.status,
-    step: view.step,
-    stepName: view.stepName,
-    category: view.category,
-    channel: view.channel,
-    department: view.department,
-    receivedAt: view.receivedAt,
-    deadlines: view.deadlines.filter((d) => d.closedAt === null || d.step === view.step),
-    availableActions: view.availableActions,
-    documents: view.documents.map((d) => ({ id: d.id, kind: d.kind, title: d.title })),
-    outcome: view.outcome,
-    metrics: view.metrics,
-    lastSeq: state.seq,
-  };
+/**
+ * The bodies that handled the petition: those its assignees' variables name (the handling body, the review and
+ * re-review bodies routing recorded), and the body of every actor that acted for one.
+ */
+export function handledByOf(definition: Definition, state: PetitionState): string[] {
+  const bodies = new Set<string>();
+  for (const assignee of Object.values(indexDefinition(definition).definition.assignees ?? {})) {
+    const value = assignee?.holder ? state.variables[assignee.holder] : undefined;
+    if (typeof value === 'string' && value !== '') bodies.add(value);
+  }
+  for (const entry of state.timeline) if (entry.actor?.department) bodies.add(entry.actor.department);
+  return [...bodies];
 }
