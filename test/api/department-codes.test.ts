@@ -3,10 +3,12 @@
  * action field the definition assigns to a holder (forwarding's `department`, Art. 22). An unknown code is 422 naming
  * it and its near matches, checked before anything is started or sent, so nothing changes.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nearMatches } from '../../api/services/department-directory';
 import { petitionWorkflowId } from '../../workflows/messages';
 import {
+  eventually,
   petitionBody,
   seedDepartment,
   startApiTest,
@@ -124,6 +126,59 @@ describe('actions', () => {
     // The hand-over runs in the background: the answer names its step; the petition then rests at the body.
     expect(ok.json()).toMatchObject({ step: 'deliver-to-department' });
     expect(await untilStep(t, id, 'accept-notice')).toMatchObject({ department: HOUSING });
+  });
+
+  it('checks a field a published definition declares as a body for that action id, before the Update and whatever definition the petition follows', async () => {
+    // A designer's version of the statutory process with one more routing action, `route-onward {target}`.
+    const source = readFileSync('definitions/statutory/petition-2022-v2.yaml', 'utf8')
+      .replace(/^id: petition-2022$/m, `id: routing-${SUFFIX}`)
+      .replace(/^version: 2$/m, 'version: 1')
+      .replace(
+        '      - id: divert\n',
+        [
+          '      - id: route-onward',
+          '        name: 改送',
+          '        roles: [registrar]',
+          '        fields:',
+          '          target: { type: string, required: true }',
+          '        set:',
+          '          department: input.target',
+          '        to: deliver-to-department',
+          '      - id: divert',
+          '',
+        ].join('\n'),
+      );
+    const published = await t.call(t.token('designer'), {
+      method: 'POST',
+      url: '/v1/definitions',
+      payload: source,
+      headers: { 'content-type': 'application/yaml' },
+    });
+    expect(published.statusCode, published.body).toBe(201);
+
+    // A petition on the statutory definition, which has no such action: the code is refused all the same, before
+    // anything is sent to it (the list of definitions is read again in the background once it is 5 s old).
+    const id = (await register({})).json().id as string;
+    const handle = t.client.workflow.getHandle(petitionWorkflowId(id));
+    await handle.query('petitionState');
+    const before = (await handle.describe()).historyLength;
+    const typo = HOUSING.replace('housing', 'housnig');
+    const res = await eventually(
+      () =>
+        t.call(t.token('registrar'), {
+          method: 'POST',
+          url: `/v1/petitions/${id}/actions/route-onward`,
+          payload: { target: typo },
+        }),
+      (r) => r.statusCode === 422,
+      'the published definition to be read',
+      15_000,
+    );
+    expect(res.json()).toMatchObject({
+      error: 'unknown_department',
+      details: [{ field: 'body.target', code: typo, nearMatches: [HOUSING] }],
+    });
+    expect((await handle.describe()).historyLength).toBe(before);
   });
 
   it('leaves fields that name no body alone (divert’s free-text `body` is a court, not a registered code)', async () => {
