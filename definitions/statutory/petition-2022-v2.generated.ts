@@ -1656,7 +1656,23 @@ export const petition2022V2: Definition = {
       steps: ['reply', 'review-window', 'review', 're-review-window', 're-review'],
     },
   ],
+  flags: {
+    intake: '"intake:" + intake',
+    forwarded: 'forwardMode = "transfer"',
+    assigned: 'forwardMode = "assign"',
+    supervised: 'supervisionCount > 0',
+    route: 'if route != null then "route:" + route else null',
+    handler: 'if department != null then "handler:" + department else null',
+    opinion: 'if opinionOutcome != null then "opinion:" + opinionOutcome else null',
+    outcome: 'if outcome != null then "outcome:" + outcome else null',
+    final: 'final',
+    review:
+      'if reviewOutcome != null then "review:" + reviewOutcome else if reviewRequestedAt != null then "review:pending" else null',
+    're-review':
+      'if reReviewOutcome != null then "re-review:" + reReviewOutcome else if reReviewRequestedAt != null then "re-review:pending" else null',
+    evaluated: 'evaluated',
+  },
 };
 
 /** Content hash (`hashDefinition`) of `petition2022V2`: what a petition following it records. */
-export const petition2022V2Hash = 'c358968dc510de51b98461befa93c63d50b2ec93bec57e4d94ddaa79c0b68cdc';
+export const petition2022V2Hash = '24575d9d5049f76fc25f6ac120312855f61669a83785aaf804173342a3756394';

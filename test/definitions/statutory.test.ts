@@ -458,8 +458,17 @@ describe('petition-2022@1, frozen: petitions registered before version 2 keep fo
     });
   });
 
-  it('means, read as the language now defines it, exactly version 2: version 2 only writes its declarations out', () => {
-    expect(upgradeDefinition(v1)).toEqual({ ...definition, version: 1, description: v1.description });
+  it('means, read as the language now defines it, version 2 but for what version 2 adds (its flags)', () => {
+    expect(upgradeDefinition(v1).flags).toEqual({});
+    expect(withoutV2Additions(upgradeDefinition(v1))).toEqual(
+      withoutV2Additions({ ...definition, version: 1, description: v1.description }),
+    );
     expect(upgradeDefinition(definition)).toBe(definition);
   });
 });
+
+/** A definition without what version 2 adds to version 1: the flags of the annual report (Art. 41). */
+function withoutV2Additions(d: Definition): Omit<Definition, 'flags'> {
+  const { flags: _flags, ...rest } = d;
+  return rest;
+}

@@ -14,6 +14,7 @@ import {
 } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
 import { calendarUpdatedSignal, petitionWorkflowId } from '../../workflows/messages';
+import { PetitionSearchAttributes } from '../../workflows/search-attributes';
 import {
   createTestWorker,
   createTimeSkippingEnv,
@@ -426,6 +427,23 @@ describe('statutory paths on the time-skipping server', () => {
     const replied = await p.act('reply', actors.dept);
     expect(replied.step).toBe('review-window');
     await p.record('registered-complaint-reply');
+  });
+
+  it('keeps the facts of the annual report in PetitionFlags as they happen: assigned, supervised, route and handler (Arts. 22, 31, 40, 41)', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, {}, { settled: true });
+    const flags = async () =>
+      (await p.handle.describe()).typedSearchAttributes.get(PetitionSearchAttributes.flags) ?? [];
+    expect(await flags()).toEqual(['intake:bureau']);
+    await p.act('forward', actors.registrar, { department: 'D1', mode: 'assign' });
+    await p.act('accept', actors.dept, { route: 'investigation' });
+    await p.act('supervise', actors.supervisor, { reason: '请加快办理', answerDays: 10 });
+    expect(await flags()).toEqual([
+      'intake:bureau',
+      'assigned',
+      'supervised',
+      'route:investigation',
+      'handler:D1',
+    ]);
   });
 
   it('a definition reference this worker does not ship fails the workflow task, not the petition, and says why', async () => {
