@@ -10,6 +10,7 @@ import { createClient, createLazyConnection } from '../config/temporal';
 import { buildApp } from './app';
 import { jwtSecretPath, resolveAuthOptions } from './auth/secret';
 import { createDefinitionService } from './services/definitions';
+import { identityKeyPath, resolveIdentityKeySecret } from './services/identity-key';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
@@ -23,6 +24,13 @@ if (authSource === 'data-dir' && !config.temporal.embedded) {
     'tokens are verified with the secret in DATA_DIR (the embedded default); set JWT_JWKS_URL or JWT_SECRET for a shared deployment',
   );
 }
+const identityKey = resolveIdentityKeySecret(config);
+if (identityKey.source === 'data-dir' && !config.temporal.embedded) {
+  logger.warn(
+    { file: identityKeyPath(config.dataDir) },
+    'same-matter keys are computed with the secret in DATA_DIR (the embedded default); set IDENTITY_KEY_SECRET or IDENTITY_KEY_FILE, the same for every API process, for a shared deployment',
+  );
+}
 // Re-read when a supplement is published, like the worker's: registration computes the first deadlines with it.
 const calendar = createCalendarProvider(config.dataDir);
 const app = buildApp({
@@ -31,6 +39,7 @@ const app = buildApp({
   connection,
   client,
   auth,
+  identityKey: identityKey.secret,
   definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue, connection }),
   calendar,
   limits: config.limits,

@@ -9,6 +9,7 @@ import { registerRouteAuth } from '../auth/route-auth';
 import { ApiError } from '../errors';
 import type { DefinitionService } from '../services/definitions';
 import type { DepartmentService } from '../services/departments';
+import { createIdentityKeyer } from '../services/identity-key';
 import { createPetitionService } from '../services/petitions';
 import { createSupervisionService } from '../services/supervision';
 import { calendarRoutes } from './calendar';
@@ -25,6 +26,8 @@ export interface ApiRouteOptions {
   namespace: string;
   taskQueue: string;
   auth: AuthOptions;
+  /** The secret of the same-matter key (api/services/identity-key.ts). */
+  identityKey: string;
   definitions?: DefinitionService;
   departments: DepartmentService;
   calendar: () => CalendarData;
@@ -76,6 +79,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
   );
 
   const petitions = createPetitionService({
+    identity: createIdentityKeyer(opts.identityKey),
     client: opts.client,
     connection: opts.connection,
     taskQueue: opts.taskQueue,
