@@ -21,6 +21,8 @@ export const FailureType = {
   InvalidDefinition: 'InvalidDefinition',
   /** A definition `id@version` is already published with other content (published versions never change). */
   DefinitionVersionExists: 'DefinitionVersionExists',
+  /** A definition draft was saved by someone else since the edit began, or the drafts store is full (API 409). */
+  DraftConflict: 'DraftConflict',
   /** A department change does not match the schema or the registry (`details[0]` is `[{ path, message }]`). */
   InvalidDepartment: 'InvalidDepartment',
   /** A delivery would hand a confidential petition (a report) to the body it concerns. Not retried. */

@@ -10,12 +10,14 @@ import { ApiError } from '../errors';
 import type { DefinitionService } from '../services/definitions';
 import type { DepartmentService } from '../services/departments';
 import { createIdentityKeyer } from '../services/identity-key';
+import type { DraftService } from '../services/drafts';
 import { createPetitionService } from '../services/petitions';
 import { createSupervisionService } from '../services/supervision';
 import { calendarRoutes } from './calendar';
 import { devTokenRoutes, type DevTokenRouteOptions } from './dev-token';
 import { petitionFormRoutes } from './petition-forms';
 import { definitionRoutes } from './definitions';
+import { designerRoutes } from './designer';
 import { departmentRoutes } from './departments';
 import { petitionRoutes } from './petitions';
 import { supervisionRoutes } from './supervision';
@@ -29,6 +31,8 @@ export interface ApiRouteOptions {
   /** The secret of the same-matter key (api/services/identity-key.ts). */
   identityKey: string;
   definitions?: DefinitionService;
+  /** Designers' drafts of definitions (absent: the draft routes answer 503). */
+  drafts?: DraftService;
   departments: DepartmentService;
   calendar: () => CalendarData;
   rateLimit: { max: number; windowMs: number };
@@ -102,6 +106,11 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
   await app.register(supervisionRoutes, { supervision });
   await app.register(calendarRoutes, { calendar: opts.calendar });
   await app.register(definitionRoutes, { definitions: opts.definitions });
+  await app.register(designerRoutes, {
+    definitions: opts.definitions,
+    drafts: opts.drafts,
+    calendar: opts.calendar,
+  });
   await app.register(departmentRoutes, { departments: opts.departments, supervision });
   await app.register(petitionFormRoutes, { petitions, definitions: opts.definitions });
   await app.register(devTokenRoutes, { devSignIn: opts.devSignIn, departments: opts.departments });

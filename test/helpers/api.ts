@@ -11,6 +11,7 @@ import { buildApp, type AppDeps } from '../../api/app';
 import type { StaffRole } from '../../api/auth/principal';
 import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
+import { createDraftService } from '../../api/services/drafts';
 import { loadConfig } from '../../config';
 import {
   connectDevServer,
@@ -77,6 +78,12 @@ export async function startApiTest(
       connection,
       rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
       ...(opts.definitionCacheMs !== undefined && { cacheMs: opts.definitionCacheMs }),
+    }),
+    drafts: createDraftService(client, {
+      taskQueue,
+      storeId: `definition-drafts-${taskQueue}`,
+      connection,
+      rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     }),
     limits: { rateLimitMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,

@@ -21,6 +21,7 @@ import type { StaffRole } from '../../api/auth/principal';
 import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
 import { createDepartmentService } from '../../api/services/departments';
+import { createDraftService } from '../../api/services/drafts';
 import { loadConfig } from '../../config';
 import { ensureSearchAttributes } from '../../config/temporal';
 import { ensureConsoleBuilt } from '../../scripts/build-console';
@@ -124,6 +125,12 @@ export async function startConsoleStack(
       taskQueue,
       registryId: `definition-registry-${taskQueue}`,
     }),
+    drafts: createDraftService(client, {
+      taskQueue,
+      storeId: `definition-drafts-${taskQueue}`,
+      connection,
+      rpcTimeoutMs: 15_000,
+    }),
     departments: createDepartmentService(client, {
       taskQueue,
       registryId: `department-registry-${taskQueue}`,
@@ -224,6 +231,9 @@ export async function pickOption(page: Page, label: string, option: string): Pro
     .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
     .first()
     .click();
+  // The closing dropdown keeps an unlabelled listbox in the page until its animation ends;
+  // wait for it so an accessibility check right after a pick sees the form, not the animation.
+  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' });
 }
 
 /** Signs in through the console's role picker (the embedded default). */

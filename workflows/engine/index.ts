@@ -6,3 +6,12 @@ export type { PetitionView, PetitionSummary, DeadlineView, PetitionSearchValues 
 export { indexDefinition } from './definition-index';
 export { settleRegistration, precomputedCalculation } from './registration';
 export type { PrecomputedDeadline, SettledRegistration } from './registration';
+export { simulate, SimulationInputError } from './simulate';
+export type {
+  SimulatedAction,
+  SimulatedStep,
+  SimulationDeps,
+  SimulationInput,
+  SimulationResult,
+  AppliedAction,
+} from './simulate';

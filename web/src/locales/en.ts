@@ -1,3 +1,4 @@
+import editorEn from './editor.en';
 import type { Catalogue } from './zh-CN';
 
 /** English: one switch away. Same keys as zh-CN.ts (the type checks it). */
@@ -26,6 +27,7 @@ const en: Catalogue = {
     intake: 'Registration',
     worklist: 'Work list',
     definitions: 'Definitions',
+    editor: 'Editor',
   },
   signIn: {
     title: 'Sign in',
@@ -223,6 +225,7 @@ const en: Catalogue = {
     more: 'Load more',
     noMore: 'All loaded',
   },
+  editor: editorEn,
   definitions: {
     intro:
       'Published process definitions: the actions of each step and their fields. A published version never changes; open petitions follow the version they started with.',

@@ -1,3 +1,5 @@
+import editorZhCN from './editor.zh-CN';
+
 /** 中文（默认）。Every string the console shows lives here and in en.ts, which must have the same keys. */
 const zhCN = {
   app: { title: '信访工作平台' },
@@ -24,6 +26,7 @@ const zhCN = {
     intake: '登记',
     worklist: '待办事项',
     definitions: '流程定义',
+    editor: '流程编辑器',
   },
   signIn: {
     title: '登录',
@@ -206,6 +209,7 @@ const zhCN = {
     more: '加载更多',
     noMore: '已全部加载',
   },
+  editor: editorZhCN,
   definitions: {
     intro:
       '已发布的流程定义：各环节可办理的操作及其填写项。已发布的版本不再改变，进行中的信访事项按其开始时的版本办理。',
