@@ -16,7 +16,7 @@ import { codecRoutes } from './routes/codec';
 import { registerDocs } from './routes/docs';
 import { requestMetricsOptions } from './metrics';
 import { healthRoutes } from './routes/health';
-import { apiRoutes } from './routes/index';
+import { apiRoutes, type ApiRouteOptions } from './routes/index';
 import type { DefinitionService } from './services/definitions';
 import type { DraftService } from './services/drafts';
 import { loadDepartmentSeed } from '../activities/connectors/directory';
@@ -79,6 +79,8 @@ export interface AppDeps {
    * allows (config `codec.allowedOrigins`). Absent: no codec server.
    */
   codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
+  /** How definition migration batches pace themselves (tests make them small); default: the batch's own. */
+  migrationBatch?: ApiRouteOptions['migrationBatch'];
 }
 
 /**
@@ -164,6 +166,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     rpcTimeoutMs,
     now,
     devSignIn: deps.console?.devSignIn,
+    ...(deps.migrationBatch && { migrationBatch: deps.migrationBatch }),
   });
 
   if (deps.codec) {

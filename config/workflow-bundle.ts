@@ -31,11 +31,15 @@ export const preloadModules: string[] = [
     'interpreter',
     'view',
     'registration',
+    'migration',
   ].map((m) => here(`../workflows/engine/${m}.ts`)),
   here('../workflows/department-routing.ts'),
   here('../workflows/failure-types.ts'),
   // What definitions written before the statute's declarations meant (cached per definition object).
   here('../definitions/language/upgrade.ts'),
+  // Content hashes (a definition migration checks the version it is sent against its hash).
+  here('../definitions/language/sha256.ts'),
+  here('../definitions/language/hash.ts'),
   // Document rendering (pure string templates).
   here('../definitions/language/templates.ts'),
   here('../workflows/documents.ts'),

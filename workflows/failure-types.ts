@@ -31,6 +31,12 @@ export const FailureType = {
   DeliveryRejected: 'DeliveryRejected',
   /** The receiver could not be reached or answered 408/429/5xx: retried with backoff. */
   DeliveryFailed: 'DeliveryFailed',
+  /**
+   * A petition cannot be moved to another definition version as asked (`details[0].reason` says why: another
+   * version, closed, between steps, no counterpart of its step, a paused deadline the new version cannot resume).
+   * Nothing was changed.
+   */
+  MigrationRefused: 'MigrationRefused',
 } as const;
 
 /** One of the wire names of {@link FailureType}. */

@@ -72,3 +72,51 @@ export type { PetitionOutcome, PetitionSummary, PetitionView };
  * wait on the workflow, and nothing is refused.
  */
 export const reportReadSignal = defineSignal<[{ actor: Actor }]>('reportRead');
+
+/** The version a migration moves petitions to, as the Update carries it: a snapshot, or the shipped `id@version`. */
+export interface MigrationTarget {
+  id: string;
+  version: number;
+  /** Content hash of the new version (recorded in the petition's state). */
+  hash: string;
+  /** Exactly one of the two, as a petition's input pins its definition (`pinDefinition`). */
+  definition?: Definition;
+  definitionRef?: DefinitionRef;
+}
+
+/** Move a running petition to another version of its definition (one petition of a definition migration). */
+export interface MigrateDefinitionInput {
+  /** The migration (batch) this move belongs to; the Update id is derived from it and the petition id. */
+  migrationId: string;
+  /** The version the petition must follow now; `hash`, when given, must match too. */
+  from: { id: string; version: number; hash?: string };
+  to: MigrationTarget;
+  /** Old step → new step; a step not named moves to the step of the same id. */
+  stepMap?: Record<string, string>;
+  actor: Actor;
+}
+
+/** What a move answers (kept small: every Update result is stored in history). */
+export interface MigrateDefinitionResult {
+  petitionId: string;
+  from: string;
+  to: string;
+  step: { from: string; to: string };
+  deadlines: Array<{
+    key: string;
+    id: string;
+    fate: 'kept' | 'changed' | 'cancelled' | 'armed';
+    status: string;
+    dueAt: string | null;
+    lastDay: string | null;
+  }>;
+}
+
+/**
+ * Moving a petition to another definition version is an Update, not a Signal: the migration batch must know at once
+ * whether this petition moved, and the validator refuses (a wrong `from` version, a step without counterpart, a
+ * closed petition) before anything reaches history.
+ */
+export const migrateDefinitionUpdate = defineUpdate<MigrateDefinitionResult, [MigrateDefinitionInput]>(
+  'migrateDefinition',
+);

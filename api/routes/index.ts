@@ -4,6 +4,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { CalendarData } from '../../definitions/calendar';
+import type { MigrationBatchSettings } from '../../workflows/definition-migration';
 import { registerJwt, type AuthOptions } from '../auth/plugin';
 import { registerRouteAuth } from '../auth/route-auth';
 import { ApiError } from '../errors';
@@ -11,6 +12,7 @@ import type { DefinitionService } from '../services/definitions';
 import type { DepartmentService } from '../services/departments';
 import { createIdentityKeyer } from '../services/identity-key';
 import type { DraftService } from '../services/drafts';
+import { createMigrationService } from '../services/migrations';
 import { createPetitionService } from '../services/petitions';
 import { createSupervisionService } from '../services/supervision';
 import { calendarRoutes } from './calendar';
@@ -19,6 +21,7 @@ import { petitionFormRoutes } from './petition-forms';
 import { definitionRoutes } from './definitions';
 import { designerRoutes } from './designer';
 import { departmentRoutes } from './departments';
+import { migrationRoutes } from './migrations';
 import { petitionRoutes } from './petitions';
 import { supervisionRoutes } from './supervision';
 
@@ -41,6 +44,8 @@ export interface ApiRouteOptions {
   now: () => Date;
   /** The console's role picker (embedded default only). */
   devSignIn?: DevTokenRouteOptions['devSignIn'];
+  /** How definition migration batches pace themselves (default: workflows/definition-migration.ts). */
+  migrationBatch?: Partial<MigrationBatchSettings>;
 }
 
 /** Per token when there is one (hashed, so the log never sees it), else per client address. */
@@ -100,6 +105,18 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     now: opts.now,
   });
 
+  const migrations = createMigrationService({
+    client: opts.client,
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    definitions: opts.definitions,
+    calendar: opts.calendar,
+    rpcTimeoutMs: opts.rpcTimeoutMs,
+    now: opts.now,
+    ...(opts.migrationBatch && { batch: opts.migrationBatch }),
+  });
+
   registerRouteAuth(app, { petitionRecord: petitions.record });
 
   await app.register(petitionRoutes, { petitions, supervision });
@@ -111,6 +128,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     drafts: opts.drafts,
     calendar: opts.calendar,
   });
+  await app.register(migrationRoutes, { migrations });
   await app.register(departmentRoutes, { departments: opts.departments, supervision });
   await app.register(petitionFormRoutes, { petitions, definitions: opts.definitions });
   await app.register(devTokenRoutes, { devSignIn: opts.devSignIn, departments: opts.departments });

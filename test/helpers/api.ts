@@ -46,7 +46,7 @@ export function uniqueDept(prefix = 'D'): string {
 export const TEST_UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'];
 
 export async function startApiTest(
-  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'logger'>> & {
+  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'logger' | 'migrationBatch'>> & {
     worker?: boolean;
     /** How long the definition registry's latest answer counts as fresh (default 5 s). */
     definitionCacheMs?: number;
@@ -88,6 +88,7 @@ export async function startApiTest(
     limits: { rateLimitMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     ...(opts.now && { now: opts.now }),
+    ...(opts.migrationBatch && { migrationBatch: opts.migrationBatch }),
   });
   await app.ready();
   const token = (role: StaffRole, dept?: string, sub?: string) =>

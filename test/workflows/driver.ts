@@ -3,9 +3,11 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { petitionStart } from '../../api/services/petition-start';
 import { defaultCalendarData } from '../../definitions/calendar';
+import type { Definition } from '../../definitions/language/schema';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
 import type { PetitionView } from '../../workflows/engine/view';
@@ -17,6 +19,7 @@ import {
 } from '../../workflows/messages';
 import type { petition } from '../../workflows/petition';
 import { searchAttributeRegistrations } from '../../workflows/search-attributes';
+import { testPayloadCodec } from '../helpers/temporal';
 
 export const actors = {
   registrar: { role: 'registrar', id: 'reg-1' },
@@ -56,20 +59,21 @@ export class PetitionDriver {
   /**
    * Starts a petition. With `settled`, registration is decided as `POST /v1/petitions` decides it (the first step's
    * deadlines and search values in the input, `settleRegistration`; the shipped definition by reference); without,
-   * as petitions started before that were (a definition snapshot, deadlines computed by the workflow).
+   * as petitions started before that were (a definition snapshot, deadlines computed by the workflow). `definition`
+   * starts it on another definition than the current statutory version (petition-2022@1, a test definition).
    */
   static async start(
     env: TestWorkflowEnvironment,
     taskQueue: string,
     facts: Partial<PetitionFacts> = {},
-    opts: { settled?: boolean } = {},
+    opts: { settled?: boolean; definition?: { definition: Definition; hash: string } } = {},
   ): Promise<PetitionDriver> {
     const now = new Date(await env.currentTimeMs()).toISOString();
     const petitionId = `T${Date.now().toString(36)}${(counter++).toString(36)}`;
     const input: PetitionWorkflowInput = {
       petitionId,
-      definition: loadStatutoryDefinition(),
-      definitionHash: statutoryDefinitionHash(),
+      definition: opts.definition?.definition ?? loadStatutoryDefinition(),
+      definitionHash: opts.definition?.hash ?? statutoryDefinitionHash(),
       registeredBy: actors.registrar,
       petition: {
         category: 'complaint',
@@ -131,11 +135,33 @@ export class PetitionDriver {
     return (await this.handle.fetchHistory()).events?.length ?? 0;
   }
 
-  /** Saves the history as a replay fixture when RECORD_HISTORIES=1 (`npm run record-histories`). */
+  /**
+   * Saves the history as a replay fixture when RECORD_HISTORIES=1 (`npm run record-histories`), its payloads
+   * decrypted: the run's payload key is new every run, and the codec passes plain payloads through on replay.
+   */
   async record(name: string): Promise<void> {
     if (process.env.RECORD_HISTORIES !== '1') return;
     const history = await this.handle.fetchHistory();
+    await decryptPayloads(history, testPayloadCodec());
     const file = fileURLToPath(new URL(`../fixtures/histories/${name}.json`, import.meta.url));
     writeFileSync(file, historyToJSON(history));
   }
+}
+
+/** Replaces, in place, every payload found anywhere in `node` by its decoded form. */
+async function decryptPayloads(node: unknown, codec: PayloadCodec): Promise<void> {
+  if (!node || typeof node !== 'object' || ArrayBuffer.isView(node)) return;
+  const entries: Array<[string | number, unknown]> = Array.isArray(node)
+    ? node.map((v, i) => [i, v])
+    : Object.entries(node);
+  const parent = node as Record<string | number, unknown>;
+  for (const [key, value] of entries) {
+    if (isPayload(value)) [parent[key]] = await codec.decode([value]);
+    else await decryptPayloads(value, codec);
+  }
+}
+
+function isPayload(value: unknown): value is Payload {
+  const metadata = (value as { metadata?: unknown } | null)?.metadata;
+  return typeof metadata === 'object' && metadata !== null && METADATA_ENCODING_KEY in metadata;
 }

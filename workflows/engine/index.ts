@@ -15,3 +15,13 @@ export type {
   SimulationResult,
   AppliedAction,
 } from './simulate';
+export { migrateState, settleMigration, stateFromView, MigrationRefusalReasons } from './migration';
+export type {
+  DeadlineFate,
+  MigratedDeadline,
+  MigrationDecision,
+  MigrationOptions,
+  MigrationPlan,
+  MigrationRefusalReason,
+  StepMap,
+} from './migration';

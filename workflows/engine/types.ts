@@ -108,7 +108,9 @@ export type TimelineType =
   | 'supervised'
   | 'activity'
   | 'report-read'
-  | 'ended';
+  | 'ended'
+  /** The petition was moved to another version of its definition (a definition migration). */
+  | 'migrated';
 
 export interface TimelineEntry {
   seq: number;

@@ -11,6 +11,7 @@ import { deadlineView, isConfidential } from '../engine/view';
 import { departmentIo, departmentWorker, io, local, notices } from './activity-options';
 import { now } from './clock';
 import { decideDeliveryFailure, raisedToSupervisor } from './delivery-failure';
+import type { PinnedDefinition } from './pinned-definition';
 
 /** Patch: documents are rendered in the workflow (before: by the `generateDocument` local activity). */
 const DOCUMENTS_RENDERED_IN_WORKFLOW = 'documents-rendered-in-workflow';
@@ -28,21 +29,28 @@ export type Background = (work: () => Promise<EngineEvent[]>) => void;
  * escalations run in the background and never delay or fail an action (settled point 9).
  */
 export class CommandRunner {
-  readonly #definition: Definition;
-  readonly #index: DefinitionIndex;
+  readonly #pinned: PinnedDefinition;
   readonly #inBackground: Background;
   /** Deadlines registration computed for the first step; consulted only while the first step is decided. */
   #precomputed: readonly PrecomputedDeadline[] | undefined;
 
   constructor(
-    definition: Definition,
+    pinned: PinnedDefinition,
     precomputed: readonly PrecomputedDeadline[] | undefined,
     inBackground: Background,
   ) {
-    this.#definition = definition;
-    this.#index = indexDefinition(definition);
+    this.#pinned = pinned;
     this.#precomputed = precomputed;
     this.#inBackground = inBackground;
+  }
+
+  /** The definition the petition follows now (swapped only by a definition migration). */
+  get #definition(): Definition {
+    return this.#pinned.current;
+  }
+
+  get #index(): DefinitionIndex {
+    return indexDefinition(this.#pinned.current);
   }
 
   /** Registration is decided: deadlines are computed by the calendar activity from now on. */

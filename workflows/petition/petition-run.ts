@@ -1,12 +1,13 @@
 import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Definition } from '../../definitions/language/schema';
 import { step } from '../engine/interpreter';
-import type { EngineCommand, EngineEvent, PetitionState, Refusal } from '../engine/types';
+import type { EngineCommand, EngineEvent, PetitionState, Refusal, StepResult } from '../engine/types';
 import { checkAction } from '../engine/validate-action';
 import { searchValuesOf, summaryOf, type PetitionSearchValues, type PetitionSummary } from '../engine/view';
 import { FailureType } from '../failure-types';
 import type { PetitionActionInput } from '../messages';
 import { searchAttributeUpdates } from '../search-attributes';
+import type { PinnedDefinition } from './pinned-definition';
 
 /** Runs one command and answers with the events that follow from it (the command runner). */
 export type Execute = (command: EngineCommand, snapshot: PetitionState, at: string) => Promise<EngineEvent[]>;
@@ -28,7 +29,7 @@ export interface Decided {
 export class PetitionRun {
   /** Bumped by every event applied: the main loop re-reads the deadlines when it changes. */
   version = 0;
-  readonly #definition: Definition;
+  readonly #pinned: PinnedDefinition;
   readonly #execute: Execute;
   #state: PetitionState | undefined;
   #queue: Promise<void> = Promise.resolve();
@@ -36,10 +37,15 @@ export class PetitionRun {
   /** The search values last published (registration started the petition with some). */
   #lastSearch: PetitionSearchValues | undefined;
 
-  constructor(definition: Definition, startedWith: PetitionSearchValues | undefined, execute: Execute) {
-    this.#definition = definition;
+  constructor(pinned: PinnedDefinition, startedWith: PetitionSearchValues | undefined, execute: Execute) {
+    this.#pinned = pinned;
     this.#lastSearch = startedWith;
     this.#execute = execute;
+  }
+
+  /** The definition the petition follows now (swapped only by a definition migration). */
+  get #definition(): Definition {
+    return this.#pinned.current;
   }
 
   /** The current state; an Update or Query before registration is decided is told to retry. */
@@ -76,6 +82,16 @@ export class PetitionRun {
     this.#state = result.state;
     this.version += 1;
     return { commands: result.commands, snapshot: result.state, at: event.at };
+  }
+
+  /**
+   * Takes a state decided outside `step` (a definition migration, workflows/engine/migration.ts) as the current one;
+   * `drain` then runs its commands like those of any event.
+   */
+  adopt(result: StepResult, at: string): Decided {
+    this.#state = result.state;
+    this.version += 1;
+    return { commands: result.commands, snapshot: result.state, at };
   }
 
   /** Applies one event and everything that follows from it, then publishes the search attributes. */
@@ -135,7 +151,7 @@ export class PetitionRun {
 }
 
 /** A refusal of the interpreter as the failure an Update is rejected with (its `type` maps onto an HTTP status). */
-function refusalFailure(refusal: Refusal): ApplicationFailure {
+export function refusalFailure(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({
     type: refusal.type,
     message: refusal.message,
