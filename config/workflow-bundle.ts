@@ -31,10 +31,14 @@ export const preloadModules: string[] = [
     'interpreter',
     'view',
     'registration',
+    'identity',
+    'authorize',
+    'answer',
     'migration',
   ].map((m) => here(`../workflows/engine/${m}.ts`)),
   here('../workflows/department-routing.ts'),
   here('../workflows/failure-types.ts'),
+  here('../workflows/access-policy.ts'),
   // What definitions written before the statute's declarations meant (cached per definition object).
   here('../definitions/language/upgrade.ts'),
   // Content hashes (a definition migration checks the version it is sent against its hash).

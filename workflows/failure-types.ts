@@ -15,6 +15,11 @@ export const FailureType = {
   InvalidInput: 'InvalidInput',
   /** A rule of the definition (a guard, a closed period, an extension limit) refuses the action, citing its article (API 422). */
   StatutoryRule: 'StatutoryRule',
+  /**
+   * The caller may not see the petition (not the body holding it, a report about the caller's body, a wrong access
+   * code): refused exactly as if there were no such petition (API 404).
+   */
+  NotFound: 'NotFound',
   /** An Update or Query reached a petition whose registration is still being decided (API 503, retry). */
   NotStarted: 'NotStarted',
   /** A definition has validation issues: publishing it is refused (`details[0]` is the issue list). */

@@ -4,6 +4,7 @@ import type { PetitionOutcome } from './engine/types';
 import { isConfidential, viewOf } from './engine/view';
 import {
   calendarUpdatedSignal,
+  petitionActionAnswerQuery,
   petitionActionUpdate,
   petitionStateQuery,
   reportReadSignal,
@@ -46,6 +47,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     actor: input.registeredBy,
   });
   setHandler(petitionStateQuery, () => viewOf(definition.current, run.current()));
+  setHandler(petitionActionAnswerQuery, (request) => run.answerTo(request));
   // An Update: the caller learns at once whether the action was taken; the validator keeps refusals out of history.
   setHandler(petitionActionUpdate, (request) => run.act(request, now()), {
     validator: (request) => run.validate(request, now()),

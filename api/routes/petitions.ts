@@ -1,20 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { PetitionView } from '../../workflows/engine';
-import {
-  departmentScope,
-  maySee,
-  petitionNotFound,
-  projectPetition,
-  superiorMaySee,
-  type PetitionRecord,
-} from '../auth/policy';
-import { actorOf, type Principal } from '../auth/principal';
+import { departmentScope, maySee, petitionNotFound, projectPetition } from '../auth/policy';
+import { actorOf, callerOf, type Principal } from '../auth/principal';
 import { LIST_ROLES, PETITION_ROLES, PETITIONER_ACTIONS, REGISTRARS } from '../auth/roles';
-import { principalOf, staffOf } from '../auth/route-auth';
+import { checkAccessCode, principalOf, staffOf } from '../auth/route-auth';
 import { bearer, bearerOrAccessCode, errors, idempotencyHeaders } from '../schemas/common';
 import {
   accessCodeHeaders,
+  actionAnswerSchema,
   actionBody,
   actionParams,
   listQuery,
@@ -50,35 +44,21 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
   app,
   { petitions, supervision },
 ) => {
-  /** Who calls about the petition in the path (authenticated before validation), and its record. */
-  async function callerFor(
-    request: FastifyRequest,
-    id: string,
-  ): Promise<{ principal: Principal; record: PetitionRecord }> {
-    const principal = principalOf(request);
-    // A petitioner's record was read to check the access code.
-    const record = request.petitionRecord ?? (await petitions.record(id));
-    if (!record) throw petitionNotFound(id);
-    return { principal, record };
-  }
-
-  /** The view, if the caller may see the petition (404 otherwise, as if it did not exist). */
+  /**
+   * The view, if the caller may see the petition (404 otherwise, as if it did not exist): the rules of the
+   * petition's Update validator, applied to what the query read.
+   */
   async function visibleView(
     request: FastifyRequest,
     principal: Principal,
-    record: PetitionRecord,
+    id: string,
   ): Promise<PetitionView> {
-    const may = maySee(principal, record);
-    if (may === false) throw petitionNotFound(record.id);
-    const view = await petitions.view(record.id);
-    if (may === 'view' && !superiorMaySee(view)) throw petitionNotFound(record.id);
+    const view = await petitions.view(id);
+    if (!maySee(principal, view, request.petitionRecord?.memo['accessCodeHash'])) throw petitionNotFound(id);
     if (view.confidential) {
       // Art. 30: every read of a report is recorded, in its timeline and in the audit log.
-      request.log.info(
-        { audit: 'report-read', petitionId: record.id, actor: actorOf(principal) },
-        'report read',
-      );
-      await petitions.recordReportRead(record.id, actorOf(principal));
+      request.log.info({ audit: 'report-read', petitionId: id, actor: actorOf(principal) }, 'report read');
+      await petitions.recordReportRead(id, actorOf(principal));
     }
     return view;
   }
@@ -160,8 +140,8 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       },
     },
     async (request) => {
-      const { principal, record } = await callerFor(request, request.params.id);
-      return projectPetition(await visibleView(request, principal, record), principal);
+      const principal = principalOf(request);
+      return projectPetition(await visibleView(request, principal, request.params.id), principal);
     },
   );
 
@@ -171,6 +151,9 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       config: {
         auth: { roles: PETITION_ROLES, what: 'read or act on petitions', petitioner: PETITIONER_ACTIONS },
       },
+      // A petitioner's access code is checked by the petition itself, after validation: an invalid request is
+      // answered 400 only to a caller whose code opens the petition (404 otherwise), checked here in that case.
+      attachValidation: true,
       schema: {
         tags: ['petitions'],
         summary: 'Take an action on a petition (accept, opinion, reply, request-review, supervise, …)',
@@ -179,23 +162,32 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         params: actionParams,
         headers: idempotencyHeaders.extend(accessCodeHeaders.shape),
         body: actionBody,
-        response: { 200: petitionDetailSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
+        response: { 200: actionAnswerSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
       },
     },
     async (request) => {
+      if (request.validationError) {
+        if (request.principal?.kind === 'petitioner')
+          await checkAccessCode(request, request.principal, petitions.record);
+        throw request.validationError;
+      }
       const { id, action } = request.params;
-      const { principal, record } = await callerFor(request, id);
-      const may = maySee(principal, record);
-      if (may === false) throw petitionNotFound(id);
-      if (may === 'view' && !superiorMaySee(await petitions.view(id))) throw petitionNotFound(id);
-      const view = await petitions.takeAction({
-        record,
+      const principal = principalOf(request);
+      // One round trip: the Update's validator decides whether the caller may see the petition and take the action,
+      // and its result is the answer.
+      return await petitions.takeAction({
+        id,
         action,
-        actor: actorOf(principal),
+        caller: callerOf(principal),
+        // Temporal answers a repeated Update id with the first answer before any validator runs: a petitioner's
+        // keys are scoped by the code, so that only its holder is answered.
+        keyScope:
+          principal.kind === 'petitioner'
+            ? `petitioner-${principal.accessCodeHash.slice(0, 32)}`
+            : principal.sub,
         input: request.body,
         idempotencyKey: request.headers['idempotency-key'],
       });
-      return projectPetition(view, principal);
     },
   );
 

@@ -136,6 +136,10 @@ const timelineEntrySchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 
+const outcomeSchema = z
+  .object({ endEvent: z.string(), outcome: z.string(), final: z.boolean(), at: z.string() })
+  .nullable();
+
 const documentSchema = z.object({
   id: z.string(),
   kind: z.string(),
@@ -190,9 +194,7 @@ export const petitionDetailSchema = z
         department: z.string().optional(),
       }),
     ),
-    outcome: z
-      .object({ endEvent: z.string(), outcome: z.string(), final: z.boolean(), at: z.string() })
-      .nullable(),
+    outcome: outcomeSchema,
     metrics: z.object({
       acceptedOnTime: z.boolean().optional(),
       finishedOnTime: z.boolean().optional(),
@@ -235,6 +237,52 @@ const related = z
 export const relatedBody = z.strictObject({ petitioner: petitionerSchema }).meta({ id: 'RelatedQuery' });
 export const relatedResponse = z.object({ related });
 export type PetitionDetail = z.infer<typeof petitionDetailSchema>;
+
+/**
+ * `POST /v1/petitions/:id/actions/:action`: the state the action led to, for the caller, as the petition's workflow
+ * answered it (one round trip). `GET` shows the whole petition.
+ */
+export const actionAnswerSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['open', 'closed']),
+    step: z
+      .string()
+      .describe(
+        'The current step. A hand-over to a body (e.g. deliver-to-department) is a step of its own until the body has received the petition.',
+      ),
+    stepName: z.string(),
+    holder: z
+      .string()
+      .nullable()
+      .describe(
+        'The body holding the step; on a hand-over, the body it goes to once known (a review body once the registry has named it).',
+      ),
+    deadlines: z
+      .array(
+        deadlineSchema
+          .pick({
+            id: true,
+            key: true,
+            name: true,
+            state: true,
+            dueAt: true,
+            lastDay: true,
+            explanation: true,
+            article: true,
+            overdue: true,
+          })
+          .meta({ id: 'ActionDeadline' }),
+      )
+      .describe('The open deadlines and those of the current step.'),
+    availableActions: z.array(z.string()).describe("The actions the caller's role may take now."),
+    outcome: outcomeSchema,
+    timeline: z
+      .array(timelineEntrySchema)
+      .describe('The timeline entries this action added (GET has the whole timeline).'),
+    lastSeq: z.number().describe("The sequence number of the petition's latest timeline entry."),
+  })
+  .meta({ id: 'ActionResult' });
 
 export const registeredSchema = petitionDetailSchema
   .extend({

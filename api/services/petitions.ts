@@ -1,10 +1,17 @@
 /**
  * Petitions through Temporal: registration (start), the record (describe: search attributes and memo), the view
- * (query) and actions (Update, applied once per Idempotency-Key). Authorization is the routes' job (api/auth); this
- * module only talks to Temporal, with every call bounded in time.
+ * (query) and actions (one Update each, applied once per Idempotency-Key, authorized by the petition's validator).
+ * Authorization of reads is the routes' job (api/auth); this module only talks to Temporal, with every call bounded
+ * in time.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type Client,
+  type Connection,
+  QueryNotRegisteredError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarData } from '../../definitions/calendar';
 import type { Definition } from '../../definitions/language/schema';
@@ -16,15 +23,17 @@ import {
 import {
   EngineError,
   viewOf,
+  type ActionAnswer,
   type Actor,
+  type Caller,
   type PetitionFacts,
   type PetitionOutcome,
-  type PetitionSummary,
   type SameMatter,
   type PetitionView,
 } from '../../workflows/engine';
 import {
   PETITION_WORKFLOW_TYPE,
+  petitionActionAnswerQuery,
   petitionActionUpdate,
   reportReadSignal,
   petitionStateQuery,
@@ -32,11 +41,11 @@ import {
 } from '../../workflows/messages';
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
 import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
-import type { PetitionRecord } from '../auth/policy';
-import { ApiError, TemporalTimeoutError } from '../errors';
+import { petitionNotFound, type PetitionRecord } from '../auth/policy';
+import { ApiError, refusalAsApiError, TemporalTimeoutError } from '../errors';
 import { MAX_REPRESENTATIVES, type RegisterPetitionBody, type RelatedPetition } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
-import { actionRequestIds, firstUseOf, requestHash } from './idempotency';
+import { actionEntryOf, actionRequestIds, requestHash } from './idempotency';
 import { petitionStart, type PetitionStart } from './petition-start';
 import type { IdentityKeyer } from './identity-key';
 import { petitionIdOf } from './petition-ids';
@@ -200,56 +209,76 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     }
   }
 
-  /** The petition's full read model (a Query: answered by a worker, from history when it has finished). */
+  /**
+   * Whether Temporal itself answers (probed when a query or an Update got no answer in time: that is a worker's
+   * absence only if Temporal is there).
+   */
+  async function temporalAnswers(): Promise<boolean> {
+    try {
+      await boundedCall(connection, Math.min(rpcTimeoutMs, 2_000), 'probe Temporal', () =>
+        connection.workflowService.getSystemInfo({}),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** 503 for a query no worker answered in time (or Temporal's own 503 when it does not answer either). */
+  async function noWorker(err: unknown, id: string): Promise<unknown> {
+    if (!(err instanceof TemporalTimeoutError) || !(await temporalAnswers())) return err;
+    return new ApiError(
+      503,
+      'worker_unavailable',
+      `No worker answered for petition ${id} within ${rpcTimeoutMs / 1000} s; check that a worker runs (GET /readyz) and retry.`,
+    );
+  }
+
+  /** Whether an error says that there is no such workflow, or no running one to update. */
+  function noSuchRun(err: unknown): boolean {
+    if (err instanceof ApiError || err instanceof WorkflowUpdateFailedError) return false;
+    return (
+      err instanceof WorkflowNotFoundError ||
+      err instanceof QueryNotRegisteredError ||
+      /completed|not found/i.test(String((err as Error)?.message))
+    );
+  }
+
+  /** The petition's full read model (a Query: answered by a worker, from history when it has finished); 404 when there is none. */
   async function view(id: string): Promise<PetitionView> {
     try {
       return await call('query petition', () =>
         client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery),
       );
     } catch (err) {
-      if (err instanceof TemporalTimeoutError) {
-        throw new ApiError(
-          503,
-          'worker_unavailable',
-          `No worker answered for petition ${id} within ${rpcTimeoutMs / 1000} s; check that a worker runs (GET /readyz) and retry.`,
-        );
-      }
-      throw err;
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
+        throw petitionNotFound(id);
+      throw await noWorker(err, id);
     }
   }
 
-  /** Applies an action (an Update whose id is the request id, so a retry is applied once). */
-  async function act(
-    id: string,
-    action: string,
-    actor: Actor,
-    input: Record<string, unknown>,
-    requestId: string,
-    updateId: string,
-  ): Promise<PetitionSummary> {
+  /**
+   * The answer to an action sent to a petition that is not running (closed since, or none): refused as the
+   * validator would refuse the caller, the earlier answer when the Update id was used for an action, or 409.
+   */
+  async function answerOfClosed(id: string, caller: Caller, updateId: string): Promise<ActionAnswer> {
+    let found;
     try {
-      return await call('apply action', () =>
-        client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
-          args: [{ action, actor, input, requestId }],
-          updateId,
-        }),
+      found = await call('query action answer', () =>
+        client.workflow
+          .getHandle(petitionWorkflowId(id))
+          .query(petitionActionAnswerQuery, { caller, updateId }),
       );
     } catch (err) {
-      if (err instanceof TemporalTimeoutError) {
-        throw new ApiError(
-          503,
-          'worker_unavailable',
-          `No worker applied "${action}" to petition ${id} within ${rpcTimeoutMs / 1000} s; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.`,
-        );
-      }
-      throw err;
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
+        throw petitionNotFound(id);
+      throw await noWorker(err, id);
     }
-  }
-
-  /** Whether the id names a petition workflow that has finished (used when an Update is refused by the server). */
-  async function isClosed(id: string): Promise<boolean> {
-    const r = await record(id);
-    return r !== undefined && !r.running;
+    if ('refusal' in found) throw refusalAsApiError(found.refusal);
+    if (found.answer) return found.answer;
+    throw new ApiError(409, 'petition_closed', `Petition ${id} is closed; no further action is possible.`, {
+      step: null,
+    });
   }
 
   async function replayOrConflict(id: string, hash: string): Promise<Registration | undefined> {
@@ -428,57 +457,45 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     },
 
     /**
-     * Applies an action once. A retry with the same Idempotency-Key answers with the petition as it is, also once the
-     * petition has closed; the same key sent with another request is 409 idempotency_conflict.
+     * Applies an action once, in one round trip: an Update that carries the caller, whose validator refuses a caller
+     * who may not see the petition (404) or an action the state does not allow, and whose result is the answer. A
+     * retry with the same Idempotency-Key answers with the first answer (Temporal keeps it while the petition runs;
+     * once it has closed, it is rebuilt by a query), and the same key sent with another request is 409
+     * idempotency_conflict.
      */
     async takeAction(request: {
-      record: PetitionRecord;
+      id: string;
       action: string;
-      actor: Actor;
+      caller: Caller;
+      /** Who the Idempotency-Key is scoped to (the token's subject, or the petitioner). */
+      keyScope: string;
       input: Record<string, unknown>;
       idempotencyKey?: string;
-    }): Promise<PetitionView> {
-      const { record: petition, action, actor, input, idempotencyKey: key } = request;
-      const id = petition.id;
-      const { updateId, requestId } = actionRequestIds(actor.id ?? actor.role, key, action, input);
-
-      const closed = async (): Promise<PetitionView> => {
-        if (key) {
-          const current = await view(id);
-          if (firstUseOf(current, updateId)?.data?.['requestId'] === requestId) return current;
-        }
-        throw new ApiError(
-          409,
-          'petition_closed',
-          `Petition ${id} is closed; no further action is possible.`,
-          {
-            step: null,
-          },
+    }): Promise<ActionAnswer> {
+      const { id, action, caller, input, idempotencyKey: key } = request;
+      const { updateId, requestId } = actionRequestIds(request.keyScope, key, action, input);
+      let answer: ActionAnswer;
+      try {
+        answer = await call('apply action', () =>
+          client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
+            args: [{ action, caller, input, requestId }],
+            updateId,
+          }),
         );
-      };
-
-      let result: PetitionView;
-      if (!petition.running) {
-        result = await closed();
-      } else {
-        try {
-          await act(id, action, actor, input, requestId, updateId);
-          result = await view(id);
-        } catch (err) {
-          // An Update sent to a workflow that has just finished fails at the server, not in the workflow.
-          if (
-            !(err instanceof ApiError) &&
-            (err instanceof WorkflowNotFoundError ||
-              /completed|not found/i.test(String((err as Error)?.message))) &&
-            (await isClosed(id))
-          ) {
-            result = await closed();
-          } else {
-            throw err;
-          }
+      } catch (err) {
+        // An Update sent to a workflow that has finished (or never was) fails at the server, not in the workflow.
+        if (err instanceof TemporalTimeoutError) {
+          if (!(await temporalAnswers())) throw err;
+          throw new ApiError(
+            503,
+            'worker_unavailable',
+            `No worker applied "${action}" to petition ${id} within ${rpcTimeoutMs / 1000} s; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.`,
+          );
         }
+        if (!noSuchRun(err)) throw err;
+        answer = await answerOfClosed(id, caller, updateId);
       }
-      const earlier = key ? firstUseOf(result, updateId) : undefined;
+      const earlier = key ? actionEntryOf(answer.timeline, updateId) : undefined;
       if (earlier && earlier.data?.['requestId'] !== requestId) {
         throw new ApiError(
           409,
@@ -487,7 +504,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           { action: earlier.action },
         );
       }
-      return result;
+      return answer;
     },
 
     /**

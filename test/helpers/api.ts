@@ -13,6 +13,8 @@ import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
 import { createDraftService } from '../../api/services/drafts';
 import { loadConfig } from '../../config';
+import type { PetitionView } from '../../workflows/engine';
+import { petitionStateQuery, petitionWorkflowId } from '../../workflows/messages';
 import {
   connectDevServer,
   connectDevServerNative,
@@ -140,6 +142,25 @@ export async function eventually<T>(
       throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 1500)}`);
     await new Promise((r) => setTimeout(r, 150));
   }
+}
+
+/**
+ * Waits until the petition rests on `step`: a hand-over to a body answers with its delivery step at once, and the
+ * body can act once the delivery has completed. Reads the petition's query directly (a read through the API would
+ * be recorded in a report's timeline).
+ */
+export async function untilStep(
+  t: Pick<ApiTestContext, 'client'>,
+  id: string,
+  step: string,
+  ms = 10_000,
+): Promise<PetitionView> {
+  return await eventually(
+    () => t.client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery),
+    (view) => view.step === step,
+    `petition ${id} to reach ${step}`,
+    ms,
+  );
 }
 
 /** A minimal valid registration body. */

@@ -195,35 +195,3 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
     flags: flagsOf(index, state),
   };
 }
-
-/** What an action returns: the new state without the bulky parts (facts, timeline, document texts). */
-export type PetitionSummary = Pick<
-  PetitionView,
-  'id' | 'status' | 'step' | 'stepName' | 'category' | 'channel' | 'department' | 'receivedAt' | 'deadlines'
-> &
-  Pick<PetitionView, 'availableActions' | 'outcome' | 'metrics'> & {
-    documents: Array<{ id: string; kind: string; title: string }>;
-    /** Sequence number of the latest timeline entry (to fetch only what is new). */
-    lastSeq: number;
-  };
-
-/** Builds the summary an Update returns (kept small: every Update result is stored in history). */
-export function summaryOf(definition: Definition, state: PetitionState): PetitionSummary {
-  const view = viewOf(definition, state);
-  return {
-    id: view.id,
-    status: view.status,
-    step: view.step,
-    stepName: view.stepName,
-    category: view.category,
-    channel: view.channel,
-    department: view.department,
-    receivedAt: view.receivedAt,
-    deadlines: view.deadlines.filter((d) => d.closedAt === null || d.step === view.step),
-    availableActions: view.availableActions,
-    documents: view.documents.map((d) => ({ id: d.id, kind: d.kind, title: d.title })),
-    outcome: view.outcome,
-    metrics: view.metrics,
-    lastSeq: state.seq,
-  };
-}
