@@ -324,8 +324,8 @@ export function createPetitionService(deps: PetitionServiceDeps) {
   }
 
   /**
-   * The petition named as the same matter, as it is now (from its execution, not from visibility, which may lag): open
-   * while its workflow runs; closed with the outcome its workflow returned. Refused when there is no such petition,
+   * The petition named as the same matter, as it is now (from its execution, not from visibility, which may lag): its
+   * state while its workflow runs (open, or closed with its outcome); closed with the outcome its workflow returned. Refused when there is no such petition,
    * or when both carry a same-matter key and the keys differ (Art. 36 ¶3 bars the same petitioner).
    */
   async function sameMatterOf(id: string, key: string | undefined): Promise<SameMatter> {
@@ -347,7 +347,13 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         { field: 'sameMatterAs' },
       );
     }
-    if (d.status.name === 'RUNNING') return { id, status: 'open', outcome: null, final: false };
+    if (d.status.name === 'RUNNING') {
+      // A closed petition's workflow may still run a moment (notices and archiving after its end): its state says.
+      const now = await view(id);
+      if (now.status !== 'closed' || now.outcome === null)
+        return { id, status: 'open', outcome: null, final: false };
+      return { id, status: 'closed', outcome: now.outcome.outcome, final: now.outcome.final };
+    }
     if (d.status.name !== 'COMPLETED') return { id, status: 'closed', outcome: null, final: false };
     const result = (await call('read petition outcome', () => handle.result())) as PetitionOutcome;
     return { id, status: 'closed', outcome: result.outcome, final: result.final };

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityKeyer, normalisedIdentity } from '../../api/services/identity-key';
 import { petitionWorkflowId } from '../../workflows/messages';
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
-import { eventually, petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
+import {
+  eventually,
+  petitionBody,
+  startApiTest,
+  uniqueDept,
+  untilStep,
+  type ApiTestContext,
+} from '../helpers/api';
 
 let t: ApiTestContext;
 let registrar: string;
@@ -168,8 +175,12 @@ describe('registering the same matter again (sameMatterAs)', () => {
     await act(staff, id, 'opinion', { outcome: 'reject', text: '不予支持。' });
     await act(staff, id, 'reply');
     await act(undefined, id, 'request-review', { reason: '不服' }, code);
+    // Hand-overs to the reviewing bodies run in the background: they act once the delivery has completed.
+    await untilStep(t, id, 'review');
     await act(superior, id, 'review-opinion', { outcome: 'reject', text: '维持。' });
+    await untilStep(t, id, 're-review-window');
     await act(undefined, id, 'request-re-review', { reason: '仍不服' }, code);
+    await untilStep(t, id, 're-review');
     await act(superior, id, 're-review-opinion', { outcome: 'reject', text: '复核维持。' });
     await closed(id);
 
