@@ -49,6 +49,11 @@ export interface AppDeps {
    * so no token from outside is accepted.
    */
   auth?: AuthOptions;
+  /**
+   * The secret of the same-matter key of petitioners (server.ts: `resolveIdentityKeySecret(config)`). Absent: a
+   * random secret of this process, so keys match only among the petitions it registered.
+   */
+  identityKey?: string;
   /** The definition registry; absent, registration uses the built-in statutory definition and `/v1/definitions` answers 503. */
   definitions?: DefinitionService;
   /** Designers' drafts of definitions (`/v1/definitions/:id/draft`); absent, those routes answer 503. */
@@ -210,6 +215,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
     auth,
+    identityKey: deps.identityKey ?? randomBytes(32).toString('base64url'),
     definitions: deps.definitions,
     drafts: deps.drafts,
     departments:

@@ -12,6 +12,7 @@ import { buildApp } from './app';
 import { buildMetricsServer, createApiMetrics } from './metrics';
 import { jwtSecretPath, resolveAuthOptions } from './auth/secret';
 import { createDefinitionService } from './services/definitions';
+import { identityKeyPath, resolveIdentityKeySecret } from './services/identity-key';
 import { createDraftService } from './services/drafts';
 
 const config = loadConfigOrExit();
@@ -35,6 +36,13 @@ if (authSource === 'data-dir' && !config.temporal.embedded) {
     'tokens are verified with the secret in DATA_DIR (the embedded default); set JWT_JWKS_URL or JWT_SECRET for a shared deployment',
   );
 }
+const identityKey = resolveIdentityKeySecret(config);
+if (identityKey.source === 'data-dir' && !config.temporal.embedded) {
+  logger.warn(
+    { file: identityKeyPath(config.dataDir) },
+    'same-matter keys are computed with the secret in DATA_DIR (the embedded default); set IDENTITY_KEY_SECRET or IDENTITY_KEY_FILE, the same for every API process, for a shared deployment',
+  );
+}
 // Re-read when a supplement is published, like the worker's: registration computes the first deadlines with it.
 const calendar = createCalendarProvider(config.dataDir);
 const app = buildApp({
@@ -43,6 +51,7 @@ const app = buildApp({
   connection,
   client,
   auth,
+  identityKey: identityKey.secret,
   definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue, connection }),
   drafts: createDraftService(client, { taskQueue: config.temporal.taskQueue, connection }),
   calendar,

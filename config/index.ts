@@ -157,6 +157,15 @@ const variables = {
     expected:
       'a path to a readable payload key file (JSON { "keys": [{ "id", "key" }] } or "id:base64key" lines)',
   },
+  IDENTITY_KEY_SECRET: {
+    schema: z.string().min(32).optional(),
+    expected:
+      'the secret the same-matter key of a petitioner is computed with (HMAC-SHA256), at least 32 characters',
+  },
+  IDENTITY_KEY_FILE: {
+    schema: readableFile.optional(),
+    expected: 'a path to a readable file holding that secret (at least 32 characters)',
+  },
   TEMPORAL_UI_ORIGINS: {
     schema: z
       .string()
@@ -286,6 +295,7 @@ export class ConfigError extends Error {
 
 /** Variables whose values must never be echoed in an error message. */
 const secretVariables: ReadonlySet<string> = new Set([
+  'IDENTITY_KEY_SECRET',
   'JWT_SECRET',
   'TEMPORAL_API_KEY',
   'SMTP_URL',
@@ -350,6 +360,11 @@ function combinationProblems(e: z.output<typeof envSchema>, uiPort: number): str
   }
   if (e.OIDC_ISSUER && !e.OIDC_SCOPES.split(/\s+/).includes('openid')) {
     problems.push('OIDC_SCOPES must include openid');
+  }
+  if (e.IDENTITY_KEY_SECRET && e.IDENTITY_KEY_FILE) {
+    problems.push(
+      'IDENTITY_KEY_SECRET and IDENTITY_KEY_FILE exclude each other (give the secret in one place)',
+    );
   }
   if (e.PAYLOAD_KEYS && e.PAYLOAD_KEY_FILE) {
     problems.push('PAYLOAD_KEYS and PAYLOAD_KEY_FILE exclude each other (give the keys in one place)');
@@ -479,6 +494,14 @@ const configSchema = envSchema.transform((e, ctx) => {
      * Payload encryption keys: PAYLOAD_KEYS, or PAYLOAD_KEY_FILE, or neither (the embedded default's
      * `DATA_DIR/payload-keys.json`, created on first use). Resolved by config/payload-keys.ts `resolveKeyring`.
      */
+    /**
+     * The secret of the same-matter key (api/services/identity-key.ts): IDENTITY_KEY_SECRET, IDENTITY_KEY_FILE, or
+     * (neither set) the embedded default's `DATA_DIR/identity-key`, created on first use.
+     */
+    identityKey: {
+      ...(e.IDENTITY_KEY_SECRET !== undefined && { secret: e.IDENTITY_KEY_SECRET }),
+      ...(e.IDENTITY_KEY_FILE !== undefined && { file: path.resolve(e.IDENTITY_KEY_FILE) }),
+    },
     payloadKeys: {
       ...(e.PAYLOAD_KEYS !== undefined && { keys: e.PAYLOAD_KEYS }),
       ...(e.PAYLOAD_KEY_FILE !== undefined && { file: path.resolve(e.PAYLOAD_KEY_FILE) }),

@@ -139,6 +139,7 @@ export function projectPetition(view: PetitionView, principal: Principal): Petit
     supervision: view.supervision.map(({ by: _by, deadlineKey: _k, ...s }) => s),
     outcome: view.outcome,
     metrics: view.metrics,
+    sameMatter: facts.sameMatter ?? null,
   };
   if (unmasked) return detail;
   const { petitioner, representatives, ...rest } = detail;

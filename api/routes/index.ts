@@ -10,6 +10,7 @@ import { registerRateLimits } from '../edge/rate-limits';
 import { createDepartmentDirectory } from '../services/department-directory';
 import type { DefinitionService } from '../services/definitions';
 import type { DepartmentService } from '../services/departments';
+import { createIdentityKeyer } from '../services/identity-key';
 import type { DraftService } from '../services/drafts';
 import { createMigrationService } from '../services/migrations';
 import { createPetitionService } from '../services/petitions';
@@ -30,6 +31,8 @@ export interface ApiRouteOptions {
   namespace: string;
   taskQueue: string;
   auth: AuthOptions;
+  /** The secret of the same-matter key (api/services/identity-key.ts). */
+  identityKey: string;
   definitions?: DefinitionService;
   /** Designers' drafts of definitions (absent: the draft routes answer 503). */
   drafts?: DraftService;
@@ -76,6 +79,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
 
   const directory = createDepartmentDirectory(opts.departments);
   const petitions = createPetitionService({
+    identity: createIdentityKeyer(opts.identityKey),
     client: opts.client,
     connection: opts.connection,
     taskQueue: opts.taskQueue,

@@ -21,6 +21,8 @@ import {
   petitionListSchema,
   registeredSchema,
   registerPetitionBody,
+  relatedBody,
+  relatedResponse,
   replayedSchema,
 } from '../schemas/petitions';
 import type { DepartmentDirectory } from '../services/department-directory';
@@ -80,7 +82,8 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         summary: 'Register a petition (registrar)',
         description:
           "Starts the petition's workflow with the latest published statutory definition (or `definition`). Answers 201 with the " +
-          'petition and its `accessCode`, shown this once. With an `Idempotency-Key`, a retry of the same body answers 200 with ' +
+          "petition, its `accessCode`, shown this once, and `related`: the same petitioner's other petitions (see " +
+          '`POST /v1/petitions/related`; `sameMatterAs` registers it as the same matter as one of them). With an `Idempotency-Key`, a retry of the same body answers 200 with ' +
           'the same petition and `replayed: true` (no access code: only its hash is kept); the same key with another body is 409.',
         security: bearer,
         headers: idempotencyHeaders,
@@ -101,8 +104,32 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       );
       const detail = projectPetition(result.view, principal);
       void reply.header('location', `/v1/petitions/${result.id}`);
-      if (result.created) return reply.code(201).send({ ...detail, accessCode: result.accessCode });
-      return reply.code(200).send({ ...detail, replayed: true as const });
+      if (result.created)
+        return reply.code(201).send({ ...detail, related: result.related, accessCode: result.accessCode });
+      return reply.code(200).send({ ...detail, related: result.related, replayed: true as const });
+    },
+  );
+
+  app.post(
+    '/v1/petitions/related',
+    {
+      config: { auth: { roles: REGISTRARS, what: 'look up related petitions' } },
+      schema: {
+        tags: ['petitions'],
+        summary: "The same petitioner's other petitions, before registering (registrar)",
+        description:
+          'The petitions whose same-matter key equals that of this petitioner (Arts. 19, 36 ¶3): the key is HMAC-SHA256 of the ' +
+          'ID number when given (trimmed, upper-cased), else of the name with the phone (digits only), under a secret of the ' +
+          'server; only the key is kept (search attribute PetitionIdentity), never the identity. Nothing is registered. ' +
+          'Answers `related: []` when neither an ID number nor a phone is given. Each item `{ id, step, status, outcome, final }` ' +
+          'comes from visibility (eventually consistent); register with `sameMatterAs` to treat the new petition as the same matter.',
+        security: bearer,
+        body: relatedBody,
+        response: { 200: relatedResponse, ...errors(400, 401, 403, 413, 415, 429, 503) },
+      },
+    },
+    async (request) => {
+      return { related: await petitions.related(request.body.petitioner) };
     },
   );
 

@@ -30,6 +30,8 @@ import {
   type Actor,
   type Caller,
   type PetitionFacts,
+  type PetitionOutcome,
+  type SameMatter,
   type PetitionView,
 } from '../../workflows/engine';
 import {
@@ -52,10 +54,12 @@ import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code'
 import { petitionNotFound, type PetitionRecord } from '../auth/policy';
 import { ApiError, refusalAsApiError, TemporalTimeoutError } from '../errors';
 import type { BodyField, DepartmentDirectory } from './department-directory';
-import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petitions';
+import { MAX_REPRESENTATIVES, type RegisterPetitionBody, type RelatedPetition } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
 import { actionEntryOf, actionRequestIds, requestHash } from './idempotency';
 import { petitionStart, type PetitionStart } from './petition-start';
+import type { IdentityKeyer } from './identity-key';
+import { petitionIdOf } from './petition-ids';
 import { createReportReadLog } from './report-read-log';
 import { boundedCall } from './temporal-calls';
 
@@ -64,6 +68,8 @@ const CLOCK_SKEW_MS = 60_000;
 
 export interface PetitionServiceDeps {
   client: Client;
+  /** The same-matter key of petitioners (Arts. 19, 36 ¶3). */
+  identity: IdentityKeyer;
   connection: Connection;
   taskQueue: string;
   /** Published definitions; without it (or when it has none) the built-in statutory default is used. */
@@ -79,8 +85,20 @@ export interface PetitionServiceDeps {
 
 /** What registration answers: a new petition (with its access code, shown once) or the replay of an earlier one. */
 export type Registration =
-  | { created: true; id: string; accessCode: string; view: PetitionView }
-  | { created: false; id: string; view: PetitionView };
+  | { created: true; id: string; accessCode: string; view: PetitionView; related: RelatedPetition[] }
+  | { created: false; id: string; view: PetitionView; related: RelatedPetition[] };
+
+/** At most this many related petitions are listed (newest first). */
+const MAX_RELATED = 100;
+
+function unknownSameMatter(id: string): ApiError {
+  return new ApiError(
+    422,
+    'unknown_petition',
+    `sameMatterAs names petition ${id}, which does not exist; give the id of the earlier petition (POST /v1/petitions/related lists them).`,
+    { field: 'sameMatterAs' },
+  );
+}
 
 /**
  * Whether a failed call may mean that the workflow task keeps failing: the server then refuses queries (failed
@@ -386,7 +404,71 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         { id },
       );
     }
-    return { created: false, id, view: await view(id) };
+    return { created: false, id, view: await view(id), related: [] };
+  }
+
+  /**
+   * The petitions whose same-matter key is `key`, newest first, but `except`: from visibility only (search attributes,
+   * no personal data); the outcome and its finality from the petition's flags.
+   */
+  async function relatedTo(key: string | undefined, except?: string): Promise<RelatedPetition[]> {
+    if (key === undefined) return [];
+    const query = `WorkflowType = '${PETITION_WORKFLOW_TYPE}' AND ${SA.identity.name} = '${key}'`;
+    return await call('list related petitions', async () => {
+      const out: RelatedPetition[] = [];
+      for await (const w of client.workflow.list({ query, pageSize: MAX_RELATED })) {
+        const id = petitionIdOf(w.workflowId);
+        if (id === except) continue;
+        const sa = w.typedSearchAttributes;
+        const flags = sa.get(SA.flags) ?? [];
+        const outcome = flags.find((f) => f.startsWith('outcome:'))?.slice('outcome:'.length) ?? null;
+        out.push({
+          id,
+          step: sa.get(SA.step) ?? null,
+          status: sa.get(SA.status) ?? null,
+          outcome,
+          final: flags.includes('final'),
+        });
+        if (out.length >= MAX_RELATED) break;
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The petition named as the same matter, as it is now (from its execution, not from visibility, which may lag): its
+   * state while its workflow runs (open, or closed with its outcome); closed with the outcome its workflow returned. Refused when there is no such petition,
+   * or when both carry a same-matter key and the keys differ (Art. 36 ¶3 bars the same petitioner).
+   */
+  async function sameMatterOf(id: string, key: string | undefined): Promise<SameMatter> {
+    const handle = client.workflow.getHandle(petitionWorkflowId(id));
+    let d: Awaited<ReturnType<typeof handle.describe>>;
+    try {
+      d = await call('describe petition', () => handle.describe());
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      throw unknownSameMatter(id);
+    }
+    if (d.type !== PETITION_WORKFLOW_TYPE) throw unknownSameMatter(id);
+    const other = d.typedSearchAttributes.get(SA.identity);
+    if (key !== undefined && other !== undefined && other !== key) {
+      throw new ApiError(
+        422,
+        'not_same_petitioner',
+        `Petition ${id} was brought by another petitioner (another ID number, or name with phone); only the same petitioner's petition can be the same matter (Art. 36 ¶3). Register this one without sameMatterAs.`,
+        { field: 'sameMatterAs' },
+      );
+    }
+    if (d.status.name === 'RUNNING') {
+      // A closed petition's workflow may still run a moment (notices and archiving after its end): its state says.
+      const now = await view(id);
+      if (now.status !== 'closed' || now.outcome === null)
+        return { id, status: 'open', outcome: null, final: false };
+      return { id, status: 'closed', outcome: now.outcome.outcome, final: now.outcome.final };
+    }
+    if (d.status.name !== 'COMPLETED') return { id, status: 'closed', outcome: null, final: false };
+    const result = (await call('read petition outcome', () => handle.result())) as PetitionOutcome;
+    return { id, status: 'closed', outcome: result.outcome, final: result.final };
   }
 
   const readLog = createReportReadLog(async (id, reads) => {
@@ -404,6 +486,10 @@ export function createPetitionService(deps: PetitionServiceDeps) {
   return {
     record,
     view,
+    /** `POST /v1/petitions/related`: the petitions of this petitioner, without registering anything. */
+    async related(petitioner: RegisterPetitionBody['petitioner']): Promise<RelatedPetition[]> {
+      return await relatedTo(deps.identity.keyOf(petitioner));
+    },
 
     /**
      * Registers a petition: starts its workflow with the pinned definition snapshot. With an idempotency key the
@@ -418,6 +504,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         ...(body.concerns !== undefined ? [{ field: 'body.concerns', code: body.concerns }] : []),
       ]);
       const hash = requestHash(body);
+      const identityKey = deps.identity.keyOf(body.petitioner);
       let id: string;
       if (idempotencyKey) {
         const suffix = base32(
@@ -430,13 +517,15 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         const yesterday = `XF${shanghaiDay(new Date(now.getTime() - 86_400_000))}${suffix}`;
         for (const candidate of [id, yesterday]) {
           const replay = await replayOrConflict(candidate, hash);
-          if (replay) return replay;
+          if (replay) return { ...replay, related: await relatedTo(identityKey, candidate) };
         }
       } else {
         id = `XF${shanghaiDay(now)}${base32(randomBytes(8), 12)}`;
       }
 
       const { definition, hash: definitionHash } = await resolveDefinition(body.definition);
+      const sameMatter =
+        body.sameMatterAs !== undefined ? await sameMatterOf(body.sameMatterAs, identityKey) : undefined;
       const petition: PetitionFacts = {
         category: body.category,
         channel: body.channel,
@@ -448,6 +537,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         ...(body.concerns !== undefined && { concerns: body.concerns }),
         ...(body.representatives !== undefined && { representatives: body.representatives }),
         ...(body.attachments !== undefined && { attachments: body.attachments }),
+        ...(sameMatter !== undefined && { sameMatter }),
       };
       const registeredAt = now.toISOString();
       // Registration is decided here with the workflow's own pure interpreter and the legal calendar: the first step
@@ -475,6 +565,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         throw err;
       }
       const accessCode = generateAccessCode();
+      const related = await relatedTo(identityKey, id);
       try {
         await call('start petition', () =>
           client.workflow.start(PETITION_WORKFLOW_TYPE, {
@@ -482,18 +573,21 @@ export function createPetitionService(deps: PetitionServiceDeps) {
             workflowId: petitionWorkflowId(id),
             args: [start.input],
             memo: { accessCodeHash: hashAccessCode(accessCode), requestHash: hash },
-            typedSearchAttributes: start.searchAttributes,
+            typedSearchAttributes: [
+              ...start.searchAttributes,
+              ...(identityKey !== undefined ? [{ key: SA.identity, value: identityKey }] : []),
+            ],
           }),
         );
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
           // A concurrent retry with the same key won the race.
           const replay = await replayOrConflict(id, hash);
-          if (replay) return replay;
+          if (replay) return { ...replay, related };
         }
         throw err;
       }
-      return { created: true, id, accessCode, view: viewOf(definition, start.state) };
+      return { created: true, id, accessCode, view: viewOf(definition, start.state), related };
     },
 
     /**

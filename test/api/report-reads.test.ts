@@ -5,6 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIdentityKeyer } from '../../api/services/identity-key';
 import { createPetitionService, type PetitionService } from '../../api/services/petitions';
 import { defaultCalendarData } from '../../definitions/calendar';
 import type { Actor } from '../../workflows/engine';
@@ -36,6 +37,7 @@ beforeAll(async () => {
     connection: t.connection,
     taskQueue: t.taskQueue,
     directory: { requireKnown: async () => undefined },
+    identity: createIdentityKeyer('r'.repeat(43)),
     calendar: defaultCalendarData,
     rpcTimeoutMs: 15_000,
     now: () => new Date(),

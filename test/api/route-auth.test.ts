@@ -45,6 +45,12 @@ const cases: RouteCase[] = [
     rightRole: ['registrar'],
   },
   {
+    route: 'POST /v1/petitions/related',
+    invalid: () => ({ method: 'POST', url: '/v1/petitions/related', payload: { petitioner: {} } }),
+    wrongRole: 'department',
+    rightRole: ['registrar'],
+  },
+  {
     route: 'GET /v1/petitions/{id}',
     invalid: () => ({ method: 'GET', url: '/v1/petitions/not%20an%20id!' }),
     wrongRole: 'designer',

@@ -277,7 +277,18 @@ describe('the statutory default petition-2022', () => {
     const ends = definition.elements.filter((e) => e.type === 'endEvent');
     expect(ends.filter((e) => e.type === 'endEvent' && e.final).map((e) => e.id)).toEqual(['final']);
     expect(ends.map((e) => e.id).sort()).toEqual(
-      ['answered', 'closed', 'declined', 'diverted', 'final', 'review-closed', 'settled', 'withdrawn'].sort(),
+      [
+        'answered',
+        'closed',
+        'declined',
+        'diverted',
+        'final',
+        'review-closed',
+        'settled',
+        'withdrawn',
+        'not-accepted-again',
+        'merged',
+      ].sort(),
     );
   });
 
@@ -323,6 +334,9 @@ describe('the statutory default petition-2022', () => {
       'identityClear',
       'receivedAt',
       'concerns',
+      'sameMatterAs',
+      'sameMatterFinal',
+      'sameMatterOpen',
     ]);
     expect(definition.variables).toMatchObject({
       category: { type: 'string', values: ['suggestion', 'report', 'complaint'] },
@@ -458,8 +472,49 @@ describe('petition-2022@1, frozen: petitions registered before version 2 keep fo
     });
   });
 
-  it('means, read as the language now defines it, exactly version 2: version 2 only writes its declarations out', () => {
-    expect(upgradeDefinition(v1)).toEqual({ ...definition, version: 1, description: v1.description });
+  it('means, read as the language now defines it, version 2 but for what version 2 adds (its flags; the same matter, Arts. 19, 36 ¶3)', () => {
+    expect(upgradeDefinition(v1).flags).toEqual({});
+    expect(withoutV2Additions(upgradeDefinition(v1))).toEqual(
+      withoutV2Additions({ ...definition, version: 1, description: v1.description }),
+    );
     expect(upgradeDefinition(definition)).toBe(definition);
   });
 });
+
+/**
+ * A definition without what version 2 adds to version 1: the flags of the annual report (Art. 41), and the same
+ * matter registered again (Arts. 19, 36 ¶3) — its registration variables, variables, notices, gateway, service tasks,
+ * ends and flows (the start leads to the intake gateway directly without them).
+ */
+function withoutV2Additions(d: Definition): unknown {
+  const { flags: _flags, ...rest } = d;
+  const sameMatterVariables = ['sameMatterAs', 'sameMatterFinal', 'sameMatterOpen'];
+  const sameMatterElements = [
+    'same-matter',
+    'not-accepted-again-notice-owed',
+    'merged-notice-owed',
+    'send-not-accepted-again-notice',
+    'send-merged-notice',
+    'not-accepted-again',
+    'merged',
+  ];
+  const omit = <T>(record: Record<string, T>, keys: string[]) =>
+    Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
+  return {
+    ...rest,
+    registration: rest.registration && {
+      ...rest.registration,
+      variables: omit(rest.registration.variables, sameMatterVariables),
+      message: rest.registration.message?.replace(/ \+ \(if sameMatterAs != null then .*$/, ''),
+    },
+    variables: omit(rest.variables, sameMatterVariables),
+    documents: omit(rest.documents, ['not-accepted-again-notice', 'merged-notice']),
+    elements: rest.elements.filter((e) => !sameMatterElements.includes(e.id)),
+    flows: rest.flows
+      .filter(
+        (f) =>
+          (!sameMatterElements.includes(f.from) && !sameMatterElements.includes(f.to)) || f.from === 'start',
+      )
+      .map((f) => (f.from === 'start' ? { ...f, id: 'start-to-intake-route', to: 'intake-route' } : f)),
+  };
+}

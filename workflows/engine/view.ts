@@ -1,5 +1,6 @@
 import { handlingBody, receivedAt } from './context';
 import { indexDefinition } from './definition-index';
+import { flagsOf } from './flags';
 import { activeDeadlines, availableActions } from './validate-action';
 import type {
   Definition,
@@ -171,6 +172,11 @@ export interface PetitionSearchValues {
   finishedOnTime: boolean | null;
   satisfaction: string | null;
   closedAt: string | null;
+  /**
+   * The definition's flags that hold (`flags`), as opaque keywords; empty for a definition that declares none. Absent
+   * in the search values of petitions registered before flags existed (read as empty).
+   */
+  flags?: string[];
 }
 
 /**
@@ -186,9 +192,10 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
     : [];
   candidates.sort((a, b) => Date.parse(a.calculation!.dueAt) - Date.parse(b.calculation!.dueAt));
   const first = candidates[0];
+  const index = indexDefinition(definition);
   return {
     step: state.token,
-    department: handlingBody(indexDefinition(definition), state.variables) ?? null,
+    department: handlingBody(index, state.variables) ?? null,
     category: state.petition.category,
     channel: state.petition.channel,
     status: state.status,
@@ -202,6 +209,7 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
     finishedOnTime: state.metrics.finishedOnTime ?? null,
     satisfaction: state.metrics.satisfaction ?? null,
     closedAt: state.outcome?.at ?? null,
+    flags: flagsOf(index, state),
   };
 }
 
