@@ -25,7 +25,7 @@ const INTAKES: ReadonlyArray<{ key: string; name: string }> = [
   { key: 'department', name: '机关单位直接收到（第二十三条第二款）' },
 ];
 const OUTCOMES = ['pending', 'support', 'explain', 'reject'] as const;
-/** At most this many counts are asked at once (the report asks some sixty, plus four per body). */
+/** At most this many counts are asked at once (the report asks 35, plus four per body). */
 const CONCURRENCY = 8;
 const MOST_COMPLAINED = 10;
 
