@@ -126,7 +126,7 @@ export const statsQuery = z
     path: ['to'],
   });
 
-const rate = z.object({
+export const rate = z.object({
   rate: z
     .number()
     .nullable()

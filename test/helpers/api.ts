@@ -75,6 +75,11 @@ export async function startApiTest(
     departments?: PutDepartmentInput[];
     /** How long the definition registry's latest answer counts as fresh (default 5 s). */
     definitionCacheMs?: number;
+    /**
+     * A department registry of this test file's own, not the namespace's: always so here (seeded with `departments`,
+     * else empty); kept for the callers that ask for it.
+     */
+    ownDepartmentRegistry?: boolean;
   } = {},
 ): Promise<ApiTestContext> {
   const taskQueue = uniqueTaskQueue('api');
