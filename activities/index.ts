@@ -24,6 +24,7 @@ import { generateDocument } from '../workflows/documents';
 import { createMigrationActivities, type MigrationActivityOptions } from './migrations';
 import { createNotifier, type SmtpOptions } from './notifiers';
 import type { Notifier } from './outbox';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/data-dir';
 
 /** What activities need from the process that hosts them; the worker builds it once at start-up. */
 export interface ActivityDeps {
@@ -137,9 +138,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async archivePetition(input: ArchiveInput): Promise<Delivery[]> {
       const dir = join(dataDir, 'archive');
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const file = join(dir, `${input.petitionId.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`);
-      await writeFile(file, await sealJson(deps.archiveCodec, 'archive', input), { mode: 0o600 });
+      await writeFile(file, await sealJson(deps.archiveCodec, 'archive', input), { mode: PRIVATE_FILE_MODE });
       return [{ channel: 'archive', at: new Date().toISOString(), ok: true, detail: file }];
     },
   };

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginCallback } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginCallback,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import fastifyMetrics from 'fastify-metrics';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -9,6 +15,11 @@ import type { Config } from '../config';
 import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type { AuthOptions } from './auth/plugin';
+import { createClientErrorHandler } from './edge/client-error';
+import { registerJsonBodyParser } from './edge/json-body';
+import { trackRoutes } from './edge/method-not-allowed';
+import { REQUEST_ID_HEADER, requestIdOf } from './edge/request-id';
+import { registerSecurityHeaders } from './edge/security';
 import { toApiError, toErrorBody, type ErrorBody } from './errors';
 import { consoleRoutes, defaultConsoleDir, type ConsoleRouteOptions } from './routes/console';
 import type { DevTokenRouteOptions } from './routes/dev-token';
@@ -54,8 +65,14 @@ export interface AppDeps {
   departments?: DepartmentService;
   /** The legal calendar in force (default: the official data shipped with the code). */
   calendar?: () => CalendarData;
-  /** Body size and rate limits (defaults: 1 MiB; 600 requests a minute per token or address). */
+  /**
+   * Body size and rate limits (defaults: 1 MiB; 600 requests a minute per verified caller, 3000 per client address).
+   */
   limits?: Partial<Config['limits']>;
+  /** Origins allowed to call `/v1` from a browser (CORS); none by default (API_CORS_ORIGINS). */
+  corsOrigins?: readonly string[];
+  /** Fastify's `trustProxy`: whose `X-Forwarded-For` names the client address (API_TRUST_PROXY); none by default. */
+  trustProxy?: boolean | number | string[];
   /** Bound on each Temporal call a request makes (default 10 s). */
   rpcTimeoutMs?: number;
   /** Clock (tests). */
@@ -83,33 +100,83 @@ export interface AppDeps {
   migrationBatch?: ApiRouteOptions['migrationBatch'];
 }
 
+/** Fastify's `trustProxy`, a hop count turned into the function Fastify's types ask for. */
+function trustProxyOption(
+  trust: AppDeps['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust ?? false;
+}
+
 /**
  * Builds the HTTP API as a Fastify instance without listening (only `server.ts` listens; tests use `inject`).
- * Every error leaves through one handler as `{ error, message, details? }`.
+ * Every error leaves through one handler as `{ error, message, details?, requestId }`.
  */
 export function buildApp(deps: AppDeps): FastifyInstance {
   // Typed as Fastify's base logger so route plugins need not carry pino's type parameter.
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.limits?.bodyLimit ?? 1024 * 1024,
+    // Every log line about a request carries its id (`reqId`); an incoming X-Request-Id is kept when well-formed.
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    trustProxy: trustProxyOption(deps.trustProxy),
+    clientErrorHandler: createClientErrorHandler(deps.logger),
   });
   // Before any route: both wrap the routes as they are added.
   if (deps.requestTracing) app.register(deps.requestTracing);
   if (deps.metrics) app.register(fastifyMetrics, requestMetricsOptions(deps.metrics));
+  const routes = trackRoutes(app);
+  registerJsonBodyParser(app);
+  // Bodies are JSON (and YAML for definitions); Fastify's default text/plain parser would let plain text reach
+  // validation instead of answering 415.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  registerSecurityHeaders(app, {
+    ...(deps.console?.oidc && { oidcIssuer: deps.console.oidc.issuer }),
+  });
 
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorBody(toApiError(err));
     if (status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ err: { message: body.message, code: body.error } }, 'request rejected');
-    void reply.code(status).send(body);
+    void reply.code(status).send({ ...body, requestId: request.id } satisfies ErrorBody);
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  // No route: 405 with Allow when the path is served with other methods (RFC 9110 §15.5.6), else 404, answered as the
+  // request arrives (after the security headers), before any body is read: a DELETE with a malformed body is still
+  // 405, and nothing is parsed for a route that does not exist.
+  const noRoute = (request: FastifyRequest, reply: FastifyReply): void => {
+    const path = request.url.split('?')[0]!;
+    const allowed = routes.allowedMethods(path);
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      void reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send({
+          error: 'method_not_allowed',
+          message: `${request.method} is not served on ${path}; use ${allowed.join(', ')}.`,
+          details: { allow: allowed },
+          requestId: request.id,
+        } satisfies ErrorBody);
+      return;
+    }
     void reply.code(404).send({
       error: 'not_found',
-      message: `No route for ${request.method} ${request.url}`,
+      message: `No route for ${request.method} ${path}`,
+      requestId: request.id,
     } satisfies ErrorBody);
+  };
+  app.after(() => {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!request.is404) return;
+      noRoute(request, reply);
+      return reply;
+    });
   });
+  app.setNotFoundHandler(noRoute);
 
   // Probes get their own connection without retries: one prompt answer, nothing left retrying after close.
   const probeConnection = createLazyConnection(deps.config, { retry: false });
@@ -133,6 +200,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     address: deps.config.temporal.address,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
+    dataConverter: deps.client.options.dataConverter,
   });
 
   app.register(consoleRoutes, {
@@ -161,8 +229,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     calendar: deps.calendar ?? defaultCalendarData,
     rateLimit: {
       max: deps.limits?.rateLimitMax ?? 600,
+      addressMax: deps.limits?.rateLimitAddressMax ?? 3000,
       windowMs: deps.limits?.rateLimitWindowMs ?? 60_000,
     },
+    corsOrigins: deps.corsOrigins ?? [],
     rpcTimeoutMs,
     now,
     devSignIn: deps.console?.devSignIn,

@@ -23,7 +23,12 @@ export interface ErrorBody {
   error: string;
   message: string;
   details?: unknown;
+  /** The request's id (`X-Request-Id`), also in every log line about the request. */
+  requestId: string;
 }
+
+/** An error body before the central handler adds the request id. */
+export type ErrorContent = Omit<ErrorBody, 'requestId'>;
 
 /**
  * An error a route throws to answer with a given status and a stable `error` code; the central handler turns it
@@ -42,7 +47,7 @@ export class ApiError extends Error {
 }
 
 /** The status and JSON body the central handler answers with for anything thrown. */
-export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+export function toErrorBody(err: unknown): { status: number; body: ErrorContent } {
   if (err instanceof ApiError) {
     return {
       status: err.statusCode,
@@ -106,10 +111,14 @@ const ENGINE_STATUS: Record<string, { status: number; code: string }> = {
   [FailureType.NotFound]: { status: 404, code: 'not_found' },
   [FailureType.InvalidInput]: { status: 400, code: 'invalid_input' },
   [FailureType.StatutoryRule]: { status: 422, code: 'statutory_rule' },
+  [FailureType.InvalidDefinition]: { status: 409, code: 'definition_defect' },
   [FailureType.NotStarted]: { status: 503, code: 'petition_starting' },
 };
 
-/** Thrown by `boundedCall` (api/services/temporal-calls.ts) when Temporal gave no answer in time. */
+/**
+ * Thrown by `boundedCall` (api/services/temporal-calls.ts) when Temporal gave no answer in time while the API was
+ * connected to it: the request may have reached Temporal, so a write may still be applied.
+ */
 export class TemporalTimeoutError extends Error {
   override name = 'TemporalTimeoutError';
   constructor(
@@ -120,8 +129,26 @@ export class TemporalTimeoutError extends Error {
   }
 }
 
-const UNAVAILABLE_MESSAGE =
-  'Temporal is not reachable right now; nothing was changed. Retry later (with the same Idempotency-Key for writes).';
+/**
+ * Thrown by `boundedCall` when the call failed or timed out while the API never had a connection to Temporal: no
+ * request was sent, so nothing was changed.
+ */
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+  constructor(
+    readonly what: string,
+    readonly reason: string,
+  ) {
+    super(`${what}: Temporal is not reachable (${reason})`);
+  }
+}
+
+/** Only said when the API can prove it: it never had a connection during the call (see boundedCall). */
+const UNREACHABLE_MESSAGE =
+  'Temporal is not reachable: no connection could be made, so the request was not sent and nothing was changed. Retry later.';
+/** Said when Temporal may have received the request: a write may still be applied. */
+const NO_ANSWER_MESSAGE =
+  'Temporal did not answer. If this was a write it may still be applied: retry with the same Idempotency-Key to learn the outcome.';
 
 function grpcCode(err: unknown): number | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -218,8 +245,15 @@ export function toApiError(err: unknown): unknown {
       'No worker applied the action in time; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.',
     );
   }
+  if (err instanceof TemporalUnreachableError) {
+    return new ApiError(503, 'temporal_unavailable', `${err.what}: ${UNREACHABLE_MESSAGE}`, {
+      sent: false,
+    });
+  }
   if (err instanceof TemporalTimeoutError) {
-    return new ApiError(503, 'temporal_unavailable', `${err.message}. ${UNAVAILABLE_MESSAGE}`);
+    return new ApiError(503, 'temporal_unavailable', `${err.message}. ${NO_ANSWER_MESSAGE}`, {
+      sent: 'unknown',
+    });
   }
 
   const code = grpcCode(err);
@@ -228,7 +262,7 @@ export function toApiError(err: unknown): unknown {
       case GrpcStatus.UNAVAILABLE:
       case GrpcStatus.DEADLINE_EXCEEDED:
       case GrpcStatus.CANCELLED:
-        return new ApiError(503, 'temporal_unavailable', UNAVAILABLE_MESSAGE);
+        return new ApiError(503, 'temporal_unavailable', NO_ANSWER_MESSAGE, { sent: 'unknown' });
       case GrpcStatus.RESOURCE_EXHAUSTED:
         return new ApiError(503, 'temporal_busy', 'Temporal is overloaded right now; retry in a moment.');
       case GrpcStatus.INVALID_ARGUMENT:
@@ -249,9 +283,11 @@ export function toApiError(err: unknown): unknown {
     }
   }
   if ((err instanceof ServiceError || code !== undefined) && isConnectionFailure(err)) {
-    return new ApiError(503, 'temporal_unavailable', UNAVAILABLE_MESSAGE);
+    return new ApiError(503, 'temporal_unavailable', NO_ANSWER_MESSAGE, { sent: 'unknown' });
   }
-  if (isConnectionFailure(err)) return new ApiError(503, 'temporal_unavailable', UNAVAILABLE_MESSAGE);
+  if (isConnectionFailure(err)) {
+    return new ApiError(503, 'temporal_unavailable', NO_ANSWER_MESSAGE, { sent: 'unknown' });
+  }
 
   const fe = err as Partial<FastifyError> | undefined;
   if (fe && Array.isArray(fe.validation)) return validationError(fe as FastifyError);

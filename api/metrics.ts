@@ -139,6 +139,7 @@ export function buildMetricsServer(registry: Registry, logger: Logger): FastifyI
     void reply.code(404).send({
       error: 'not_found',
       message: `No route for ${request.method} ${request.url}; this listener serves GET /metrics only`,
+      requestId: request.id,
     } satisfies ErrorBody);
   });
   return app;

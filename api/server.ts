@@ -56,6 +56,8 @@ const app = buildApp({
   drafts: createDraftService(client, { taskQueue: config.temporal.taskQueue, connection }),
   calendar,
   limits: config.limits,
+  corsOrigins: config.api.corsOrigins,
+  trustProxy: config.api.trustProxy,
   ...(tracing && { requestTracing: (await import('./tracing')).requestTracing() }),
   metrics,
   console: {

@@ -202,7 +202,48 @@ const variables = {
   },
   API_RATE_LIMIT_MAX: {
     schema: z.coerce.number().int().min(1).default(600),
-    expected: 'a positive integer (requests per window, per token or client address)',
+    expected:
+      'a positive integer (requests per window, per verified caller: the token subject or the petition)',
+  },
+  API_RATE_LIMIT_ADDRESS_MAX: {
+    schema: z.coerce.number().int().min(1).default(3000),
+    expected:
+      'a positive integer (requests per window, per client address, counted before the token is verified)',
+  },
+  API_CORS_ORIGINS: {
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^\s/?#]+$/)).min(1))
+      .optional(),
+    expected:
+      'a comma-separated list of browser origins allowed to call /v1, e.g. https://console.example.gov.cn (scheme, host and port; no path)',
+  },
+  API_TRUST_PROXY: {
+    schema: z
+      .string()
+      .transform((v): boolean | number | string[] =>
+        /^(true|false)$/.test(v)
+          ? v === 'true'
+          : /^\d+$/.test(v)
+            ? Number(v)
+            : v.split(',').map((a) => a.trim()),
+      )
+      .pipe(
+        z.union([
+          z.boolean(),
+          z.number().int().min(1).max(10),
+          z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/)).min(1),
+        ]),
+      )
+      .optional(),
+    expected:
+      'true, false, a number of proxy hops (1-10) or a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For names the client',
   },
   API_RATE_LIMIT_WINDOW_MS: {
     schema: z.coerce.number().int().min(1000).default(60_000),
@@ -373,7 +414,14 @@ const configSchema = envSchema.transform((e, ctx) => {
       dbFile: path.join(dataDir, 'temporal.sqlite'),
     },
     binaries: { cliPath: e.TEMPORAL_CLI_PATH, testServerPath: e.TEMPORAL_TEST_SERVER_PATH },
-    api: { host: e.API_HOST, port: e.API_PORT },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      /** Browser origins allowed to call `/v1` (CORS); empty: no CORS headers at all. */
+      corsOrigins: e.API_CORS_ORIGINS ?? [],
+      /** Fastify's `trustProxy`: false unless the API runs behind proxies that set X-Forwarded-For. */
+      trustProxy: e.API_TRUST_PROXY ?? false,
+    },
     /**
      * How the API verifies bearer tokens: a JWKS (production), a configured HS256 secret, or (neither set) the
      * secret the embedded default keeps in `DATA_DIR/jwt-secret`.
@@ -388,6 +436,7 @@ const configSchema = envSchema.transform((e, ctx) => {
     limits: {
       bodyLimit: e.API_BODY_LIMIT,
       rateLimitMax: e.API_RATE_LIMIT_MAX,
+      rateLimitAddressMax: e.API_RATE_LIMIT_ADDRESS_MAX,
       rateLimitWindowMs: e.API_RATE_LIMIT_WINDOW_MS,
     },
     /**

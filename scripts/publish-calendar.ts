@@ -40,7 +40,7 @@ try {
 
 const config = loadConfigOrExit();
 const dir = path.join(config.dataDir, 'calendar');
-mkdirSync(dir, { recursive: true });
+mkdirSync(dir, { recursive: true, mode: 0o700 });
 const target = path.join(dir, path.basename(file));
 copyFileSync(file, target);
 console.error(`published ${years.join(', ')} to ${target}`);

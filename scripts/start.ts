@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeRegistrations } from '../workflows/search-attributes';
 import { loadConfigOrExit, type Config } from '../config';
+import { securePrivateDir } from '../config/data-dir';
 import { createLogger } from '../config/logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../config/temporal';
 import { KeyringError, resolveKeyring } from '../config/payload-keys';
@@ -37,6 +38,17 @@ for (const [name, value] of Object.entries(metricsDefaults)) {
 const config = loadConfigOrExit(childEnv);
 const logger = createLogger(config, 'start');
 const startedAt = Date.now();
+
+// Everything this supervisor and its children create (the SQLite file and its WAL, secrets, outbox letters) is
+// readable by this account only; what an earlier version left readable by others is fixed now.
+process.umask(0o077);
+const madePrivate = securePrivateDir(config.dataDir);
+if (madePrivate.length > 0) {
+  logger.warn(
+    { dataDir: config.dataDir, changed: madePrivate.length },
+    'took group and other permissions away from the data folder (now 0700, files 0600)',
+  );
+}
 
 const pidFile = path.join(config.dataDir, 'temporal.pid');
 let devServer: ServerProcess | undefined;
@@ -115,7 +127,7 @@ async function startEmbeddedServer(cfg: Config): Promise<void> {
     if (err instanceof TemporalBinariesError) return fail(err.message);
     throw err;
   }
-  mkdirSync(cfg.dataDir, { recursive: true });
+  mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
   await stopOrphanedDevServer();
 
   const { ip, port, uiPort, dbFile } = cfg.devServer;

@@ -12,6 +12,7 @@ import type * as DefinitionMigration from './definition-migration';
 
 export * from './ping';
 export { petition } from './petition';
+export { reportAudit } from './report-audit';
 
 export async function definitionRegistry(
   ...args: Parameters<typeof DefinitionRegistry.definitionRegistry>

@@ -100,6 +100,22 @@ export type { ActionAnswer, PetitionOutcome, PetitionView };
  */
 export const reportReadSignal = defineSignal<[{ actor: Actor }]>('reportRead');
 
+/** A re-issued access code: the new code's hash (never the code) and who re-issued it. */
+export interface ReissueAccessCodeInput {
+  /** SHA-256 (hex) of the new code, normalised as api/auth/access-code.ts does. */
+  accessCodeHash: string;
+  actor: Actor;
+}
+
+/**
+ * Re-issues a lost access code (Art. 21: the petitioner keeps following the petition): the memo's hash is replaced,
+ * so the old code stops working at once, and the timeline records who did it. An Update: staff need to know that the
+ * new code works before they hand it over, and a closed petition refuses it (its memo can no longer change).
+ */
+export const reissueAccessCodeUpdate = defineUpdate<{ reissuedAt: string }, [ReissueAccessCodeInput]>(
+  'reissueAccessCode',
+);
+
 /** The version a migration moves petitions to, as the Update carries it: a snapshot, or the shipped `id@version`. */
 export interface MigrationTarget {
   id: string;

@@ -1,4 +1,12 @@
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  patched,
+  setHandler,
+  upsertMemo,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { ACCESS_CODE_REISSUE_PATCH, checkReissue } from './access-code-reissue';
 import { nextWakeAt } from './engine/interpreter';
 import type { PetitionOutcome } from './engine/types';
 import { isConfidential, viewOf } from './engine/view';
@@ -7,6 +15,7 @@ import {
   petitionActionAnswerQuery,
   petitionActionUpdate,
   petitionStateQuery,
+  reissueAccessCodeUpdate,
   reportReadSignal,
   type PetitionWorkflowInput,
 } from './messages';
@@ -52,6 +61,22 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
   setHandler(petitionActionUpdate, (request) => run.act(request, now()), {
     validator: (request) => run.validate(request, now()),
   });
+  // A lost access code re-issued after an identity check (the API checks it): the memo's hash replaced, the old code
+  // dead at once, the timeline naming who did it.
+  setHandler(
+    reissueAccessCodeUpdate,
+    async (request) => {
+      const at = now();
+      await run.serialised(async () => {
+        checkReissue(run.current(), request);
+        patched(ACCESS_CODE_REISSUE_PATCH);
+        upsertMemo({ accessCodeHash: request.accessCodeHash });
+        await run.process({ type: 'access-code-reissued', at, actor: request.actor });
+      });
+      return { reissuedAt: at };
+    },
+    { validator: (request) => checkReissue(run.current(), request) },
+  );
   // Signals: neither the calendar publisher nor a reader waits on the petition, and nothing is refused.
   let calendarUpdates = 0;
   setHandler(calendarUpdatedSignal, () => {

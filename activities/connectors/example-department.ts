@@ -30,12 +30,13 @@ export function createExampleDepartmentActivities(options: ExampleDepartmentOpti
     async receivePetition(delivery: DepartmentDelivery): Promise<ReceivePetitionResult> {
       const file = join(options.inboxDir, `${safe(delivery.idempotencyKey)}.json`);
       const reference = `${options.code}-${createHash('sha256').update(delivery.idempotencyKey).digest('hex').slice(0, 10)}`;
-      await mkdir(options.inboxDir, { recursive: true });
+      // The inbox holds petitioners' personal data: readable by this account only.
+      await mkdir(options.inboxDir, { recursive: true, mode: 0o700 });
       try {
         await writeFile(
           file,
           JSON.stringify({ reference, receivedAt: new Date().toISOString(), delivery }, null, 2),
-          { flag: 'wx' },
+          { flag: 'wx', mode: 0o600 },
         );
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

@@ -5,9 +5,10 @@
  * "Who sees what"):
  * - registrar, supervisor, admin: every petition;
  * - department staff: the petitions their body holds now (PetitionDepartment = their code);
- * - superiors: a petition once it has reached them: the superior may act on it now, or a superior acted on it
- *   before (review and re-review, Art. 35–36). Kept simple on purpose: the engine does not model which body is
- *   whose superior yet;
+ * - superiors (the department registry's `superior` relation, resolved here into the caller's `subordinates`): what
+ *   their direct subordinate bodies handled (held or acted on), and what they must act on now (the review or
+ *   re-review routed to them, Art. 35–36); nothing else. With no department registered: what awaits a superior's
+ *   action, or what a superior acted on;
  * - nobody of the body a report concerns ever sees it (Art. 30): it answers 404 as if it did not exist;
  * - designers: no petitions.
  * Lists are scoped the same way: department staff see their own body's (see {@link departmentScope}).
@@ -25,6 +26,7 @@ import {
 } from '../../workflows/engine';
 import { ApiError } from '../errors';
 import type { PetitionDetail } from '../schemas/petitions';
+import type { DepartmentRelations } from '../services/department-directory';
 import { callerOf, roleOf, type Principal } from './principal';
 import { requireRole } from './plugin';
 
@@ -36,6 +38,8 @@ export interface PetitionRecord {
   department: string | null;
   category: string | null;
   concerns: string | null;
+  /** The definition it follows, `id@version`. */
+  definition: string | null;
   memo: Record<string, unknown>;
 }
 
@@ -51,11 +55,29 @@ export function petitionNotFound(id: string): ApiError {
  * Whether the caller may see the petition, from its view: the rules of the petition's Update validator. A
  * petitioner's access code was checked against the petition's record (`accessCodeHash`, its memo) when it was read.
  */
-export function maySee(principal: Principal, view: PetitionView, accessCodeHash: unknown): boolean {
+export function maySee(
+  principal: Principal,
+  view: PetitionView,
+  accessCodeHash: unknown,
+  subordinates?: readonly string[],
+): boolean {
   if (principal.kind === 'petitioner' && principal.petitionId !== view.id) return false;
-  return (
-    authorize(PETITION_ACCESS, callerOf(principal), accessFactsOfView(view), accessCodeHash) === undefined
-  );
+  const caller = callerOf(principal, subordinates);
+  return authorize(PETITION_ACCESS, caller, accessFactsOfView(view), accessCodeHash) === undefined;
+}
+
+/**
+ * The bodies the caller's body is the direct superior of, by the department registry, for a role the access policy
+ * scopes by it (superiors); undefined for other roles and while no department is registered (the unscoped rule).
+ */
+export async function subordinatesFor(
+  principal: Principal,
+  directory: { relations(): Promise<Pick<DepartmentRelations, 'empty' | 'subordinatesOf'>> },
+): Promise<string[] | undefined> {
+  if (principal.kind !== 'staff' || !PETITION_ACCESS.involved.includes(principal.role)) return undefined;
+  const relations = await directory.relations();
+  if (relations.empty) return undefined;
+  return principal.dept === undefined ? [] : [...relations.subordinatesOf(principal.dept)];
 }
 
 /** Department staff are scoped to their body; asking for another body is refused rather than silently narrowed. */

@@ -43,7 +43,7 @@ export type Principal =
   | { kind: 'petitioner'; petitionId: string; accessCodeHash: string };
 
 /** The caller an action is sent with (the petition's validator authorizes it). */
-export function callerOf(principal: Principal): Caller {
+export function callerOf(principal: Principal, subordinates?: readonly string[]): Caller {
   if (principal.kind === 'petitioner')
     return { kind: 'petitioner', accessCodeHash: principal.accessCodeHash };
   return {
@@ -52,6 +52,7 @@ export function callerOf(principal: Principal): Caller {
     sub: principal.sub,
     ...(principal.dept !== undefined && { department: principal.dept }),
     ...(principal.approver && { approver: true }),
+    ...(subordinates !== undefined && { subordinates }),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { MAX_NESTING_DEPTH, sourceNestingDepth } from '../../definitions/language/nesting-depth';
+import { tooDeep } from '../edge/json-body';
 import { ApiError } from '../errors';
 import { actorOf } from '../auth/principal';
 import { DESIGNERS } from '../auth/roles';
@@ -26,13 +28,29 @@ export interface DefinitionRouteOptions {
   definitions?: DefinitionService;
 }
 
-/** The source and its format: `{ source, format }`, or a raw body whose format its content type says. */
+/**
+ * The source and its format: `{ source, format }`, or a raw body whose format its content type says. A YAML or JSON
+ * source nested deeper than {@link MAX_NESTING_DEPTH} is 400 `validation_failed` (`too_deep`), measured before any
+ * parser (which would recurse, or exhaust memory) sees it.
+ */
 function sourceOf(
   body: { source: string; format: SourceFormat } | string,
   contentType: string | undefined,
 ): { source: string; format: SourceFormat } {
-  if (typeof body !== 'string') return body;
-  return { source: body, format: contentType?.startsWith(BPMN_MEDIA_TYPE) ? 'bpmn' : 'yaml' };
+  const found =
+    typeof body !== 'string'
+      ? body
+      : {
+          source: body,
+          format: contentType?.startsWith(BPMN_MEDIA_TYPE) ? ('bpmn' as const) : ('yaml' as const),
+        };
+  if (
+    found.format !== 'bpmn' &&
+    sourceNestingDepth(found.source, found.format, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH
+  ) {
+    throw tooDeep(typeof body === 'string' ? 'body' : 'body.source', 'the definition source');
+  }
+  return found;
 }
 
 /** Whether a request asks for BPMN XML: `?format=bpmn`, or an Accept header naming it (and `format` not json). */

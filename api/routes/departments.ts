@@ -112,7 +112,11 @@ export const departmentRoutes: FastifyPluginAsyncZod<DepartmentRouteOptions> = a
         security: bearer,
         params: codeParams,
         body: DepartmentInputSchema,
-        response: { 200: departmentSchema, 201: departmentSchema, ...errors(400, 401, 403, 429, 503) },
+        response: {
+          200: departmentSchema,
+          201: departmentSchema,
+          ...errors(400, 401, 403, 413, 415, 429, 503),
+        },
       },
     },
     async (request, reply) => {

@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { DOCS_CSP } from '../edge/security';
+import { errorSchema } from '../schemas/common';
 
 /**
  * The OpenAPI 3 document, generated from the routes' zod schemas (`GET /docs/json`), and Swagger UI (`GET /docs`).
@@ -16,7 +18,7 @@ export function registerDocs(app: FastifyInstance): void {
         version: '1.0.0',
         description:
           'Petitions under the 2022 《信访工作条例》: registration, actions, supervision, the legal calendar and process definitions. ' +
-          'Every error has the shape `{ error, message, details? }`.',
+          'Every error has the shape `{ error, message, details?, requestId }`; see docs/api.md for the limits and statuses.',
       },
       components: {
         securitySchemes: {
@@ -34,10 +36,28 @@ export function registerDocs(app: FastifyInstance): void {
         { name: 'codec', description: 'Codec server of the Temporal Web UI (supervisors and admins)' },
       ],
     },
-    transform: createJsonSchemaTransform({
-      skipList: ['/docs', '/docs/', '/docs/json', '/docs/yaml', '/docs/static/*', '/docs/*'],
-    }),
+    transform: withBodyErrors(
+      createJsonSchemaTransform({
+        skipList: ['/docs', '/docs/', '/docs/json', '/docs/yaml', '/docs/static/*', '/docs/*'],
+      }),
+    ),
     transformObject: jsonSchemaTransformObject,
   });
-  void app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI loads its own scripts and styles: it replaces the API's strict CSP with one that allows exactly those.
+  void app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
+}
+
+type SchemaTransform = ReturnType<typeof createJsonSchemaTransform>;
+
+/**
+ * Every operation that takes a body documents 413 (over `API_BODY_LIMIT`) and 415 (a media type it does not parse):
+ * the body parser answers them before the route runs, whatever the route lists.
+ */
+function withBodyErrors(transform: SchemaTransform): SchemaTransform {
+  return (input) => {
+    const { schema } = input;
+    if (!schema?.body || !schema.response) return transform(input);
+    const response = { 413: errorSchema, 415: errorSchema, ...(schema.response as object) };
+    return transform({ ...input, schema: { ...schema, response } });
+  };
 }

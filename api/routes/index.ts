@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
+import cors from '@fastify/cors';
 import type { Client, Connection } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -7,7 +6,8 @@ import type { CalendarData } from '../../definitions/calendar';
 import type { MigrationBatchSettings } from '../../workflows/definition-migration';
 import { registerJwt, type AuthOptions } from '../auth/plugin';
 import { registerRouteAuth } from '../auth/route-auth';
-import { ApiError } from '../errors';
+import { registerRateLimits } from '../edge/rate-limits';
+import { createDepartmentDirectory } from '../services/department-directory';
 import type { DefinitionService } from '../services/definitions';
 import type { DepartmentService } from '../services/departments';
 import { createIdentityKeyer } from '../services/identity-key';
@@ -39,7 +39,9 @@ export interface ApiRouteOptions {
   drafts?: DraftService;
   departments: DepartmentService;
   calendar: () => CalendarData;
-  rateLimit: { max: number; windowMs: number };
+  rateLimit: { max: number; addressMax: number; windowMs: number };
+  /** Browser origins allowed to call `/v1` (CORS); empty: none. */
+  corsOrigins: readonly string[];
   /** Bound on each Temporal call a request makes. */
   rpcTimeoutMs: number;
   now: () => Date;
@@ -49,38 +51,26 @@ export interface ApiRouteOptions {
   migrationBatch?: Partial<MigrationBatchSettings>;
 }
 
-/** Per token when there is one (hashed, so the log never sees it), else per client address. */
-function rateLimitKey(request: { headers: Record<string, unknown>; ip: string }): string {
-  const auth = request.headers['authorization'];
-  if (typeof auth === 'string' && auth.length > 0)
-    return `t:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}`;
-  return `ip:${request.ip}`;
-}
-
 /**
- * Everything under `/v1`: zod validation and serialization, bearer tokens, rate limits, and the resource routes, each
+ * Everything under `/v1`: zod validation and serialization, bearer tokens, rate limits (per client address before
+ * verification, per verified caller after), CORS only for configured origins, and the resource routes, each
  * declaring who may call it (`config.auth`, checked before validation).
  */
 export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  if (opts.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: [...opts.corsOrigins],
+      methods: ['GET', 'POST', 'PUT'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-access-code', 'x-request-id'],
+      exposedHeaders: ['location', 'retry-after', 'x-request-id'],
+      maxAge: 600,
+    });
+  }
+  const limitCaller = await registerRateLimits(app, opts.rateLimit);
   await registerJwt(app, opts.auth);
-  await app.register(rateLimit, {
-    max: opts.rateLimit.max,
-    timeWindow: opts.rateLimit.windowMs,
-    keyGenerator: rateLimitKey,
-    errorResponseBuilder: (_request, context) =>
-      new ApiError(
-        429,
-        'rate_limited',
-        `Too many requests: at most ${context.max} per ${context.after}. Retry after ${context.after}.`,
-        {
-          max: context.max,
-          retryAfter: context.after,
-        },
-      ),
-  });
   // Definitions may be sent as YAML text; JSON stays the default for everything else.
   app.addContentTypeParser(
     ['application/yaml', 'application/x-yaml', 'text/yaml'],
@@ -88,12 +78,14 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     (_request, body, done) => done(null, body),
   );
 
+  const directory = createDepartmentDirectory(opts.departments);
   const petitions = createPetitionService({
     identity: createIdentityKeyer(opts.identityKey),
     client: opts.client,
     connection: opts.connection,
     taskQueue: opts.taskQueue,
     definitions: opts.definitions,
+    directory,
     calendar: opts.calendar,
     rpcTimeoutMs: opts.rpcTimeoutMs,
     now: opts.now,
@@ -119,8 +111,10 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
   });
 
   registerRouteAuth(app, { petitionRecord: petitions.record });
+  // After authentication (registered after it): counted against the verified caller.
+  app.addHook('preValidation', limitCaller);
 
-  await app.register(petitionRoutes, { petitions, supervision });
+  await app.register(petitionRoutes, { petitions, supervision, directory });
   await app.register(supervisionRoutes, { supervision });
   await app.register(reportRoutes, { supervision, departments: opts.departments });
   await app.register(calendarRoutes, { calendar: opts.calendar });
@@ -132,6 +126,6 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
   });
   await app.register(migrationRoutes, { migrations });
   await app.register(departmentRoutes, { departments: opts.departments, supervision });
-  await app.register(petitionFormRoutes, { petitions, definitions: opts.definitions });
+  await app.register(petitionFormRoutes, { petitions, definitions: opts.definitions, directory });
   await app.register(devTokenRoutes, { devSignIn: opts.devSignIn, departments: opts.departments });
 };

@@ -9,12 +9,13 @@ import {
 } from '../../definitions/statutory';
 import { indexDefinition } from '../../workflows/engine';
 import { ApiError } from '../errors';
-import { maySee, petitionNotFound } from '../auth/policy';
+import { maySee, petitionNotFound, subordinatesFor } from '../auth/policy';
 import { roleOf } from '../auth/principal';
 import { PETITION_ROLES, PETITIONER_ACTIONS } from '../auth/roles';
 import { principalOf } from '../auth/route-auth';
 import { bearerOrAccessCode, errors } from '../schemas/common';
 import { accessCodeHeaders, petitionIdParam } from '../schemas/petitions';
+import type { DepartmentDirectory } from '../services/department-directory';
 import type { DefinitionService } from '../services/definitions';
 import type { PetitionService } from '../services/petitions';
 
@@ -60,6 +61,8 @@ export const actionFormsSchema = z
 export interface PetitionFormRouteOptions {
   petitions: PetitionService;
   definitions?: DefinitionService;
+  /** The registry's superior relation, for what a superior may see. */
+  directory: Pick<DepartmentDirectory, 'relations'>;
 }
 
 /**
@@ -69,7 +72,7 @@ export interface PetitionFormRouteOptions {
  */
 export const petitionFormRoutes: FastifyPluginAsyncZod<PetitionFormRouteOptions> = async (
   app,
-  { petitions, definitions },
+  { petitions, definitions, directory },
 ) => {
   async function definitionOf(ref: { id: string; version: number; hash: string }): Promise<Definition> {
     const published = definitions ? await definitions.get(ref.id, ref.version) : undefined;
@@ -109,8 +112,10 @@ export const petitionFormRoutes: FastifyPluginAsyncZod<PetitionFormRouteOptions>
       const { id } = request.params;
       const principal = principalOf(request);
       const view = await petitions.view(id);
-      // The rules of the petition's Update validator (a petitioner's code was checked when the route was entered).
-      if (!maySee(principal, view, request.petitionRecord?.memo['accessCodeHash']))
+      // The rules of the petition's Update validator (a petitioner's code was checked when the route was entered), a
+      // superior scoped by the registry as for a read.
+      const subordinates = await subordinatesFor(principal, directory);
+      if (!maySee(principal, view, request.petitionRecord?.memo['accessCodeHash'], subordinates))
         throw petitionNotFound(id);
 
       const definition = await definitionOf(view.definition);

@@ -1,14 +1,18 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { PetitionView } from '../../workflows/engine';
-import { departmentScope, maySee, petitionNotFound, projectPetition } from '../auth/policy';
+import { departmentScope, maySee, petitionNotFound, projectPetition, subordinatesFor } from '../auth/policy';
+import { identityMatches } from '../auth/identity-proof';
 import { actorOf, callerOf, type Principal } from '../auth/principal';
 import { LIST_ROLES, PETITION_ROLES, PETITIONER_ACTIONS, REGISTRARS } from '../auth/roles';
 import { checkAccessCode, principalOf, staffOf } from '../auth/route-auth';
+import { ApiError } from '../errors';
 import { bearer, bearerOrAccessCode, errors, idempotencyHeaders } from '../schemas/common';
 import {
   accessCodeHeaders,
+  accessCodeReissuedSchema,
   actionAnswerSchema,
+  reissueAccessCodeBody,
   actionBody,
   actionParams,
   listQuery,
@@ -21,12 +25,15 @@ import {
   relatedResponse,
   replayedSchema,
 } from '../schemas/petitions';
+import type { DepartmentDirectory } from '../services/department-directory';
 import type { PetitionService } from '../services/petitions';
 import type { SupervisionService } from '../services/supervision';
 
 export interface PetitionRouteOptions {
   petitions: PetitionService;
   supervision: SupervisionService;
+  /** The registry's superior relation, for what a superior may see. */
+  directory: Pick<DepartmentDirectory, 'relations'>;
 }
 
 const actionsDoc = [
@@ -42,11 +49,11 @@ const actionsDoc = [
 
 export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async (
   app,
-  { petitions, supervision },
+  { petitions, supervision, directory },
 ) => {
   /**
    * The view, if the caller may see the petition (404 otherwise, as if it did not exist): the rules of the
-   * petition's Update validator, applied to what the query read.
+   * petition's Update validator, applied to what the query read, with a superior scoped by the registry.
    */
   async function visibleView(
     request: FastifyRequest,
@@ -54,11 +61,14 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
     id: string,
   ): Promise<PetitionView> {
     const view = await petitions.view(id);
-    if (!maySee(principal, view, request.petitionRecord?.memo['accessCodeHash'])) throw petitionNotFound(id);
+    const subordinates = await subordinatesFor(principal, directory);
+    if (!maySee(principal, view, request.petitionRecord?.memo['accessCodeHash'], subordinates))
+      throw petitionNotFound(id);
     if (view.confidential) {
-      // Art. 30: every read of a report is recorded, in its timeline and in the audit log.
+      // Art. 30: every read of a report is recorded, in the report's read log (which tells its timeline once per
+      // reader and day) and in the API's log.
       request.log.info({ audit: 'report-read', petitionId: id, actor: actorOf(principal) }, 'report read');
-      await petitions.recordReportRead(id, actorOf(principal));
+      await petitions.recordReportRead(id, actorOf(principal), request.id);
     }
     return view;
   }
@@ -174,11 +184,13 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       const { id, action } = request.params;
       const principal = principalOf(request);
       // One round trip: the Update's validator decides whether the caller may see the petition and take the action,
-      // and its result is the answer.
+      // and its result is the answer. A superior's subordinate bodies (the registry, cached) travel with the caller;
+      // the codes of bodies the input names are checked against the registry first, with no call to Temporal.
+      await petitions.requireKnownBodies(action, request.body);
       return await petitions.takeAction({
         id,
         action,
-        caller: callerOf(principal),
+        caller: callerOf(principal, await subordinatesFor(principal, directory)),
         // Temporal answers a repeated Update id with the first answer before any validator runs: a petitioner's
         // keys are scoped by the code, so that only its holder is answered.
         keyScope:
@@ -188,6 +200,70 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         input: request.body,
         idempotencyKey: request.headers['idempotency-key'],
       });
+    },
+  );
+
+  app.post(
+    '/v1/petitions/:id/access-code',
+    {
+      config: { auth: { roles: REGISTRARS, what: "re-issue a petitioner's access code" } },
+      schema: {
+        tags: ['petitions'],
+        summary: "Re-issue a lost access code after checking the petitioner's identity (registrar, admin)",
+        description:
+          "The petitioner's name and, as registered, their ID number or phone (or both): compared with the registered identity " +
+          'inside the API and never echoed; a mismatch is 422 `identity_mismatch` and changes nothing. On a match a new code is ' +
+          'answered (shown this once), the old one stops working at once, and the timeline records who re-issued it. Not ' +
+          'idempotent: every call issues a new code and only the newest works. A closed petition is 409 `petition_closed`.',
+        security: bearer,
+        params: petitionIdParam,
+        body: reissueAccessCodeBody,
+        response: {
+          200: accessCodeReissuedSchema,
+          ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const principal = staffOf(request);
+      const record = await petitions.record(id);
+      if (!record) throw petitionNotFound(id);
+      const view = await petitions.view(id);
+      if (!maySee(principal, view, undefined, await subordinatesFor(principal, directory)))
+        throw petitionNotFound(id);
+      if (!record.running) {
+        throw new ApiError(
+          409,
+          'petition_closed',
+          `Petition ${id} is closed; its access code can no longer be re-issued (a closed petition's record cannot change). Its documents were served in writing.`,
+        );
+      }
+      const registered = view.petition.petitioner;
+      const check = identityMatches(registered, request.body);
+      if (check !== 'match') {
+        request.log.info(
+          { audit: 'access-code-reissue-refused', petitionId: id, actor: actorOf(principal), reason: check },
+          'access code re-issue refused',
+        );
+        throw check === 'unverifiable'
+          ? new ApiError(
+              422,
+              'identity_unverifiable',
+              'The petition was registered without the ID number or phone given here, so the identity cannot be checked against it; give what was registered (the name, and the ID number or the phone).',
+            )
+          : new ApiError(
+              422,
+              'identity_mismatch',
+              "The identity given does not match the petitioner's as registered; nothing was changed. Check the documents the petitioner shows and try again.",
+            );
+      }
+      const { accessCode, reissuedAt } = await petitions.reissueAccessCode(id, actorOf(principal));
+      request.log.info(
+        { audit: 'access-code-reissued', petitionId: id, actor: actorOf(principal) },
+        'access code re-issued',
+      );
+      return { id, accessCode, reissuedAt };
     },
   );
 

@@ -9,12 +9,23 @@ export const errorSchema = z
       .unknown()
       .optional()
       .describe('Structured detail: the failing fields, the step and allowed actions, the article, …'),
+    requestId: z
+      .string()
+      .describe(
+        'The request id (also the X-Request-Id response header), found in every log line about the request.',
+      ),
   })
   .meta({ id: 'Error' });
 
-/** Response schemas for the error statuses a route can answer with. */
+/**
+ * Response schemas for the error statuses a route can answer with. 431 (request headers over Node's 16 KiB) is added
+ * to every route: any request can be refused so before it reaches one.
+ */
 export function errors(...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503>) {
-  return Object.fromEntries(statuses.map((s) => [s, errorSchema])) as Record<number, typeof errorSchema>;
+  return Object.fromEntries([...statuses, 431].map((s) => [s, errorSchema])) as Record<
+    number,
+    typeof errorSchema
+  >;
 }
 
 /** The errors every authenticated route may answer with. */
@@ -35,6 +46,16 @@ export const dayOrInstant = z
     (s) => (/^\d{4}-\d{2}-\d{2}$/.test(s) || INSTANT.test(s)) && !Number.isNaN(Date.parse(s)),
     'must be a date YYYY-MM-DD or an ISO 8601 date-time with an offset',
   );
+
+/** The instant a {@link dayOrInstant} stands for: a bare day is its start in Asia/Shanghai. */
+export function instantOf(value: string): number {
+  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value);
+}
+
+/** A `[from, to)` range whose end lies before its start is refused (400) rather than answered as empty. */
+export function ordered(from: string | undefined, to: string | undefined): boolean {
+  return from === undefined || to === undefined || instantOf(from) <= instantOf(to);
+}
 
 /** A query-string boolean. */
 export const queryBool = z.enum(['true', 'false']).transform((v) => v === 'true');

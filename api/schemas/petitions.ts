@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STATUTORY_CATEGORIES, STATUTORY_CHANNELS } from '../../definitions/statutory';
 import { departmentCode } from '../auth/principal';
-import { dayOrInstant, instant, queryBool } from './common';
+import { dayOrInstant, instant, ordered, queryBool } from './common';
 
 /** A petition id, as registration makes them (`XF` + day + 12 characters) or as older petitions have them. */
 const petitionId = z
@@ -43,11 +43,16 @@ export const registerPetitionBody = z
       .describe(
         'The body that received it directly (Art. 23 ¶2): its first step is the acceptance notice. Without it the petition is registered at the petition bureau and its first step is forwarding (Art. 22).',
       ),
+    // The schema documents the statutory limit; more than 5 is refused with 422 statutory_rule citing Art. 20 (the
+    // service checks it), beyond 100 with 400 like any oversized list.
     representatives: z
       .array(z.strictObject(person))
       .max(100)
       .optional()
-      .describe('Elected representatives of a group petition: at most 5 (Art. 20).'),
+      .describe(
+        'Elected representatives of a group petition: at most 5 (Art. 20); more is 422 statutory_rule.',
+      )
+      .meta({ maxItems: MAX_REPRESENTATIVES }),
     concerns: departmentCode.optional().describe('For a report: the code of the body it is about (Art. 30).'),
     attachments: z
       .array(
@@ -85,6 +90,29 @@ export const actionParams = petitionIdParam.extend({
 
 /** The action's own fields; checked against the definition by the workflow (unknown fields are refused). */
 export const actionBody = z.record(z.string(), z.unknown()).default({}).meta({ id: 'ActionInput' });
+
+/** `POST /v1/petitions/:id/access-code`: the petitioner's identity as their documents show it. */
+export const reissueAccessCodeBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).describe("The petitioner's name as on their identity document."),
+    idNumber: z.string().trim().min(1).max(40).optional().describe('Their ID number, if one was registered.'),
+    phone: z.string().trim().min(1).max(40).optional().describe('Their phone number, if one was registered.'),
+  })
+  .refine((b) => b.idNumber !== undefined || b.phone !== undefined, {
+    message: 'give the ID number or the phone (as registered) besides the name',
+    path: ['idNumber'],
+  })
+  .meta({ id: 'IdentityProof' });
+
+export const accessCodeReissuedSchema = z
+  .object({
+    id: z.string(),
+    accessCode: z
+      .string()
+      .describe('The new access code: shown once, only in this response; the old one no longer works.'),
+    reissuedAt: z.string(),
+  })
+  .meta({ id: 'AccessCodeReissued' });
 
 export const accessCodeHeaders = z.object({
   'x-access-code': z
@@ -305,26 +333,31 @@ export const replayedSchema = petitionDetailSchema
   .meta({ id: 'ReplayedRegistration' });
 
 /** `GET /v1/petitions` query. */
-export const listQuery = z.strictObject({
-  step: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a step id')
-    .optional(),
-  department: departmentCode.optional(),
-  status: z.enum(['open', 'closed']).optional(),
-  category: z.enum(STATUTORY_CATEGORIES).optional(),
-  overdue: queryBool
-    .optional()
-    .describe('true: open and past the earliest body deadline; false: the others.'),
-  dueBefore: dayOrInstant.optional(),
-  receivedFrom: dayOrInstant.optional(),
-  receivedTo: dayOrInstant.optional(),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-  pageToken: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,4096}\.[A-Za-z0-9_-]{22}$/, 'must be the nextPageToken of a previous page')
-    .optional(),
-});
+export const listQuery = z
+  .strictObject({
+    step: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a step id')
+      .optional(),
+    department: departmentCode.optional(),
+    status: z.enum(['open', 'closed']).optional(),
+    category: z.enum(STATUTORY_CATEGORIES).optional(),
+    overdue: queryBool
+      .optional()
+      .describe('true: open and past the earliest body deadline; false: the others.'),
+    dueBefore: dayOrInstant.optional(),
+    receivedFrom: dayOrInstant.optional(),
+    receivedTo: dayOrInstant.optional(),
+    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+    pageToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,4096}\.[A-Za-z0-9_-]{22}$/, 'must be the nextPageToken of a previous page')
+      .optional(),
+  })
+  .refine((q) => ordered(q.receivedFrom, q.receivedTo), {
+    message: 'must not lie before `receivedFrom`: the range is [receivedFrom, receivedTo)',
+    path: ['receivedTo'],
+  });
 export type ListQuery = z.infer<typeof listQuery>;
 
 /** A list item: search attributes only, so never any personal data. */

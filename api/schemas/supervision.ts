@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { departmentCode } from '../auth/principal';
-import { dayOrInstant } from './common';
+import { dayOrInstant, ordered } from './common';
 
 const stepId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a step id');
 
@@ -115,11 +115,16 @@ export const atRiskResponse = z
   })
   .meta({ id: 'AtRiskList' });
 
-export const statsQuery = z.strictObject({
-  from: dayOrInstant.optional().describe('Received at or after (a day is read in Asia/Shanghai).'),
-  to: dayOrInstant.optional().describe('Received before.'),
-  department: departmentCode.optional(),
-});
+export const statsQuery = z
+  .strictObject({
+    from: dayOrInstant.optional().describe('Received at or after (a day is read in Asia/Shanghai).'),
+    to: dayOrInstant.optional().describe('Received before; not before `from` (a reversed range is 400).'),
+    department: departmentCode.optional(),
+  })
+  .refine((q) => ordered(q.from, q.to), {
+    message: 'must not lie before `from`: the range is [from, to)',
+    path: ['to'],
+  });
 
 export const rate = z.object({
   rate: z

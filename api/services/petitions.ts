@@ -11,16 +11,19 @@ import {
   QueryNotRegisteredError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarData } from '../../definitions/calendar';
 import type { Definition } from '../../definitions/language/schema';
 import {
   findStatutoryDefinition,
+  statutoryDefinitions,
   STATUTORY_DEFINITION_ID,
   STATUTORY_DEFINITION_VERSION,
 } from '../../definitions/statutory';
 import {
+  bodyFieldsOf,
   EngineError,
   viewOf,
   type ActionAnswer,
@@ -35,20 +38,29 @@ import {
   PETITION_WORKFLOW_TYPE,
   petitionActionAnswerQuery,
   petitionActionUpdate,
-  reportReadSignal,
   petitionStateQuery,
   petitionWorkflowId,
+  reissueAccessCodeUpdate,
 } from '../../workflows/messages';
+import {
+  recordReportReadsSignal,
+  type ReportRead,
+  type reportAudit,
+  reportAuditWorkflowId,
+  REPORT_AUDIT_WORKFLOW_TYPE,
+} from '../../workflows/report-audit';
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
 import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
 import { petitionNotFound, type PetitionRecord } from '../auth/policy';
 import { ApiError, refusalAsApiError, TemporalTimeoutError } from '../errors';
+import type { BodyField, DepartmentDirectory } from './department-directory';
 import { MAX_REPRESENTATIVES, type RegisterPetitionBody, type RelatedPetition } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
 import { actionEntryOf, actionRequestIds, requestHash } from './idempotency';
 import { petitionStart, type PetitionStart } from './petition-start';
 import type { IdentityKeyer } from './identity-key';
 import { petitionIdOf } from './petition-ids';
+import { createReportReadLog } from './report-read-log';
 import { boundedCall } from './temporal-calls';
 
 /** How far ahead of the server's clock a `receivedAt` may lie (client clocks drift a little). */
@@ -64,6 +76,8 @@ export interface PetitionServiceDeps {
   definitions?: DefinitionService;
   /** The legal calendar in force: registration computes the first step's deadlines with it. */
   calendar: () => CalendarData;
+  /** Checks the department codes a request names against the registry. */
+  directory: Pick<DepartmentDirectory, 'requireKnown'>;
   /** Bound on each Temporal call. */
   rpcTimeoutMs: number;
   now: () => Date;
@@ -85,6 +99,24 @@ function unknownSameMatter(id: string): ApiError {
     { field: 'sameMatterAs' },
   );
 }
+
+/**
+ * Whether a failed call may mean that the workflow task keeps failing: the server then refuses queries (failed
+ * precondition) or holds queries and Updates until they time out, on our clock or on gRPC's.
+ */
+function mayBeStuck(err: unknown): boolean {
+  if (err instanceof TemporalTimeoutError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    return true;
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 4 || code === 9 || code === 1) return true;
+    if (/workflow task in failed state/i.test(String((e as Error).message ?? ''))) return true;
+  }
+  return false;
+}
+
+/** How long the list of published definitions counts as fresh for the department-code check of an action. */
+const DEFINITIONS_FRESH_MS = 5_000;
 
 /** `YYYYMMDD` of an instant in Asia/Shanghai, the calendar petitions are registered in. */
 function shanghaiDay(at: Date): string {
@@ -201,12 +233,31 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         department: sa.get(SA.department) ?? null,
         category: sa.get(SA.category) ?? null,
         concerns: sa.get(SA.concerns) ?? null,
+        definition: sa.get(SA.definition) ?? null,
         memo: (d.memo ?? {}) as Record<string, unknown>,
       };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * 503 `petition_stuck` when the petition's workflow task keeps failing (a definition it cannot carry out, a worker
+   * without its definition): the server then refuses queries, or holds them until they time out.
+   */
+  async function stuck(id: string): Promise<ApiError | undefined> {
+    const d = await call('describe petition', () =>
+      client.workflow.getHandle(petitionWorkflowId(id)).describe(),
+    ).catch(() => undefined);
+    const attempt = d?.raw.pendingWorkflowTask?.attempt ?? 0;
+    if (attempt < 2) return undefined;
+    return new ApiError(
+      503,
+      'petition_stuck',
+      `Petition ${id} cannot be read or acted on now: its workflow task has failed ${attempt} times (a definition it cannot carry out, or a worker that lacks its definition). Nothing is lost; operators see the failure in the Temporal Web UI, and the petition resumes once a fixed worker or definition is deployed.`,
+      { attempts: attempt },
+    );
   }
 
   /**
@@ -253,8 +304,69 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
         throw petitionNotFound(id);
-      throw await noWorker(err, id);
+      throw await stuckOrNoWorker(err, id);
     }
+  }
+
+  /** The failure path of a query or an Update: 503 `petition_stuck` when its workflow task keeps failing, else {@link noWorker}. */
+  async function stuckOrNoWorker(err: unknown, id: string): Promise<unknown> {
+    if (mayBeStuck(err)) {
+      const reason = await stuck(id);
+      if (reason) return reason;
+    }
+    return await noWorker(err, id);
+  }
+
+  /**
+   * The fields of action `action` that name a body, in any definition petitions may follow (the shipped ones and
+   * every published one): read from the definitions, cached, so that codes are checked with no call to Temporal.
+   */
+  const definitionsByRef = new Map<string, Definition>();
+  for (const d of statutoryDefinitions()) definitionsByRef.set(`${d.id}@${d.version}`, d);
+  const bodyFieldsByAction = new Map<string, string[]>();
+  let listedAt = -Infinity;
+  let listing: Promise<void> | undefined;
+  /** The process's first listing: the only one an action waits for. */
+  let firstListing: Promise<void> | undefined;
+  async function refreshDefinitions(): Promise<void> {
+    const summaries = await deps.definitions!.list();
+    for (const { id, version } of summaries) {
+      const ref = `${id}@${version}`;
+      if (definitionsByRef.has(ref)) continue;
+      const published = await deps.definitions!.get(id, version);
+      if (published) {
+        definitionsByRef.set(ref, published.definition);
+        bodyFieldsByAction.clear();
+      }
+    }
+    listedAt = deps.now().getTime();
+  }
+  async function bodyFieldsFor(action: string): Promise<string[]> {
+    if (deps.definitions && deps.now().getTime() - listedAt > DEFINITIONS_FRESH_MS) {
+      listing ??= refreshDefinitions()
+        // A registry that does not answer is asked again once the list would be stale, not on every action.
+        .catch(() => void (listedAt = deps.now().getTime()))
+        .finally(() => (listing = undefined));
+      firstListing ??= listing;
+    }
+    // Only the process's first action waits for the list (a registry that does not answer then leaves the shipped
+    // definitions' fields); afterwards the list is refreshed in the background while the action is checked.
+    if (firstListing) await firstListing;
+    let fields = bodyFieldsByAction.get(action);
+    if (!fields) {
+      const all = new Set<string>();
+      for (const definition of definitionsByRef.values())
+        for (const field of bodyFieldsOf(definition, action)) all.add(field);
+      fields = [...all];
+      if (bodyFieldsByAction.size < 1000) bodyFieldsByAction.set(action, fields);
+    }
+    return fields;
+  }
+
+  /** Whether the id names a petition workflow that has finished (used when an Update is refused by the server). */
+  async function isClosed(id: string): Promise<boolean> {
+    const r = await record(id);
+    return r !== undefined && !r.running;
   }
 
   /**
@@ -272,7 +384,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
         throw petitionNotFound(id);
-      throw await noWorker(err, id);
+      throw await stuckOrNoWorker(err, id);
     }
     if ('refusal' in found) throw refusalAsApiError(found.refusal);
     if (found.answer) return found.answer;
@@ -359,6 +471,18 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     return { id, status: 'closed', outcome: result.outcome, final: result.final };
   }
 
+  const readLog = createReportReadLog(async (id, reads) => {
+    await call('record report reads', () =>
+      client.workflow.signalWithStart<typeof reportAudit, [ReportRead[]]>(REPORT_AUDIT_WORKFLOW_TYPE, {
+        workflowId: reportAuditWorkflowId(id),
+        taskQueue: deps.taskQueue,
+        args: [{ petitionId: id }],
+        signal: recordReportReadsSignal,
+        signalArgs: [reads],
+      }),
+    );
+  });
+
   return {
     record,
     view,
@@ -375,6 +499,10 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     async register(body: RegisterPetitionBody, actor: Actor, idempotencyKey?: string): Promise<Registration> {
       const now = deps.now();
       checkRegistration(body, now);
+      await deps.directory.requireKnown([
+        ...(body.department !== undefined ? [{ field: 'body.department', code: body.department }] : []),
+        ...(body.concerns !== undefined ? [{ field: 'body.concerns', code: body.concerns }] : []),
+      ]);
       const hash = requestHash(body);
       const identityKey = deps.identity.keyOf(body.petitioner);
       let id: string;
@@ -463,6 +591,18 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     },
 
     /**
+     * Refuses (422 `unknown_department`, with near matches) a department code the action's input names that the
+     * registry does not know: the fields holding codes are those any definition declares so for this action id, so
+     * no call to Temporal is made (the registry and the definitions are cached).
+     */
+    async requireKnownBodies(action: string, input: Record<string, unknown>): Promise<void> {
+      const fields: BodyField[] = (await bodyFieldsFor(action)).flatMap((field) =>
+        typeof input[field] === 'string' ? [{ field: `body.${field}`, code: input[field] }] : [],
+      );
+      if (fields.length > 0) await deps.directory.requireKnown(fields);
+    },
+
+    /**
      * Applies an action once, in one round trip: an Update that carries the caller, whose validator refuses a caller
      * who may not see the petition (404) or an action the state does not allow, and whose result is the answer. A
      * retry with the same Idempotency-Key answers with the first answer (Temporal keeps it while the petition runs;
@@ -489,6 +629,11 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           }),
         );
       } catch (err) {
+        // Only now, on the failure path: a workflow task that keeps failing holds the Update until it times out.
+        if (!(err instanceof WorkflowUpdateFailedError) && mayBeStuck(err)) {
+          const reason = await stuck(id);
+          if (reason) throw reason;
+        }
         // An Update sent to a workflow that has finished (or never was) fails at the server, not in the workflow.
         if (err instanceof TemporalTimeoutError) {
           if (!(await temporalAnswers())) throw err;
@@ -514,15 +659,50 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     },
 
     /**
-     * Records that a report was read (Art. 30) in its timeline. Signals reach a running petition only; a closed
-     * report's reads stay in the audit log the route writes.
+     * Records a read of a report (Art. 30) in the report's read log (workflows/report-audit.ts), started by the first
+     * read; the log tells the petition of each reader once a day. Answered once Temporal has the read; reads of one
+     * report that arrive together go in one signal (api/services/report-read-log.ts).
      */
-    async recordReportRead(id: string, actor: Actor): Promise<void> {
-      await call('signal report read', () =>
-        client.workflow.getHandle(petitionWorkflowId(id)).signal(reportReadSignal, { actor }),
-      ).catch((err: unknown) => {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      });
+    async recordReportRead(id: string, actor: Actor, requestId?: string): Promise<void> {
+      await readLog.record(id, { actor, at: deps.now().toISOString(), ...(requestId && { requestId }) });
+    },
+
+    /**
+     * Re-issues the petitioner's access code (the caller has checked the petitioner's identity): the new code's hash
+     * replaces the old one in the memo before this answers, so the old code stops working at once.
+     */
+    async reissueAccessCode(id: string, actor: Actor): Promise<{ accessCode: string; reissuedAt: string }> {
+      const accessCode = generateAccessCode();
+      try {
+        const { reissuedAt } = await call('re-issue access code', () =>
+          client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(reissueAccessCodeUpdate, {
+            args: [{ accessCodeHash: hashAccessCode(accessCode), actor }],
+          }),
+        );
+        return { accessCode, reissuedAt };
+      } catch (err) {
+        if (mayBeStuck(err)) {
+          const reason = await stuck(id);
+          if (reason) throw reason;
+        }
+        if (err instanceof TemporalTimeoutError) {
+          throw new ApiError(
+            503,
+            'worker_unavailable',
+            `No worker re-issued the access code of petition ${id} within ${rpcTimeoutMs / 1000} s. The old code may already be replaced: re-issue again to be given a code that works.`,
+          );
+        }
+        if (!(err instanceof ApiError) && /completed|not found/i.test(String((err as Error)?.message))) {
+          if (await isClosed(id)) {
+            throw new ApiError(
+              409,
+              'petition_closed',
+              `Petition ${id} is closed; its access code can no longer be re-issued.`,
+            );
+          }
+        }
+        throw err;
+      }
     },
   };
 }

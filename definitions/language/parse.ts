@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { hashDefinition } from './hash';
 import { findJsonSyntaxError } from './json-syntax';
 import { formatPath, parsePath, type Issue, type PathSegment } from './issue';
+import { MAX_NESTING_DEPTH, sourceNestingDepth, valueNestingDepth } from './nesting-depth';
 import { DefinitionSchema, type Definition } from './schema';
 
 export type DefinitionFormat = 'yaml' | 'json';
@@ -57,7 +58,28 @@ export function sourceLocator(text: string, _format: DefinitionFormat = 'yaml'):
 type Source =
   { ok: true; value: unknown; document: Document; lineCounter: LineCounter } | { ok: false; issues: Issue[] };
 
+/** The issue of a source nested deeper than {@link MAX_NESTING_DEPTH} (measured before parsing: parsers recurse). */
+export function tooDeepIssue(): Issue {
+  return {
+    rule: 'too-deep',
+    path: '',
+    message: `The source nests deeper than ${MAX_NESTING_DEPTH} levels; a definition needs about 8. Flatten it.`,
+  };
+}
+
 function readSource(text: string, format: DefinitionFormat): Source {
+  if (sourceNestingDepth(text, format, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) {
+    return { ok: false, issues: [tooDeepIssue()] };
+  }
+  const source = readParsedSource(text, format);
+  // Aliases can nest what the text does not show.
+  if (source.ok && valueNestingDepth(source.value, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) {
+    return { ok: false, issues: [tooDeepIssue()] };
+  }
+  return source;
+}
+
+function readParsedSource(text: string, format: DefinitionFormat): Source {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (format === 'json') {

@@ -274,10 +274,23 @@ describe('refusals by the petition’s validator', () => {
       () => [token('department', other), 'fresh', 'accept', {}, {}],
     ],
     [
-      'a superior it has not reached',
+      // `top` is the superior of the handler's superior, not of the handler: nothing its subordinates handled.
+      'a superior whose subordinate bodies have not handled it',
       404,
       'not_found',
-      () => [token('superior', mid), 'fresh', 'accept', {}, {}],
+      () => [token('superior', top), 'fresh', 'accept', {}, {}],
+    ],
+    [
+      'a superior over neither the handler nor the reviewing body',
+      404,
+      'not_found',
+      () => [
+        token('superior', otherSuperior),
+        'review',
+        'review-opinion',
+        { outcome: 'reject', text: '维持。' },
+        {},
+      ],
     ],
     [
       'staff of the body a report concerns (Art. 30)',
@@ -298,16 +311,11 @@ describe('refusals by the petition’s validator', () => {
       () => [token('supervisor'), 'fresh', 'accept', {}, {}],
     ],
     [
+      // `top` sees it (its subordinate `mid` reviews it), but the review is `mid`'s.
       'a superior other than the reviewing body (Art. 35)',
       403,
       'forbidden',
-      () => [
-        token('superior', otherSuperior),
-        'review',
-        'review-opinion',
-        { outcome: 'reject', text: '维持。' },
-        {},
-      ],
+      () => [token('superior', top), 'review', 'review-opinion', { outcome: 'reject', text: '维持。' }, {}],
     ],
     [
       'an action the step does not offer',
@@ -336,14 +344,14 @@ describe('refusals by the petition’s validator', () => {
       const { res, calls: made } = await act(as, id, action, payload, headers);
       expect(res.statusCode, res.body).toBe(status);
       expect(res.json().error).toBe(error);
-      if (status === 404) expect(res.json()).toEqual(notFound(id));
+      if (status === 404) expect(res.json()).toEqual({ ...notFound(id), requestId: expect.any(String) });
       expect(made).toEqual(['UpdateWorkflowExecution']);
       expect(await historyLength(id)).toBe(before);
     },
   );
 
   it('names the body holding a review when a superior of another body acts on it (Art. 35)', async () => {
-    const { res } = await act(token('superior', otherSuperior), ids.review, 'review-opinion', {
+    const { res } = await act(token('superior', top), ids.review, 'review-opinion', {
       outcome: 'reject',
       text: '维持。',
     });

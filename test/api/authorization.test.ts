@@ -1,21 +1,43 @@
 /**
- * Role × endpoint × ownership. Department staff see their own body's petitions only; superiors see petitions that
- * reached review; a report is never visible to the body it concerns (Art. 30); the petitioner reads and acts with
- * the access code; designers see definitions, not petitions.
+ * Role × endpoint × ownership. Department staff see their own body's petitions only; a superior sees what its
+ * subordinate bodies handled and what it must act on now (the registry's `superior` relation), nothing else; a report
+ * is never visible to the body it concerns (Art. 30); the petitioner reads and acts with the access code; designers
+ * see definitions, not petitions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../api/auth/principal';
-import { petitionBody, startApiTest, uniqueDept, untilStep, type ApiTestContext } from '../helpers/api';
+import {
+  petitionBody,
+  seedDepartment,
+  startApiTest,
+  uniqueDept,
+  untilStep,
+  type ApiTestContext,
+} from '../helpers/api';
 
 let t: ApiTestContext;
 const A = uniqueDept('A');
 const B = uniqueDept('B');
+/** A's superior (the registry says so); B has none. */
 const S = uniqueDept('S');
+/** Another superior body, over neither A nor B. */
+const T = uniqueDept('T');
+/** S's superior: it re-reviews what S reviewed (Art. 36). */
+const G = uniqueDept('G');
 /** Petition at A; petition at B; a report about A held by B; a complaint of A in review. */
 const ids = {} as { atA: string; atB: string; reportAboutA: string; inReview: string; codeA: string };
 
 type Who =
-  StaffRole | 'dept-A' | 'dept-B' | 'superior-A' | 'superior-S' | 'none' | 'code-right' | 'code-wrong';
+  | StaffRole
+  | 'dept-A'
+  | 'dept-B'
+  | 'superior-A'
+  | 'superior-S'
+  | 'superior-T'
+  | 'superior-G'
+  | 'none'
+  | 'code-right'
+  | 'code-wrong';
 function auth(who: Who): { token?: string; headers: Record<string, string> } {
   switch (who) {
     case 'none':
@@ -32,6 +54,10 @@ function auth(who: Who): { token?: string; headers: Record<string, string> } {
       return { token: t.token('superior', A), headers: {} };
     case 'superior-S':
       return { token: t.token('superior', S), headers: {} };
+    case 'superior-T':
+      return { token: t.token('superior', T), headers: {} };
+    case 'superior-G':
+      return { token: t.token('superior', G), headers: {} };
     case 'department':
       return { token: t.token('department', A), headers: {} };
     case 'superior':
@@ -52,7 +78,15 @@ async function call(who: Who, method: 'GET' | 'POST', url: string, payload?: unk
 }
 
 beforeAll(async () => {
-  t = await startApiTest();
+  t = await startApiTest({
+    departments: [
+      seedDepartment(G),
+      seedDepartment(S, G),
+      seedDepartment(T),
+      seedDepartment(A, S),
+      seedDepartment(B),
+    ],
+  });
   const registrar = t.token('registrar');
   const reg = async (body: Record<string, unknown>) => {
     const res = await t.call(registrar, {
@@ -118,8 +152,14 @@ describe('authorization matrix', () => {
     ['admin', 'atA', 200],
     ['dept-A', 'atA', 200],
     ['dept-B', 'atA', 404],
-    ['superior-S', 'atA', 404],
+    ['superior-S', 'atA', 200],
+    ['superior-S', 'atB', 404],
     ['superior-S', 'inReview', 200],
+    ['superior-T', 'atA', 404],
+    ['superior-T', 'inReview', 404],
+    ['superior-A', 'atA', 404],
+    ['superior-G', 'atA', 404],
+    ['superior-G', 'inReview', 404],
     ['designer', 'atA', 403],
     ['none', 'atA', 401],
     ['code-right', 'atA', 200],
@@ -140,7 +180,9 @@ describe('authorization matrix', () => {
     ['dept-A', 'reportAboutA', 'accept', {}, 404],
     ['designer', 'atA', 'accept', {}, 403],
     ['none', 'atA', 'accept', {}, 401],
-    ['superior-S', 'atA', 'review-opinion', { outcome: 'reject', text: 'x' }, 404],
+    ['superior-S', 'atA', 'review-opinion', { outcome: 'reject', text: 'x' }, 409],
+    ['superior-T', 'inReview', 'review-opinion', { outcome: 'reject', text: 'x' }, 404],
+    ['superior-S', 'atB', 'review-opinion', { outcome: 'reject', text: 'x' }, 404],
     ['code-wrong', 'atA', 'withdraw', {}, 404],
     ['code-right', 'atA', 'accept', {}, 403],
     ['supervisor', 'atA', 'accept', {}, 403],
@@ -168,6 +210,22 @@ describe('authorization matrix', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().step).toBe('re-review-window');
+    // Now S, G's direct subordinate, has handled it: G sees it (it would re-review it, Art. 36); T still does not.
+    expect((await call('superior-G', 'GET', `/v1/petitions/${ids.inReview}`)).statusCode).toBe(200);
+    expect((await call('superior-T', 'GET', `/v1/petitions/${ids.inReview}`)).statusCode).toBe(404);
+  });
+
+  it("a superior reads a report its subordinate holds with the reporter's identity masked (Art. 30)", async () => {
+    const res = await t.call(t.token('registrar'), {
+      method: 'POST',
+      url: '/v1/petitions',
+      payload: petitionBody({ category: 'report', concerns: B, department: A }),
+    });
+    expect(res.statusCode).toBe(201);
+    const read = await call('superior-S', 'GET', `/v1/petitions/${res.json().id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ identityMasked: true, petitioner: { name: '李*' } });
+    expect((await call('superior-T', 'GET', `/v1/petitions/${res.json().id}`)).statusCode).toBe(404);
   });
 
   for (const url of ['/v1/petitions', '/v1/supervision/overdue', '/v1/supervision/at-risk', '/v1/stats']) {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app';
+import type { ApiError } from '../../api/errors';
+import { TemporalTimeoutError, TemporalUnreachableError, toApiError } from '../../api/errors';
 import { mintToken } from '../../api/auth/secret';
 import { loadConfig } from '../../config';
 import { createClient, createLazyConnection } from '../../config/temporal';
@@ -142,9 +144,11 @@ describe('503 when Temporal is unreachable', () => {
       ...(method === 'POST' && { payload: petitionBody() }),
     });
     expect(res.statusCode).toBe(503);
+    // The API never had a connection during the call: it can say that nothing was sent, so nothing changed.
     expect(res.json()).toMatchObject({
       error: 'temporal_unavailable',
-      message: expect.stringContaining('Temporal'),
+      message: expect.stringContaining('the request was not sent and nothing was changed'),
+      details: { sent: false },
     });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
@@ -160,6 +164,23 @@ describe('503 when Temporal is unreachable', () => {
       ).statusCode,
     ).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/v1/petitions' })).statusCode).toBe(401);
+  });
+});
+
+describe('what a 503 promises', () => {
+  it('a timeout while connected promises nothing: a write may still be applied', () => {
+    const err = toApiError(new TemporalTimeoutError('apply action', 10_000)) as ApiError;
+    expect(err.statusCode).toBe(503);
+    expect(err.message).not.toContain('nothing was changed');
+    expect(err.message).toContain('may still be applied');
+    expect(err.details).toEqual({ sent: 'unknown' });
+  });
+
+  it('a call that never had a connection says it was not sent', () => {
+    const err = toApiError(new TemporalUnreachableError('start petition', 'connection refused')) as ApiError;
+    expect(err.statusCode).toBe(503);
+    expect(err.message).toContain('not sent and nothing was changed');
+    expect(err.details).toEqual({ sent: false });
   });
 });
 

@@ -69,6 +69,16 @@ const cases: RouteCase[] = [
     rightRole: ['department', DEPT],
   },
   {
+    route: 'POST /v1/petitions/{id}/access-code',
+    invalid: () => ({
+      method: 'POST',
+      url: `/v1/petitions/${petition.id}/access-code`,
+      payload: { name: '李四' },
+    }),
+    wrongRole: 'department',
+    rightRole: ['registrar'],
+  },
+  {
     route: 'GET /v1/definition-drafts',
     invalid: () => ({ method: 'GET', url: '/v1/definition-drafts' }),
     wrongRole: 'registrar',

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     });
     expect(config.devServer).toMatchObject({ ip: '127.0.0.1', port: 7233, uiPort: 8233 });
     expect(config.devServer.dbFile).toMatch(/data\/temporal\.sqlite$/);
-    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: [], trustProxy: false });
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
   });
 
@@ -111,6 +111,29 @@ describe('loadConfig', () => {
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ]);
     expect(err.message.split('\n')[0]).toBe('Invalid configuration:');
+  });
+
+  it('reads the CORS origins, the proxies to trust and the per-address rate limit of the API', () => {
+    const config = loadConfig({
+      API_CORS_ORIGINS: 'https://console.example.gov.cn, http://127.0.0.1:5173',
+      API_TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+      API_RATE_LIMIT_ADDRESS_MAX: '50',
+    });
+    expect(config.api.corsOrigins).toEqual(['https://console.example.gov.cn', 'http://127.0.0.1:5173']);
+    expect(config.api.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(config.limits.rateLimitAddressMax).toBe(50);
+    expect(loadConfig({ API_TRUST_PROXY: '2' }).api.trustProxy).toBe(2);
+    expect(loadConfig({ API_TRUST_PROXY: 'true' }).api.trustProxy).toBe(true);
+    expect(loadConfig({}).limits.rateLimitAddressMax).toBe(3000);
+  });
+
+  it('refuses a CORS origin with a path and a proxy list that is not addresses', () => {
+    expect(errorOf({ API_CORS_ORIGINS: 'https://console.example.gov.cn/app' }).message).toMatch(
+      /^Invalid configuration: API_CORS_ORIGINS must be a comma-separated list of browser origins/,
+    );
+    expect(errorOf({ API_TRUST_PROXY: 'proxy.example' }).message).toMatch(
+      /^Invalid configuration: API_TRUST_PROXY must be true, false, a number of proxy hops/,
+    );
   });
 
   it('names a TLS file that cannot be read', () => {

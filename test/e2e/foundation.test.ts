@@ -133,6 +133,37 @@ describe('foundation: the API and workers against the real Temporal dev server',
     }
   });
 
+  it('turns /readyz to 503 within seconds of the worker going away, though the server still lists its polls, and says when it last polled', async () => {
+    const taskQueue = uniqueTaskQueue('dies');
+    const app = appFor(taskQueue, connection);
+    const native = await connectDevServerNative();
+    const worker = await createTestWorker({ connection: native, taskQueue, identity: 'doomed-worker' });
+    const run = worker.run();
+    try {
+      const ready = await readyzUntil(app, (r) => r.status === 200);
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks[2]!.detail).toMatch(
+        /health check passed; workflow: last poll .* by doomed-worker/,
+      );
+      worker.shutdown();
+      await run;
+      const gone = Date.now();
+      const notReady = await readyzUntil(app, (r) => r.status === 503, 15_000);
+      expect(notReady.status).toBe(503);
+      // The health check's cache (3 s) and its timeout (3 s), not the 90 s the poller list would take.
+      expect(Date.now() - gone).toBeLessThan(10_000);
+      expect(notReady.body.message).toContain('"worker"');
+      expect(notReady.body.checks[2]!.detail).toMatch(
+        /^the worker health check failed .*: the workers seen polling \(workflow: last poll .* by doomed-worker; activity: last poll .* by doomed-worker\) may have died$/,
+      );
+    } finally {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await run;
+      await native.close();
+      await app.close();
+    }
+  }, 60_000);
+
   it('runs two workers on one task queue, one of them `npm run worker` as its own process: both poll it and both do work', async () => {
     // The Temporal core refuses two workers for one task queue in one process, so the second is a real worker.ts
     // process, exactly what `npm run worker` runs for scale-out. It bundles the workflows itself (webpack): allow
@@ -214,7 +245,11 @@ describe('foundation: the API and workers against the real Temporal dev server',
     const app = appFor(uniqueTaskQueue('404'), connection);
     const res = await app.inject({ method: 'GET', url: '/nope' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: 'not_found', message: 'No route for GET /nope' });
+    expect(res.json()).toEqual({
+      error: 'not_found',
+      message: 'No route for GET /nope',
+      requestId: res.headers['x-request-id'],
+    });
     await app.close();
   });
 });

@@ -12,6 +12,7 @@ import type { StaffRole } from '../../api/auth/principal';
 import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
 import { createDepartmentService } from '../../api/services/departments';
+import type { PutDepartmentInput } from '../../workflows/department-registry';
 import { createDraftService } from '../../api/services/drafts';
 import { loadConfig } from '../../config';
 import type { PetitionView } from '../../workflows/engine';
@@ -45,15 +46,39 @@ export function uniqueDept(prefix = 'D'): string {
   return `${prefix}${randomUUID().slice(0, 8)}`;
 }
 
+/** A department for a test's registry: a manual connector, its superior given or none. */
+export function seedDepartment(code: string, superior: string | null = null): PutDepartmentInput {
+  return {
+    code,
+    department: {
+      name: `部门 ${code}`,
+      superior,
+      supervisor: { email: `supervision@${code.toLowerCase()}.example.gov.cn` },
+      connector: { kind: 'manual' },
+    },
+    actor: { role: 'system', id: 'seed' },
+  };
+}
+
 /** The Web UI origins the test API's codec server allows. */
 export const TEST_UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'];
 
+/**
+ * The app of a test file, with its own definition and department registries (the latter seeded with `departments`,
+ * in superior-first order; empty: no department is registered, and codes are not checked).
+ */
 export async function startApiTest(
-  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'logger' | 'migrationBatch'>> & {
+  opts: Partial<
+    Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'corsOrigins' | 'logger' | 'migrationBatch'>
+  > & {
     worker?: boolean;
+    departments?: PutDepartmentInput[];
     /** How long the definition registry's latest answer counts as fresh (default 5 s). */
     definitionCacheMs?: number;
-    /** A department registry of this test file's own (empty, on its task queue), not the namespace's. */
+    /**
+     * A department registry of this test file's own, not the namespace's: always so here (seeded with `departments`,
+     * else empty); kept for the callers that ask for it.
+     */
     ownDepartmentRegistry?: boolean;
   } = {},
 ): Promise<ApiTestContext> {
@@ -90,17 +115,17 @@ export async function startApiTest(
       connection,
       rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     }),
-    ...(opts.ownDepartmentRegistry && {
-      departments: createDepartmentService(client, {
-        taskQueue,
-        registryId: `department-registry-${taskQueue}`,
-        connection,
-        rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
-      }),
+    departments: createDepartmentService(client, {
+      taskQueue,
+      registryId: `department-registry-${taskQueue}`,
+      seed: opts.departments ?? [],
+      connection,
+      rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     }),
-    limits: { rateLimitMax: 100_000, ...opts.limits },
+    limits: { rateLimitMax: 100_000, rateLimitAddressMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     ...(opts.now && { now: opts.now }),
+    ...(opts.corsOrigins && { corsOrigins: opts.corsOrigins }),
     ...(opts.migrationBatch && { migrationBatch: opts.migrationBatch }),
   });
   await app.ready();

@@ -2,7 +2,7 @@ import { handlingBody } from './context';
 import { indexDefinition } from './definition-index';
 import type { Actor, Definition, PetitionState, Refusal } from './types';
 import { availableActions } from './validate-action';
-import { isConfidential, type PetitionView } from './view';
+import { handledByOf, holderBodyOf, isConfidential, type PetitionView } from './view';
 import { FailureType } from '../failure-types';
 
 /**
@@ -21,6 +21,12 @@ export interface StaffCaller {
   department?: string;
   /** The token's `approver` claim. */
   approver?: boolean;
+  /**
+   * The bodies whose direct superior the caller's body is, by the department registry (the API resolves them): a
+   * role the policy scopes by it (superiors) then sees only what these bodies handled and what routing hands to its
+   * own body. Absent (older callers, or no department registered): the policy's unscoped rule.
+   */
+  subordinates?: readonly string[];
 }
 
 /** The petitioner, who holds the petition's access code: only its SHA-256 (hex) travels. */
@@ -40,7 +46,10 @@ export interface AccessPolicy {
   everyPetition: readonly string[];
   /** Roles that see a petition while their body is its handling body. */
   handlingBody: readonly string[];
-  /** Roles that see a petition their role may act on now, or one someone of their role acted on before. */
+  /**
+   * Roles that see a petition their role may act on now, or one someone of their role acted on before. A caller that
+   * names its `subordinates` sees instead what its body must act on now and what its subordinate bodies handled.
+   */
   involved: readonly string[];
   /** Roles shown the petitioner's identity: always, or unless the petition is confidential (a report). */
   identity: { always: readonly string[]; unlessConfidential: readonly string[] };
@@ -54,6 +63,10 @@ export interface AccessFacts {
   /** Its category is confidential: it is never shown to the body it concerns. */
   confidential: boolean;
   concerns: string | null;
+  /** The body routing recorded for the current step's assignee (its holder variable), if it names one. */
+  holderBody: string | null;
+  /** Every body that handled the petition: the bodies its assignees' variables name, and the bodies of its actors. */
+  handledBy: readonly string[];
   mayActNow(role: string): boolean;
   actedBefore(role: string): boolean;
 }
@@ -65,6 +78,8 @@ export function accessFactsOf(definition: Definition, state: PetitionState): Acc
     handlingBody: handlingBody(indexDefinition(definition), state.variables) ?? null,
     confidential: isConfidential(definition, state),
     concerns: state.petition.concerns ?? null,
+    holderBody: holderBodyOf(definition, state),
+    handledBy: handledByOf(definition, state),
     mayActNow: (role) => availableActions(definition, state, role).length > 0,
     actedBefore: (role) => state.timeline.some((t) => t.actor?.role === role),
   };
@@ -77,6 +92,8 @@ export function accessFactsOfView(view: PetitionView): AccessFacts {
     handlingBody: view.department,
     confidential: view.confidential,
     concerns: view.concerns,
+    holderBody: view.holder?.body ?? null,
+    handledBy: view.handledBy,
     mayActNow: (role) => (view.availableActions[role] ?? []).length > 0,
     actedBefore: (role) => view.timeline.some((t) => t.actor?.role === role),
   };
@@ -119,8 +136,13 @@ export function authorize(
   if (policy.everyPetition.includes(role)) return undefined;
   if (policy.handlingBody.includes(role))
     return facts.handlingBody !== null && facts.handlingBody === department ? undefined : refused;
-  if (policy.involved.includes(role))
-    return facts.mayActNow(role) || facts.actedBefore(role) ? undefined : refused;
+  if (policy.involved.includes(role)) {
+    const { subordinates } = caller;
+    if (subordinates === undefined)
+      return facts.mayActNow(role) || facts.actedBefore(role) ? undefined : refused;
+    const actsNow = department !== undefined && facts.holderBody === department && facts.mayActNow(role);
+    return actsNow || facts.handledBy.some((body) => subordinates.includes(body)) ? undefined : refused;
+  }
   return refused;
 }
 

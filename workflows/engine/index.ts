@@ -1,6 +1,12 @@
 export * from './types';
 export { step, nextWakeAt, EngineError } from './interpreter';
-export { checkAction, availableActions, activeDeadlines, normaliseInput } from './validate-action';
+export {
+  checkAction,
+  availableActions,
+  activeDeadlines,
+  normaliseInput,
+  bodyFieldsOf,
+} from './validate-action';
 export { viewOf, deadlineView, searchValuesOf, isOverdue, isConfidential } from './view';
 export type { PetitionView, DeadlineView, PetitionSearchValues } from './view';
 export { actionAnswerOf } from './answer';

@@ -159,6 +159,19 @@ export function step(
         },
         event.at,
       );
+    case 'access-code-reissued':
+      return run(
+        index,
+        state,
+        (ctx) => {
+          ctx.log({
+            type: 'access-code',
+            actor: event.actor,
+            message: `查询码已重新发放（原查询码即时作废）：${event.actor.role}${event.actor.id ? ` ${event.actor.id}` : ''}`,
+          });
+        },
+        event.at,
+      );
     case 'calendar-updated':
       return run(
         index,

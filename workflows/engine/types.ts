@@ -108,6 +108,7 @@ export type TimelineType =
   | 'supervised'
   | 'activity'
   | 'report-read'
+  | 'access-code'
   | 'ended'
   /** The petition was moved to another version of its definition (a definition migration). */
   | 'migrated';
@@ -228,6 +229,12 @@ export interface ReportReadEvent {
   at: string;
   actor: Actor;
 }
+/** The petitioner's lost access code was re-issued by staff (the timeline says who; never the code). */
+export interface AccessCodeReissuedEvent {
+  type: 'access-code-reissued';
+  at: string;
+  actor: Actor;
+}
 export interface CalendarUpdatedEvent {
   type: 'calendar-updated';
   at: string;
@@ -241,7 +248,8 @@ export type EngineEvent =
   | DocumentGeneratedEvent
   | DocumentDeliveredEvent
   | CalendarUpdatedEvent
-  | ReportReadEvent;
+  | ReportReadEvent
+  | AccessCodeReissuedEvent;
 
 /** Effects the workflow must carry out after a step; the interpreter never performs I/O. */
 export type EngineCommand =

@@ -322,3 +322,27 @@ function checkField(
           );
   }
 }
+
+/**
+ * The fields of an action that name a body: those the action assigns, unchanged, to a variable that names a step's
+ * holder (`department: input.department` in forwarding). The API checks them against the department registry before
+ * the action is sent. Every action with this id counts, whichever step offers it.
+ */
+export function bodyFieldsOf(written: Definition, actionId: string): string[] {
+  const { definition } = indexDefinition(written);
+  const holders = new Set(
+    Object.values(definition.assignees ?? {}).flatMap((a) => (a?.holder ? [a.holder] : [])),
+  );
+  const actions = [
+    ...definition.elements.flatMap((e) => (e.type === 'userTask' ? e.actions : [])),
+    ...definition.globalActions,
+  ].filter((a) => a.id === actionId);
+  const fields = new Set<string>();
+  for (const action of actions) {
+    for (const [variable, expression] of Object.entries(action.set ?? {})) {
+      const field = /^\s*input\.([A-Za-z_$][A-Za-z0-9_$]*)\s*$/.exec(expression)?.[1];
+      if (holders.has(variable) && field && field in action.fields) fields.add(field);
+    }
+  }
+  return [...fields];
+}

@@ -63,6 +63,13 @@ export interface PetitionView {
   outcome: PetitionOutcome | null;
   metrics: PetitionState['metrics'];
   variables: Record<string, unknown>;
+  /**
+   * Who must act in the current step: its assignee (`department`, `superior`, …) and, for a body, the code routing
+   * recorded for it (null when none was recorded). Null when the petition is closed or waits on no user task.
+   */
+  holder: { assignee: string; body: string | null } | null;
+  /** Every body that handled the petition (see {@link handledByOf}): what a superior's subordinates are checked against. */
+  handledBy: string[];
 }
 
 /** Builds the read model of a petition from its state. */
@@ -95,7 +102,17 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     outcome: state.outcome ?? null,
     metrics: state.metrics,
     variables: state.variables,
+    holder: holderOf(index, state),
+    handledBy: handledByOf(definition, state),
   };
+}
+
+function holderOf(index: ReturnType<typeof indexDefinition>, state: PetitionState): PetitionView['holder'] {
+  const task = state.status === 'open' ? index.userTask(state.token) : undefined;
+  if (!task) return null;
+  const variable = index.assignee(task.assignee)?.holder;
+  const body = variable ? state.variables[variable] : undefined;
+  return { assignee: task.assignee, body: typeof body === 'string' && body !== '' ? body : null };
 }
 
 /** Whether the petition's category is confidential (declared by the definition's registration). */
@@ -194,4 +211,23 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
     closedAt: state.outcome?.at ?? null,
     flags: flagsOf(index, state),
   };
+}
+
+/** The body the current user step's assignee variable names, if the petition is open on one and it names one. */
+export function holderBodyOf(definition: Definition, state: PetitionState): string | null {
+  return holderOf(indexDefinition(definition), state)?.body ?? null;
+}
+
+/**
+ * The bodies that handled the petition: those its assignees' variables name (the handling body, the review and
+ * re-review bodies routing recorded), and the body of every actor that acted for one.
+ */
+export function handledByOf(definition: Definition, state: PetitionState): string[] {
+  const bodies = new Set<string>();
+  for (const assignee of Object.values(indexDefinition(definition).definition.assignees ?? {})) {
+    const value = assignee?.holder ? state.variables[assignee.holder] : undefined;
+    if (typeof value === 'string' && value !== '') bodies.add(value);
+  }
+  for (const entry of state.timeline) if (entry.actor?.department) bodies.add(entry.actor.department);
+  return [...bodies];
 }

@@ -15,7 +15,7 @@ import {
   seesIdentity,
   type Caller,
 } from '../engine/authorize';
-import { step } from '../engine/interpreter';
+import { EngineError, step } from '../engine/interpreter';
 import type { Actor, EngineCommand, EngineEvent, PetitionState, Refusal, StepResult } from '../engine/types';
 import { checkAction } from '../engine/validate-action';
 import { isConfidential, searchValuesOf, type PetitionSearchValues } from '../engine/view';
@@ -144,6 +144,25 @@ export class PetitionRun {
    */
   validate(request: PetitionActionInput, at: string): void {
     const checked = this.#check(request, at);
+    // A definition the interpreter cannot carry out here (a loop without a wait state, say) refuses the action
+    // before it reaches history, instead of failing the workflow task for good.
+    try {
+      step(this.#definition, this.current(), {
+        type: 'action',
+        at,
+        action: request.action,
+        actor: checked.actor,
+        input: checked.input,
+        requestId: request.requestId,
+      });
+    } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+      const { id, version } = this.#definition;
+      throw refusalFailure({
+        type: FailureType.InvalidDefinition,
+        message: `Action "${request.action}" cannot be carried out: the definition ${id}@${version} fails here (${err.message}). Nothing was changed; its designers must publish a corrected version.`,
+      });
+    }
     const updateId = currentUpdateInfo()?.id;
     if (updateId !== undefined) this.#validated.set(updateId, { version: this.version, at, checked });
   }

@@ -2,6 +2,7 @@ import type { Rule } from '../issue';
 import { actionRolesExist } from './action-roles-exist';
 import { assigneesDeclared } from './assignees-declared';
 import { canReachEnd } from './can-reach-end';
+import { cyclesWait } from './cycles-wait';
 import { deadlineWellFormed } from './deadline-well-formed';
 import { documentPlaceholders } from './document-placeholders';
 import { effectTargets } from './effect-targets';
@@ -26,6 +27,7 @@ export const rules: readonly Rule[] = [
   gatewayConditions,
   reachableFromStart,
   canReachEnd,
+  cyclesWait,
   userTaskActions,
   actionRolesExist,
   assigneesDeclared,
@@ -44,6 +46,7 @@ export {
   actionRolesExist,
   assigneesDeclared,
   canReachEnd,
+  cyclesWait,
   deadlineWellFormed,
   documentPlaceholders,
   effectTargets,
