@@ -42,6 +42,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     definitionHash: input.definitionHash,
     petition: input.petition,
     actor: input.registeredBy,
+    ...(input.bodies && { bodies: input.bodies }),
   });
   setHandler(petitionStateQuery, () => viewOf(definition, run.current()));
   // An Update: the caller learns at once whether the action was taken; the validator keeps refusals out of history.

@@ -85,8 +85,14 @@ export async function authenticate(
       `The bearer token lacks a claim the API needs: ${claims.error.issues.map((i) => `${i.path.join('.') || 'token'}: ${i.message}`).join('; ')}.`,
     );
   }
-  const { sub, role, dept } = claims.data;
-  return { kind: 'staff', sub, role, ...(dept !== undefined && { dept }) };
+  const { sub, role, dept, approver } = claims.data;
+  return {
+    kind: 'staff',
+    sub,
+    role,
+    ...(dept !== undefined && { dept }),
+    ...(approver === true && { approver: true }),
+  };
 }
 
 /** 403 unless the caller holds one of the roles. */

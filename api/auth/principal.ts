@@ -14,14 +14,16 @@ export const departmentCode = z
   );
 
 /**
- * The claims the API reads from a verified token: `sub` (an opaque user id, never personal data), `role`, and for
- * department staff and superiors `dept`, the body they act for.
+ * The claims the API reads from a verified token: `sub` (an opaque user id, never personal data), `role`, for
+ * department staff and superiors `dept`, the body they act for, and `approver: true` for whoever may approve for
+ * that body (its head: an extension of the handling period needs it, Art. 34).
  */
 export const tokenClaimsSchema = z
   .object({
     sub: z.string().min(1).max(128),
     role: z.enum(StaffRoles),
     dept: departmentCode.optional(),
+    approver: z.boolean().optional(),
     exp: z.number().int(),
   })
   .refine((c) => (c.role !== 'department' && c.role !== 'superior') || c.dept !== undefined, {
@@ -32,7 +34,8 @@ export type TokenClaims = z.infer<typeof tokenClaimsSchema>;
 
 /** Who is calling: a staff member (verified token) or a petitioner (verified access code for one petition). */
 export type Principal =
-  { kind: 'staff'; role: StaffRole; sub: string; dept?: string } | { kind: 'petitioner'; petitionId: string };
+  | { kind: 'staff'; role: StaffRole; sub: string; dept?: string; approver?: boolean }
+  | { kind: 'petitioner'; petitionId: string };
 
 /** The engine's actor for a principal (admin acts as admin: the engine records it as such). */
 export function actorOf(principal: Principal): Actor {
@@ -41,6 +44,7 @@ export function actorOf(principal: Principal): Actor {
     role: principal.role,
     id: principal.sub,
     ...(principal.dept !== undefined && { department: principal.dept }),
+    ...(principal.approver === true && { approver: true }),
   };
 }
 

@@ -80,6 +80,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     connection: opts.connection,
     taskQueue: opts.taskQueue,
     definitions: opts.definitions,
+    departments: opts.departments,
     calendar: opts.calendar,
     rpcTimeoutMs: opts.rpcTimeoutMs,
     now: opts.now,

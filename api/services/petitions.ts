@@ -17,6 +17,7 @@ import {
   EngineError,
   viewOf,
   type Actor,
+  type BodyFacts,
   type PetitionFacts,
   type PetitionSummary,
   type PetitionView,
@@ -34,6 +35,7 @@ import type { PetitionRecord } from '../auth/policy';
 import { ApiError, TemporalTimeoutError } from '../errors';
 import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
+import type { DepartmentService } from './departments';
 import { actionRequestIds, firstUseOf, requestHash } from './idempotency';
 import { petitionStart, type PetitionStart } from './petition-start';
 import { boundedCall } from './temporal-calls';
@@ -47,6 +49,8 @@ export interface PetitionServiceDeps {
   taskQueue: string;
   /** Published definitions; without it (or when it has none) the built-in statutory default is used. */
   definitions?: DefinitionService;
+  /** The department registry: the registered name of a body that received a petition directly signs its documents. */
+  departments?: Pick<DepartmentService, 'get'>;
   /** The legal calendar in force: registration computes the first step's deadlines with it. */
   calendar: () => CalendarData;
   /** Bound on each Temporal call. */
@@ -140,6 +144,28 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         `检举控告材料不得转给被检举控告的人员和单位（《信访工作条例》第三十条）: the report concerns ${body.concerns}, so it cannot be registered as received by ${body.department}.`,
         { field: 'department', article: '《信访工作条例》第三十条' },
       );
+    }
+  }
+
+  /**
+   * What the registry says of the body that received the petition directly (null: not registered); nothing when the
+   * registry cannot be read now — registration never waits on it, and the documents then carry the code.
+   */
+  async function bodiesAt(code: string | undefined): Promise<Record<string, BodyFacts | null> | undefined> {
+    if (code === undefined || !deps.departments) return undefined;
+    try {
+      const body = await deps.departments.get(code);
+      if (!body) return { [code]: null };
+      const superior = body.superior ? await deps.departments.get(body.superior) : undefined;
+      return {
+        [code]: {
+          name: body.name,
+          superior: body.superior,
+          ...(body.superior && { superiorName: superior?.name ?? null }),
+        },
+      };
+    } catch {
+      return undefined;
     }
   }
 
@@ -290,6 +316,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           registeredBy: actor,
           registeredAt,
           calendar: deps.calendar(),
+          bodies: await bodiesAt(petition.department),
         });
       } catch (err) {
         if (err instanceof EngineError)

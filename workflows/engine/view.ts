@@ -1,4 +1,4 @@
-import { handlingBody, receivedAt } from './context';
+import { bodyToActNow, handlingBody, holderOf, receivedAt } from './context';
 import { indexDefinition } from './definition-index';
 import { activeDeadlines, availableActions } from './validate-action';
 import type {
@@ -37,6 +37,13 @@ export interface DeadlineView {
   accountable: DeadlineState['accountable'];
   closedAt: string | null;
   missedAt: string | null;
+  /** A window judged on receipt, after its end: requests received in time may be entered until then. */
+  graceEndsAt: string | null;
+  /** The latest extension: who approved it (user id), in what capacity, why, and the period's last day before it. */
+  approvedBy: string | null;
+  approverTitle: string | null;
+  extensionReason: string | null;
+  originalLastDay: string | null;
 }
 
 /** Everything the API shows about a petition (the petition query's result). */
@@ -48,10 +55,14 @@ export interface PetitionView {
   category: string;
   channel: string;
   department: string | null;
+  /** The body holding the current step (null while the petition bureau or the petitioner holds it). */
+  holder: string | null;
   concerns: string | null;
   /** Its category is confidential (a report): every read is recorded (`reportRead`). */
   confidential: boolean;
   receivedAt: string;
+  /** When the petition was registered (its first timeline entry). */
+  registeredAt: string;
   definition: { id: string; version: number; hash: string };
   petition: PetitionFacts;
   deadlines: DeadlineView[];
@@ -62,6 +73,10 @@ export interface PetitionView {
   outcome: PetitionOutcome | null;
   metrics: PetitionState['metrics'];
   variables: Record<string, unknown>;
+  /** Registered names (and superiors) of the bodies the petition reached. */
+  bodies: NonNullable<PetitionState['bodies']>;
+  /** Staff who recused themselves: they may not act on it. */
+  recusals: NonNullable<PetitionState['recusals']>;
 }
 
 /** Builds the read model of a petition from its state. */
@@ -81,9 +96,11 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     category: state.petition.category,
     channel: state.petition.channel,
     department: handlingBody(index, state.variables) ?? null,
+    holder: (state.status === 'open' ? holderOf(index, state) : undefined) ?? null,
     concerns: state.petition.concerns ?? null,
     confidential: isConfidential(definition, state),
     receivedAt: receivedAt(state),
+    registeredAt: state.timeline.find((t) => t.type === 'registered')?.at ?? receivedAt(state),
     definition: state.definition,
     petition: state.petition,
     deadlines: state.deadlines.map((d) => deadlineView(definition, d)),
@@ -94,6 +111,8 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     outcome: state.outcome ?? null,
     metrics: state.metrics,
     variables: state.variables,
+    bodies: state.bodies ?? {},
+    recusals: state.recusals ?? [],
   };
 }
 
@@ -104,7 +123,13 @@ export function isConfidential(definition: Definition, state: PetitionState): bo
 
 /** One deadline instance as people read it. */
 export function deadlineView(definition: Definition, d: DeadlineState): DeadlineView {
-  const pause = indexDefinition(definition).deadline(d.step, d.deadlineId)?.pause?.name;
+  const declared = d.supervision ? undefined : indexDefinition(definition).deadline(d.step, d.deadlineId);
+  const pause = declared?.pause?.name;
+  const extension = d.extensions.at(-1);
+  const approval = declared?.extension?.approval;
+  const grace = declared?.lateEntry
+    ? `期间届满后${declared.lateEntry.graceDays}日内，期间内收到、其后登记的请求仍予接受；逾期未登记的，以期间届满之日办结（${d.article}）。`
+    : '';
   return {
     id: d.deadlineId,
     key: d.key,
@@ -118,9 +143,9 @@ export function deadlineView(definition: Definition, d: DeadlineState): Deadline
     paused: d.status === 'paused',
     overdue: isOverdue(d),
     explanation:
-      d.status === 'paused'
+      (d.status === 'paused'
         ? `${d.name}因${pause ?? '暂停'}暂停计算（自 ${d.pausedAt}），${pause ?? '暂停'}时间不计入期限（${d.article}）。暂停前：${d.calculation?.explanation ?? ''}`
-        : (d.calculation?.explanation ?? `${d.name}正在计算（${d.article}）`),
+        : (d.calculation?.explanation ?? `${d.name}正在计算（${d.article}）`)) + grace,
     counting: d.counting,
     duration: d.duration,
     extendedDays: d.extendedDays,
@@ -129,6 +154,12 @@ export function deadlineView(definition: Definition, d: DeadlineState): Deadline
     accountable: d.accountable,
     closedAt: d.closedAt ?? null,
     missedAt: d.missedAt ?? null,
+    graceEndsAt: d.graceEndsAt ?? null,
+    approvedBy: (approval && extension?.by.id) || null,
+    approverTitle: (extension && approval?.title) || null,
+    extensionReason: extension?.reason ?? null,
+    originalLastDay:
+      typeof d.calculation?.['originalLastDay'] === 'string' ? d.calculation['originalLastDay'] : null,
   };
 }
 
@@ -169,9 +200,15 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
     : [];
   candidates.sort((a, b) => Date.parse(a.calculation!.dueAt) - Date.parse(b.calculation!.dueAt));
   const first = candidates[0];
+  const index = indexDefinition(definition);
   return {
     step: state.token,
-    department: handlingBody(indexDefinition(definition), state.variables) ?? null,
+    // The body listed (and blamed by the overdue list): while open, the one that must act now where the definition
+    // says so; once closed, the body that handled it.
+    department:
+      (index.definition.listedBody === 'holder' && open
+        ? bodyToActNow(index, state)
+        : handlingBody(index, state.variables)) ?? null,
     category: state.petition.category,
     channel: state.petition.channel,
     status: state.status,

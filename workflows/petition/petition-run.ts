@@ -17,6 +17,8 @@ export interface Decided {
   snapshot: PetitionState;
   /** The instant of the event that produced the commands. */
   at: string;
+  /** The event was recorded but refused (an extension without the approver's claim): the Update fails with it. */
+  refusal?: Refusal;
 }
 
 /**
@@ -75,7 +77,12 @@ export class PetitionRun {
     const result = step(this.#definition, this.#state, event);
     this.#state = result.state;
     this.version += 1;
-    return { commands: result.commands, snapshot: result.state, at: event.at };
+    return {
+      commands: result.commands,
+      snapshot: result.state,
+      at: event.at,
+      ...(result.refusal && { refusal: result.refusal }),
+    };
   }
 
   /** Applies one event and everything that follows from it, then publishes the search attributes. */
@@ -109,7 +116,7 @@ export class PetitionRun {
       // Re-checked inside the lock: an earlier Update may have moved the token since the validator ran.
       const checked = checkAction(this.#definition, this.current(), { ...request, at });
       if (!checked.ok) throw refusalFailure(checked.refusal);
-      await this.process({
+      const decided = this.decide({
         type: 'action',
         at,
         action: request.action,
@@ -117,6 +124,9 @@ export class PetitionRun {
         input: checked.input,
         requestId: request.requestId,
       });
+      await this.drain(decided);
+      // What the definition refuses only once it is on the record (the attempt stays in the timeline).
+      if (decided.refusal) throw refusalFailure(decided.refusal);
     });
     return summaryOf(this.#definition, this.current());
   }

@@ -1,4 +1,5 @@
 import type { Rule } from '../issue';
+import { accountabilityDeclared } from './accountability-declared';
 import { actionRolesExist } from './action-roles-exist';
 import { assigneesDeclared } from './assignees-declared';
 import { canReachEnd } from './can-reach-end';
@@ -11,6 +12,7 @@ import { fieldsWellFormed } from './fields-well-formed';
 import { flowsReferenceElements } from './flows-reference-elements';
 import { gatewayConditions } from './gateway-conditions';
 import { messagePlaceholders } from './message-placeholders';
+import { periodsDeclared } from './periods-declared';
 import { reachableFromStart } from './reachable-from-start';
 import { registrationVocabulary } from './registration-vocabulary';
 import { singleStartEvent } from './single-start-event';
@@ -31,7 +33,9 @@ export const rules: readonly Rule[] = [
   registrationVocabulary,
   fieldsWellFormed,
   deadlineWellFormed,
+  periodsDeclared,
   effectTargets,
+  accountabilityDeclared,
   feelConditions,
   feelValues,
   documentPlaceholders,
@@ -39,6 +43,7 @@ export const rules: readonly Rule[] = [
 ];
 
 export {
+  accountabilityDeclared,
   actionRolesExist,
   assigneesDeclared,
   canReachEnd,
@@ -51,6 +56,7 @@ export {
   flowsReferenceElements,
   gatewayConditions,
   messagePlaceholders,
+  periodsDeclared,
   reachableFromStart,
   registrationVocabulary,
   singleStartEvent,
