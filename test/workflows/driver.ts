@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { petitionStart } from '../../api/services/petition-start';
 import { defaultCalendarData } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
-import type { Actor, PetitionFacts } from '../../workflows/engine/types';
+import type { Actor, BodyFacts, PetitionFacts } from '../../workflows/engine/types';
 import type { PetitionView } from '../../workflows/engine/view';
 import {
   petitionActionUpdate,
@@ -21,8 +21,11 @@ import { searchAttributeRegistrations } from '../../workflows/search-attributes'
 export const actors = {
   registrar: { role: 'registrar', id: 'reg-1' },
   dept: { role: 'department', id: 'staff-1', department: 'D1' },
+  /** The head of D1: the token carries the approver claim (Art. 34). */
+  head: { role: 'department', id: 'head-1', department: 'D1', approver: true },
   dept2: { role: 'department', id: 'staff-2', department: 'D2' },
   superior: { role: 'superior', id: 'sup-1', department: 'S1' },
+  superior2: { role: 'superior', id: 'sup-2', department: 'S2' },
   petitioner: { role: 'petitioner' },
   supervisor: { role: 'supervisor', id: 'sv-1' },
 } satisfies Record<string, Actor>;
@@ -62,7 +65,11 @@ export class PetitionDriver {
     env: TestWorkflowEnvironment,
     taskQueue: string,
     facts: Partial<PetitionFacts> = {},
-    opts: { settled?: boolean } = {},
+    opts: {
+      settled?: boolean;
+      /** What the registry said at registration of the body that received it directly (the API looks it up). */
+      bodies?: Record<string, BodyFacts | null>;
+    } = {},
   ): Promise<PetitionDriver> {
     const now = new Date(await env.currentTimeMs()).toISOString();
     const petitionId = `T${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -71,6 +78,7 @@ export class PetitionDriver {
       definition: loadStatutoryDefinition(),
       definitionHash: statutoryDefinitionHash(),
       registeredBy: actors.registrar,
+      ...(opts.bodies && { bodies: opts.bodies }),
       petition: {
         category: 'complaint',
         channel: 'letter',
@@ -90,6 +98,7 @@ export class PetitionDriver {
           registeredBy: input.registeredBy,
           registeredAt: now,
           calendar: defaultCalendarData(),
+          ...(opts.bodies && { bodies: opts.bodies }),
         })
       : undefined;
     const handle = await env.client.workflow.start<typeof petition>('petition', {
