@@ -83,6 +83,27 @@ const bpmnAtTheEdge = {
   message: 'BPMN XML (bpmn-moddle) is for the edge: only api/ and scripts/ import definitions/bpmn.',
 };
 
+/**
+ * Every Temporal client and worker encrypts payloads (design settled point 10): one without `dataConverter`
+ * (config/data-converter.ts) would write personal data in clear, so lint refuses it.
+ */
+const needsDataConverter = 'ObjectExpression:not(:has(> Property[key.name="dataConverter"]))';
+const dataConverterRule = {
+  'no-restricted-syntax': [
+    'error',
+    ...[
+      `NewExpression[callee.name="Client"] > ${needsDataConverter}`,
+      `NewExpression[callee.name="WorkflowClient"] > ${needsDataConverter}`,
+      `CallExpression[callee.object.name="Worker"][callee.property.name=/^(create|runReplayHistory|runReplayHistories)$/] > ${needsDataConverter}`,
+      `CallExpression[callee.object.name="TestWorkflowEnvironment"][callee.property.name=/^create/] > ${needsDataConverter.replace('dataConverter', 'client')}`,
+    ].map((selector) => ({
+      selector,
+      message:
+        "Pass the product's data converter (config/data-converter.ts; tests: testDataConverter()): every client and worker encrypts payloads.",
+    })),
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -101,6 +122,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  { files: ['**/*.ts'], ignores: ['workflows/**', 'definitions/**'], rules: dataConverterRule },
+  {
+    // config/failure-converter.cjs: plain CommonJS, required by the SDK and bundled into the sandbox.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', exports: 'writable', module: 'writable' },
     },
   },
   {

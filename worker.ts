@@ -8,6 +8,7 @@ import { createCalendarProvider } from './config/calendar';
 import { createRegistryDirectory, loadDepartmentSeed } from './activities/connectors/directory';
 import { loadConfigOrExit } from './config';
 import { createLogger, temporalLogger } from './config/logger';
+import { dataConverterFromConfig } from './config/data-converter';
 import { temporalConnectionOptions } from './config/temporal';
 import { workflowBundlerOptions, workflowsPath } from './config/workflow-bundle';
 
@@ -21,15 +22,21 @@ Runtime.install({
   shutdownSignals: [],
 });
 
+const { dataConverter, codec } = dataConverterFromConfig(config, logger);
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
+  dataConverter,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  workflowsPath,
-  bundlerOptions: workflowBundlerOptions,
-  // The SDK's default cache (derived from the memory limit) lets a worker grow past 4 GB of ~2 MiB petitions and
-  // stall; a bounded cache trades a replay on the next task for a steady footprint (bench/README.md).
+  // A bundle prebuilt from this checkout (`npm run worker:bundle`) starts a worker in about a second; without one the
+  // worker bundles the workflows itself, which takes 10–20 s on 2 cores (and again after every restart).
+  ...(config.worker.workflowBundle
+    ? { workflowBundle: { codePath: config.worker.workflowBundle } }
+    : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
+  // The SDK sizes its default cache from the heap limit, not from what a petition costs, and once let a worker grow
+  // past 4 GB and stall. A cached petition costs about 170–260 KiB (bench/README.md); a bounded cache trades a
+  // replay on the next task for a steady footprint.
   maxCachedWorkflows: config.worker.maxCachedWorkflows,
   activities: createActivities({
     logger,
@@ -37,6 +44,8 @@ const worker = await Worker.create({
     // Official holiday data plus DATA_DIR/calendar/*.json supplements, re-read when a new one is published.
     calendar: createCalendarProvider(config.dataDir),
     smtp: config.smtp,
+    // The archive is a payload store of ours: its files are encrypted like the histories.
+    archiveCodec: codec,
     // The embedded default seeds the department registry from config/departments.seed.json at its first start.
     departments: createRegistryDirectory({
       taskQueue: config.temporal.taskQueue,

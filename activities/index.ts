@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { sealJson } from '../config/payload-json';
 import { calculateDeadline, defaultCalendarData, type CalendarData } from '../definitions/calendar';
 import type {
   ArchiveInput,
@@ -43,6 +45,11 @@ export interface ActivityDeps {
   departments?: DepartmentDirectory;
   /** How long one webhook attempt waits for the department's answer (default 30 s). */
   webhookTimeoutMs?: number;
+  /**
+   * Encrypts archive files (the worker's payload codec): the archive holds the whole petition, so it is sealed like
+   * the histories (config/payload-json.ts) and re-encrypted by `npm run keys -- re-encrypt`.
+   */
+  archiveCodec: PayloadCodec;
 }
 
 /** Builds the activity implementations; workflows import only the contracts in workflows/activity-contracts.ts. */
@@ -129,7 +136,7 @@ export function createActivities(deps: ActivityDeps) {
       const dir = join(dataDir, 'archive');
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${input.petitionId.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`);
-      await writeFile(file, JSON.stringify(input, null, 2));
+      await writeFile(file, await sealJson(deps.archiveCodec, 'archive', input), { mode: 0o600 });
       return [{ channel: 'archive', at: new Date().toISOString(), ok: true, detail: file }];
     },
   };

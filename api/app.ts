@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -9,6 +10,7 @@ import type { AuthOptions } from './auth/plugin';
 import { toApiError, toErrorBody, type ErrorBody } from './errors';
 import { consoleRoutes, defaultConsoleDir, type ConsoleRouteOptions } from './routes/console';
 import type { DevTokenRouteOptions } from './routes/dev-token';
+import { codecRoutes } from './routes/codec';
 import { registerDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
@@ -54,6 +56,11 @@ export interface AppDeps {
   console?: Partial<Omit<ConsoleRouteOptions, 'devSignIn'>> & {
     devSignIn?: DevTokenRouteOptions['devSignIn'];
   };
+  /**
+   * The codec server for the Temporal Web UI (`/codec`): the payload codec of the client, and the UI origins CORS
+   * allows (config `codec.allowedOrigins`). Absent: no codec server.
+   */
+  codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
 }
 
 /**
@@ -95,6 +102,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }
   });
   registerDocs(app);
+  const auth = deps.auth ?? { secret: randomBytes(32).toString('base64url') };
+  const now = deps.now ?? (() => new Date());
 
   app.register(healthRoutes, {
     connection: probeConnection,
@@ -114,7 +123,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     connection: deps.connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
-    auth: deps.auth ?? { secret: randomBytes(32).toString('base64url') },
+    auth,
     definitions: deps.definitions,
     departments:
       deps.departments ??
@@ -130,9 +139,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       windowMs: deps.limits?.rateLimitWindowMs ?? 60_000,
     },
     rpcTimeoutMs,
-    now: deps.now ?? (() => new Date()),
+    now,
     devSignIn: deps.console?.devSignIn,
   });
+
+  if (deps.codec) {
+    app.register(codecRoutes, {
+      prefix: '/codec',
+      codec: deps.codec.codec,
+      allowedOrigins: deps.codec.allowedOrigins,
+      namespace: deps.config.temporal.namespace,
+      auth,
+      now,
+    });
+  }
 
   return app;
 }

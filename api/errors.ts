@@ -154,6 +154,14 @@ export function refusalToApiError(failure: ApplicationFailure): ApiError {
   );
 }
 
+/**
+ * The JSON parser's complaint without the excerpt of the body it quotes (`Unexpected token 'x', "{"name":"张…" is not
+ * valid JSON`): the body may be a petitioner’s personal data. What is left names the problem (and its position).
+ */
+export function jsonProblem(message: string | undefined): string {
+  return (message ?? 'a syntax error').replace(/,\s*"[\s\S]*" is not valid JSON\s*$/, '');
+}
+
 /** Fastify's request validation errors, with the failing fields named (`body.petitioner.name: …`). */
 function validationError(err: FastifyError): ApiError {
   const where = err.validationContext ?? 'request';
@@ -240,7 +248,7 @@ export function toApiError(err: unknown): unknown {
   switch (fe?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError(400, 'malformed_json', `The body is not valid JSON: ${fe.message}`);
+      return new ApiError(400, 'malformed_json', `The body is not valid JSON: ${jsonProblem(fe.message)}`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(
         413,

@@ -5,6 +5,7 @@
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../config/logger';
 import { createCalendarProvider } from '../config/calendar';
+import { dataConverterFromConfig } from '../config/data-converter';
 import { createClient, createLazyConnection } from '../config/temporal';
 import { buildApp } from './app';
 import { jwtSecretPath, resolveAuthOptions } from './auth/secret';
@@ -13,7 +14,8 @@ import { createDefinitionService } from './services/definitions';
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
 const connection = createLazyConnection(config);
-const client = createClient(config, connection);
+const { dataConverter, codec } = dataConverterFromConfig(config, logger);
+const client = createClient(config, connection, dataConverter);
 const { source: authSource, ...auth } = resolveAuthOptions(config);
 if (authSource === 'data-dir' && !config.temporal.embedded) {
   logger.warn(
@@ -29,7 +31,7 @@ const app = buildApp({
   connection,
   client,
   auth,
-  definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue }),
+  definitions: createDefinitionService(client, { taskQueue: config.temporal.taskQueue, connection }),
   calendar,
   limits: config.limits,
   console: {
@@ -44,6 +46,7 @@ const app = buildApp({
       }),
     ...(config.console.oidc && { oidc: config.console.oidc }),
   },
+  codec: { codec, allowedOrigins: config.codec.allowedOrigins },
 });
 
 let stopping = false;

@@ -5,6 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { dataConverterForKeyring } from '../config/data-converter';
+import { parseKeyList } from '../config/payload-keys';
 
 const address = process.env.BENCH_TEMPORAL_ADDRESS;
 const taskQueue = process.env.BENCH_TASK_QUEUE ?? 'bench-baseline';
@@ -29,6 +31,11 @@ Runtime.install({
 const connection = await NativeConnection.connect({ address });
 const worker = await Worker.create({
   connection,
+  // The same data converter as worker.ts (the bench gives both PAYLOAD_KEYS), so the comparison is the engine's cost.
+  dataConverter: dataConverterForKeyring({
+    keys: parseKeyList(process.env.PAYLOAD_KEYS ?? ''),
+    source: 'PAYLOAD_KEYS',
+  }).dataConverter,
   namespace: 'default',
   taskQueue,
   workflowsPath: fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url)),

@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Runtime, Worker, type BundleOptions } from '@temporalio/worker';
 import { workflowBundlerOptions, workflowsPath } from '../config/workflow-bundle';
+import { dataConverterForKeyring, failureConverterPath } from '../config/data-converter';
+import { ephemeralKeyring } from '../config/payload-keys';
 import { summarize } from './lib/stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
@@ -47,9 +49,13 @@ const full = fixture('full-lifecycle');
 const firstStarted = full.events!.findIndex((e) => Number(e.eventType) === 6 /* WORKFLOW_TASK_STARTED */);
 const first = { ...full, events: full.events!.slice(0, firstStarted + 1) };
 
+// The product's data converter (the recorded fixtures predate the codec: their payloads pass through decode).
+const { dataConverter } = dataConverterForKeyring(ephemeralKeyring('replay-cost'));
 const bundles: Record<string, string> = {};
 const bundle = async (name: string, options: Partial<BundleOptions>) => {
-  bundles[name] = (await bundleWorkflowCode({ workflowsPath, logger: quiet, ...options })).code;
+  bundles[name] = (
+    await bundleWorkflowCode({ workflowsPath, logger: quiet, failureConverterPath, ...options })
+  ).code;
 };
 await bundle('product (as worker.ts)', workflowBundlerOptions);
 await bundle('no preloaded modules', {});
@@ -62,7 +68,7 @@ async function time(code: string, history: typeof full, n: number): Promise<numb
   }
   let t = performance.now();
   for await (const result of Worker.runReplayHistories(
-    { workflowBundle: { code }, replayName: 'bench' },
+    { workflowBundle: { code }, replayName: 'bench', dataConverter },
     histories(),
   )) {
     if (result.error) throw result.error;

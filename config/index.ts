@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { KeyringError, parseKeyList, type PayloadKey, type PayloadKeyConfig } from './payload-keys';
 
 /**
  * Every environment variable the product reads, parsed once by zod. Each entry says in words what it expects,
@@ -108,9 +109,51 @@ const variables = {
     expected:
       'a resource indicator (RFC 8707) the console asks its access token for, when the provider needs one',
   },
+  PAYLOAD_KEYS: {
+    schema: z
+      .string()
+      .transform((text, ctx): PayloadKey[] => {
+        try {
+          return parseKeyList(text);
+        } catch (err) {
+          if (!(err instanceof KeyringError)) throw err;
+          ctx.addIssue({ code: 'custom', message: err.message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    expected:
+      'payload encryption keys "id:base64key,id:base64key" (32 random bytes each; the first encrypts)',
+  },
+  PAYLOAD_KEY_FILE: {
+    schema: readableFile.optional(),
+    expected:
+      'a path to a readable payload key file (JSON { "keys": [{ "id", "key" }] } or "id:base64key" lines)',
+  },
+  TEMPORAL_UI_ORIGINS: {
+    schema: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o.replace(/\/$/, ''))),
+      )
+      .optional(),
+    expected:
+      'comma-separated origins of Temporal Web UIs allowed to call the codec server, e.g. https://temporal-ui.example.gov.cn (scheme, host and port only)',
+  },
   WORKER_MAX_CACHED_WORKFLOWS: {
     schema: z.coerce.number().int().min(0).max(100_000).default(2000),
-    expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170 KiB each)',
+    expected: 'an integer 0-100000 (open petitions a worker keeps in memory, about 170-260 KiB each)',
+  },
+  WORKER_WORKFLOW_BUNDLE: {
+    schema: readableFile.optional(),
+    expected:
+      'a path to a readable workflow bundle written by `npm run worker:bundle` from this same checkout',
   },
   API_BODY_LIMIT: {
     schema: z.coerce
@@ -179,11 +222,14 @@ const secretVariables: ReadonlySet<string> = new Set([
   'TEMPORAL_API_KEY',
   'SMTP_URL',
   'SMTP_PASS',
+  'PAYLOAD_KEYS',
 ]);
 
-function describeProblem(name: string, raw: string | undefined): string {
+function describeProblem(name: string, raw: string | undefined, issue?: z.core.$ZodIssue): string {
   const variable = variables[name as VariableName];
   if (!variable) return `${name} is invalid`;
+  // Key list problems name the key and what is wrong with it (never the key material).
+  if (name === 'PAYLOAD_KEYS' && issue?.code === 'custom') return issue.message;
   const got = secretVariables.has(name) ? `${raw?.length ?? 0} characters` : JSON.stringify(raw);
   return `${name} must be ${variable.expected} (got ${got})`;
 }
@@ -231,6 +277,9 @@ function combinationProblems(e: z.output<typeof envSchema>, uiPort: number): str
   }
   if (e.OIDC_ISSUER && !e.OIDC_SCOPES.split(/\s+/).includes('openid')) {
     problems.push('OIDC_SCOPES must include openid');
+  }
+  if (e.PAYLOAD_KEYS && e.PAYLOAD_KEY_FILE) {
+    problems.push('PAYLOAD_KEYS and PAYLOAD_KEY_FILE exclude each other (give the keys in one place)');
   }
   return problems;
 }
@@ -323,8 +372,36 @@ const configSchema = envSchema.transform((e, ctx) => {
           },
         }),
     },
-    /** Worker tuning: how many petitions stay cached in memory (about 170–260 KiB each; the rest replay on demand). */
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    /**
+     * Worker tuning: how many petitions stay cached in memory (about 170–260 KiB each; the rest replay on demand), and
+     * a prebuilt workflow bundle (absent: the worker bundles the workflows itself at start, 10–20 s on 2 cores).
+     */
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      ...(e.WORKER_WORKFLOW_BUNDLE !== undefined && {
+        workflowBundle: path.resolve(e.WORKER_WORKFLOW_BUNDLE),
+      }),
+    },
+    /**
+     * Payload encryption keys: PAYLOAD_KEYS, or PAYLOAD_KEY_FILE, or neither (the embedded default's
+     * `DATA_DIR/payload-keys.json`, created on first use). Resolved by config/payload-keys.ts `resolveKeyring`.
+     */
+    payloadKeys: {
+      ...(e.PAYLOAD_KEYS !== undefined && { keys: e.PAYLOAD_KEYS }),
+      ...(e.PAYLOAD_KEY_FILE !== undefined && { file: path.resolve(e.PAYLOAD_KEY_FILE) }),
+    } as PayloadKeyConfig,
+    /**
+     * Origins of the Temporal Web UIs that may call the codec server (`/codec`, CORS). Default on the embedded dev
+     * server: its own UI at http://127.0.0.1:UI_PORT and http://localhost:UI_PORT; elsewhere none unless
+     * TEMPORAL_UI_ORIGINS.
+     */
+    codec: {
+      allowedOrigins:
+        e.TEMPORAL_UI_ORIGINS?.map((o) => o.replace(/\/$/, '')) ??
+        (e.TEMPORAL_ADDRESS === undefined
+          ? [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`]
+          : []),
+    },
     dataDir,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };
@@ -352,7 +429,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (issue.path.length === 0) problems.set(issue.message, issue.message);
     else {
       const name = String(issue.path[0]);
-      if (!problems.has(name)) problems.set(name, describeProblem(name, raw[name]));
+      if (!problems.has(name)) problems.set(name, describeProblem(name, raw[name], issue));
     }
   }
   throw new ConfigError([...problems.values()]);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
-import type { SearchAttributeType } from '@temporalio/common';
+import type { DataConverter, SearchAttributeType } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Config } from './index';
 
@@ -46,9 +46,16 @@ export function createLazyConnection(
   });
 }
 
-/** A Temporal client for the configured namespace on the given connection. */
-export function createClient(config: Pick<Config, 'temporal'>, connection: Connection): Client {
-  return new Client({ connection, namespace: config.temporal.namespace });
+/**
+ * A Temporal client for the configured namespace on the given connection. The data converter is required: every
+ * client encrypts what it writes (config/data-converter.ts `dataConverterFromConfig`).
+ */
+export function createClient(
+  config: Pick<Config, 'temporal'>,
+  connection: Connection,
+  dataConverter: DataConverter,
+): Client {
+  return new Client({ connection, namespace: config.temporal.namespace, dataConverter });
 }
 
 /**

@@ -3,6 +3,7 @@
  * worker and the replay tests) and the benchmarks.
  */
 import { fileURLToPath } from 'node:url';
+import { failureConverterPath } from './data-converter';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -43,3 +44,10 @@ export const preloadModules: string[] = [
 
 /** What `bundleWorkflowCode` and `Worker.create({ bundlerOptions })` are given. */
 export const workflowBundlerOptions = { preloadModules };
+
+/**
+ * What `bundleWorkflowCode` is given for a prebuilt bundle: the workflows, the options above, and the failure
+ * converter that encrypts failure messages raised in the sandbox (a Worker built from `workflowsPath` takes it from its
+ * `dataConverter` instead).
+ */
+export const workflowBundleCodeOptions = { workflowsPath, ...workflowBundlerOptions, failureConverterPath };

@@ -10,6 +10,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createExampleDepartmentActivities } from '../activities/connectors/example-department';
 import { loadConfigOrExit } from '../config';
 import { createLogger, temporalLogger } from '../config/logger';
+import { dataConverterFromConfig } from '../config/data-converter';
 import { temporalConnectionOptions } from '../config/temporal';
 import { departmentTaskQueue } from '../workflows/department-activities';
 import { DepartmentCodeSchema } from '../workflows/department-registry';
@@ -40,9 +41,11 @@ Runtime.install({
 
 const taskQueue = departmentTaskQueue(code.data);
 const inboxDir = args.inbox ?? path.join(config.dataDir, 'departments', code.data, 'inbox');
+const { dataConverter } = dataConverterFromConfig(config, logger);
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
+  dataConverter,
   namespace: config.temporal.namespace,
   taskQueue,
   activities: createExampleDepartmentActivities({ code: code.data, inboxDir, logger }),

@@ -11,10 +11,11 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { knownYears, parseCalendarSupplement } from '../definitions/calendar';
 import { loadConfigOrExit } from '../config';
-import { temporalConnectionOptions } from '../config/temporal';
+import { dataConverterFromConfig } from '../config/data-converter';
+import { createClient, temporalConnectionOptions } from '../config/temporal';
 import { calendarUpdatedSignal } from '../workflows/messages';
 
 const USAGE = 'Usage: npm run -s calendar:publish -- FILE.json [--no-signal]';
@@ -47,7 +48,7 @@ if (values['no-signal']) process.exit(0);
 
 try {
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = createClient(config, connection, dataConverterFromConfig(config).dataConverter);
   let signalled = 0;
   const pending: Promise<void>[] = [];
   for await (const wf of client.workflow.list({

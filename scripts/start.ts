@@ -12,6 +12,7 @@ import { searchAttributeRegistrations } from '../workflows/search-attributes';
 import { loadConfigOrExit, type Config } from '../config';
 import { createLogger } from '../config/logger';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../config/temporal';
+import { KeyringError, resolveKeyring } from '../config/payload-keys';
 import { ConsoleBuildError, ensureConsoleBuilt } from './build-console';
 import { ensureTemporalBinaries, TemporalBinariesError } from './fetch-temporal';
 import { httpUrl, running, startNodeEntry, stopChild, waitUntilReady } from './supervise';
@@ -130,6 +131,7 @@ async function startEmbeddedServer(cfg: Config): Promise<void> {
   try {
     devServer = startDevServer({
       cli: binaries.cli,
+      uiCodecEndpoint: codecEndpoint(cfg),
       ip,
       port,
       uiPort,
@@ -195,6 +197,24 @@ const consoleBuild = ensureConsoleBuilt({ log: (line) => logger.info(line) }).th
   },
 );
 
+/** The API's codec server as the embedded Web UI (on 127.0.0.1) reaches it. */
+function codecEndpoint(cfg: Config): string {
+  const host = ['0.0.0.0', '::', '[::]'].includes(cfg.api.host) ? '127.0.0.1' : cfg.api.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${cfg.api.port}/codec`;
+}
+
+// The keyring is read (the embedded default's created, mode 0600) once here, before the worker and the API need it.
+try {
+  const keyring = resolveKeyring(config);
+  logger.info(
+    { source: keyring.source, encryptingKey: keyring.keys[0]!.id, keys: keyring.keys.length },
+    'payload keyring ready',
+  );
+} catch (err) {
+  if (err instanceof KeyringError) await fail(err.message);
+  throw err;
+}
+
 if (config.temporal.embedded) await startEmbeddedServer(config);
 else await prepareExistingCluster(config);
 const consoleReady = await consoleBuild;
@@ -214,7 +234,7 @@ if (!shuttingDown) {
     `  Temporal gRPC  ${config.temporal.address}  (namespace "${config.temporal.namespace}", task queue "${config.temporal.taskQueue}")`,
     ...(config.temporal.embedded
       ? [
-          `  Temporal UI    http://${config.devServer.ip}:${config.devServer.uiPort}`,
+          `  Temporal UI    http://${config.devServer.ip}:${config.devServer.uiPort}  (payloads decrypted for supervisors/admins signed in at ${codecEndpoint(config)}/)`,
           `  Data           ${path.relative(process.cwd(), config.devServer.dbFile) || config.devServer.dbFile}`,
         ]
       : []),

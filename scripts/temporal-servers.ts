@@ -20,6 +20,11 @@ export interface DevServerOptions {
   dbFile?: string;
   searchAttributes: ReadonlyArray<{ name: string; type: SearchAttributeType }>;
   namespaces?: string[];
+  /**
+   * The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`): the API's `/codec`, so staff who
+   * signed in there read petitions in the UI and everyone else sees ciphertext.
+   */
+  uiCodecEndpoint?: string;
   /** Server log level; `error` by default (at `warn` it reports its own system workers' shutdown as failures). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -60,7 +65,10 @@ export function searchAttributeLimitProblems(
 export function devServerArgs(o: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', o.ip, '--port', String(o.port)];
   if (o.uiPort === undefined) args.push('--headless');
-  else args.push('--ui-port', String(o.uiPort), '--ui-disable-news-fetch');
+  else {
+    args.push('--ui-port', String(o.uiPort), '--ui-disable-news-fetch');
+    if (o.uiCodecEndpoint !== undefined) args.push('--ui-codec-endpoint', o.uiCodecEndpoint);
+  }
   if (o.dbFile !== undefined) {
     args.push(
       '--db-filename',

@@ -22,6 +22,7 @@ export function registerDocs(app: FastifyInstance): void {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
           accessCode: { type: 'apiKey', in: 'header', name: 'X-Access-Code' },
+          codecCookie: { type: 'apiKey', in: 'cookie', name: 'petition_codec_token' },
         },
       },
       tags: [
@@ -30,6 +31,7 @@ export function registerDocs(app: FastifyInstance): void {
         { name: 'calendar', description: 'The legal calendar' },
         { name: 'definitions', description: 'Process definitions (designers)' },
         { name: 'health', description: 'Liveness and readiness' },
+        { name: 'codec', description: 'Codec server of the Temporal Web UI (supervisors and admins)' },
       ],
     },
     transform: createJsonSchemaTransform({

@@ -1,4 +1,4 @@
-import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, type Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { fromBpmnXml, toBpmnXml } from '../../definitions/bpmn';
 import { isError, type Issue } from '../../definitions/language/issue';
@@ -7,6 +7,7 @@ import type { Definition } from '../../definitions/language/schema';
 import { validateSource } from '../../definitions/language/validate';
 import { statutoryDefinitions } from '../../definitions/statutory';
 import type { Actor } from '../../workflows/engine';
+import { boundedCall } from './temporal-calls';
 import {
   DEFINITION_REGISTRY_WORKFLOW_ID,
   type DefinitionSummary,
@@ -76,8 +77,14 @@ export interface DefinitionService {
 export interface DefinitionServiceOptions {
   /** The task queue the worker polls (the registry workflow runs there). */
   taskQueue: string;
-  /** How long a `latest()` answer is reused, so registrations do not each cost a query (default 5 s). */
+  /**
+   * How long a `latest()` answer counts as fresh (default 5 s). An older one is still returned at once while a fresh
+   * one is read in the background, so registration never waits on the registry's worker once it has been read.
+   */
   cacheMs?: number;
+  /** With a connection, every read of the registry (a Query, answered by a worker) is bounded by `rpcTimeoutMs` (default 10 s). */
+  connection?: Connection;
+  rpcTimeoutMs?: number;
   now?: () => number;
   /** The registry's workflow id (one per namespace in production; tests use their own). */
   registryId?: string;
@@ -93,7 +100,10 @@ export function createDefinitionService(
 ): DefinitionService {
   const now = options.now ?? Date.now;
   const cacheMs = options.cacheMs ?? 5_000;
+  const call = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
+    options.connection ? boundedCall(options.connection, options.rpcTimeoutMs ?? 10_000, what, fn) : fn();
   const cache = new Map<string, { at: number; value: PublishedDefinition | undefined }>();
+  const refreshing = new Map<string, Promise<PublishedDefinition | undefined>>();
   let started: Promise<void> | undefined;
   const registryId = options.registryId ?? DEFINITION_REGISTRY_WORKFLOW_ID;
 
@@ -127,7 +137,11 @@ export function createDefinitionService(
 
   const get = async (id: string, version?: number) => {
     await ensureStarted();
-    return (await handle().query(getDefinitionQuery, { id, version })) ?? undefined;
+    return (
+      (await call('read the definition registry', () =>
+        handle().query(getDefinitionQuery, { id, version }),
+      )) ?? undefined
+    );
   };
 
   return {
@@ -139,9 +153,20 @@ export function createDefinitionService(
     async latest(id) {
       const hit = cache.get(id);
       if (hit && now() - hit.at < cacheMs) return hit.value;
-      const value = await get(id);
-      cache.set(id, { at: now(), value });
-      return value;
+      let refresh = refreshing.get(id);
+      if (!refresh) {
+        refresh = get(id)
+          .then((value) => {
+            cache.set(id, { at: now(), value });
+            return value;
+          })
+          .finally(() => refreshing.delete(id));
+        refreshing.set(id, refresh);
+      }
+      if (!hit) return await refresh;
+      // Nothing is published without a worker, so while none answers the last answer is still the latest.
+      refresh.catch(() => undefined);
+      return hit.value;
     },
     async publish(source, format, actor) {
       const checked = await checkDefinitionSource(source, format);

@@ -82,6 +82,23 @@ export function createPetitionService(deps: PetitionServiceDeps) {
   async function resolveDefinition(
     ref: string | undefined,
   ): Promise<{ definition: Definition; hash: string }> {
+    try {
+      return await resolveDefinitionOrThrow(ref);
+    } catch (err) {
+      if (err instanceof TemporalTimeoutError) {
+        throw new ApiError(
+          503,
+          'worker_unavailable',
+          `No worker answered the definition registry within ${err.ms / 1000} s (a registration pins the latest published definition); check GET /readyz and retry with the same Idempotency-Key.`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  async function resolveDefinitionOrThrow(
+    ref: string | undefined,
+  ): Promise<{ definition: Definition; hash: string }> {
     if (ref) {
       const [id, version] = ref.split('@') as [string, string];
       const published = deps.definitions ? await deps.definitions.get(id, Number(version)) : undefined;

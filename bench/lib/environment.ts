@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { configVariableNames } from '../../config';
+import { dataConverterForKeyring } from '../../config/data-converter';
+import { formatKeyList, generateKey } from '../../config/payload-keys';
 import { ensureTemporalBinaries, projectRoot } from '../../scripts/fetch-temporal';
 import {
   devServerArgs,
@@ -24,7 +25,7 @@ import {
 } from '../../scripts/temporal-servers';
 import { searchAttributeRegistrations } from '../../workflows/search-attributes';
 import { waitFor } from './load';
-import { CpuMeter, rssBytes, spawnNode, type NodeChild } from './processes';
+import { CpuMeter, embeddedDefaultEnv, killOnExit, rssBytes, spawnNode, type NodeChild } from './processes';
 import { progress } from './progress';
 
 export const BASELINE_TASK_QUEUE = 'bench-baseline';
@@ -83,18 +84,6 @@ function sdkVersion(): string {
 
 /** Stops of environments being started or running, for the signal handlers of run.ts. */
 export const pendingStops = new Set<() => Promise<void>>();
-/** Every process started here, killed outright if the bench exits without stopping them. */
-const started: Array<{
-  pid?: number;
-  exitCode: number | null;
-  signalCode: NodeJS.Signals | null;
-  kill(signal: NodeJS.Signals): boolean;
-}> = [];
-process.on('exit', () => {
-  for (const child of started)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
 export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Promise<BenchEnvironment> {
   const binaries = ensureTemporalBinaries(process.env, (line) => progress.say(line));
   const temporalVersion = spawnSync(binaries.cli, ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -103,6 +92,8 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
   mkdirSync(dataDir);
   const dbFile = path.join(dir, 'temporal.sqlite');
   const jwtSecret = randomBytes(32).toString('base64url');
+  // One keyring for the bench's children and its own client, as a deployment shares one (PAYLOAD_KEYS).
+  const payloadKeys = [generateKey()];
   const children: NodeChild[] = [];
   let server: ServerProcess | undefined;
   let connection: Connection | undefined;
@@ -141,7 +132,7 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
           searchAttributes: searchAttributeRegistrations,
         };
         const s = startDevServer(serverOptions, 'capture');
-        started.push(s.child);
+        killOnExit(s.child);
         return s;
       },
       { namespace: 'default', timeoutMs: 60_000 },
@@ -150,25 +141,16 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
     const port = Number(address.split(':').pop());
     const apiPort = await freePort();
 
-    const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-      const env: NodeJS.ProcessEnv = { ...process.env };
-      // Nothing of the caller's product configuration leaks in: the children see the embedded default's settings.
-      for (const name of configVariableNames) delete env[name];
-      return {
-        ...env,
-        TEMPORAL_PORT: String(port),
-        TEMPORAL_UI_PORT: String(uiPort),
-        DATA_DIR: dataDir,
-        API_HOST: '127.0.0.1',
-        API_PORT: String(apiPort),
-        JWT_SECRET: jwtSecret,
-        // The default (600 a minute per token) would refuse a load test at once; the bench measures throughput.
-        API_RATE_LIMIT_MAX: '1000000000',
-        LOG_LEVEL: opts.logLevel,
-        LOG_FORMAT: 'json',
-        ...extra,
-      };
-    };
+    const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv =>
+      embeddedDefaultEnv({
+        temporalPort: port,
+        uiPort,
+        dataDir,
+        apiPort,
+        jwtSecret,
+        logLevel: opts.logLevel,
+        extra: { PAYLOAD_KEYS: formatKeyList(payloadKeys), ...extra },
+      });
     const spawnChild = (
       name: string,
       entry: string,
@@ -183,7 +165,7 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
         nodeArgs: [...nodeArgs, ...prof],
       });
       children.push(child);
-      started.push(child.child);
+      killOnExit(child.child);
       return child;
     };
 
@@ -211,7 +193,11 @@ export async function startBenchEnvironment(opts: BenchEnvironmentOptions): Prom
       250,
     );
     connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({
+      connection,
+      namespace: 'default',
+      dataConverter: dataConverterForKeyring({ keys: payloadKeys, source: 'bench' }).dataConverter,
+    });
     const peaks: Record<string, number> = {};
     const pids = (): Record<string, number | undefined> => ({
       server: server?.child.pid,

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, closeSync } from 'node:fs';
+import { configVariableNames } from '../../config';
 
 const clockTicks = (() => {
   const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
@@ -123,6 +124,54 @@ export function spawnNode(
       await exited;
       clearTimeout(timer);
     },
+  };
+}
+
+/** Processes to kill outright if this process exits without having stopped them (a crash between start and stop). */
+const started = new Set<Pick<ChildProcess, 'exitCode' | 'signalCode' | 'kill'>>();
+process.on('exit', () => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** Registers a child process to be killed if we exit while it still runs; returns it. */
+export function killOnExit<T extends Pick<ChildProcess, 'exitCode' | 'signalCode' | 'kill'>>(child: T): T {
+  started.add(child);
+  return child;
+}
+
+/** Where a product child process (worker.ts, api/server.ts) finds Temporal, its data and its port. */
+export interface EmbeddedDefaultSettings {
+  temporalPort: number;
+  uiPort?: number;
+  dataDir: string;
+  apiPort: number;
+  logLevel: string;
+  /** Unset: the API keeps its signing secret in DATA_DIR/jwt-secret, as the embedded default does. */
+  jwtSecret?: string;
+  extra?: Record<string, string>;
+}
+
+/**
+ * The environment of a product child process configured as `npm start` configures it (127.0.0.1, the embedded
+ * default), with none of the caller's product configuration leaking in. The rate limit is lifted: the default
+ * (600 a minute per token) would refuse any load test at once.
+ */
+export function embeddedDefaultEnv(s: EmbeddedDefaultSettings): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of configVariableNames) delete env[name];
+  return {
+    ...env,
+    TEMPORAL_PORT: String(s.temporalPort),
+    ...(s.uiPort !== undefined && { TEMPORAL_UI_PORT: String(s.uiPort) }),
+    DATA_DIR: s.dataDir,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(s.apiPort),
+    ...(s.jwtSecret !== undefined && { JWT_SECRET: s.jwtSecret }),
+    API_RATE_LIMIT_MAX: '1000000000',
+    LOG_LEVEL: s.logLevel,
+    LOG_FORMAT: 'json',
+    ...s.extra,
   };
 }
 

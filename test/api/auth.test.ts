@@ -12,7 +12,7 @@ import { buildApp, type AppDeps } from '../../api/app';
 import { mintToken, resolveAuthOptions } from '../../api/auth/secret';
 import { loadConfig } from '../../config';
 import { createClient, createLazyConnection } from '../../config/temporal';
-import { testLogger } from '../helpers/temporal';
+import { testDataConverter, testLogger } from '../helpers/temporal';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const calendarUrl = '/v1/calendar/deadline?from=2026-01-05&days=3';
@@ -24,7 +24,7 @@ function appWith(auth: AppDeps['auth']): FastifyInstance {
     config,
     logger: testLogger,
     connection,
-    client: createClient(config, connection),
+    client: createClient(config, connection, testDataConverter()),
     auth,
   });
   app.addHook('onClose', async () => connection.close().catch(() => undefined));

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config';
 import { createClient, createLazyConnection } from '../../config/temporal';
 import { freePort } from '../../scripts/temporal-servers';
 import { petitionBody, startApiTest, type ApiTestContext } from '../helpers/api';
-import { testLogger } from '../helpers/temporal';
+import { testDataConverter, testLogger } from '../helpers/temporal';
 
 let t: ApiTestContext;
 beforeAll(async () => {
@@ -112,7 +112,7 @@ describe('503 when Temporal is unreachable', () => {
       config,
       logger: testLogger,
       connection,
-      client: createClient(config, connection),
+      client: createClient(config, connection, testDataConverter()),
       auth: { secret },
       rpcTimeoutMs: 1500,
     });
@@ -178,7 +178,7 @@ describe('closing while Temporal is unreachable', () => {
         config,
         logger: testLogger,
         connection,
-        client: createClient(config, connection),
+        client: createClient(config, connection, testDataConverter()),
         auth: { secret },
         rpcTimeoutMs: 1500,
       });

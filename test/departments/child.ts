@@ -1,7 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { testPayloadKeys } from '../helpers/temporal';
 
-/** Forks a TypeScript entry point under tsx and waits for its `{ type: 'ready' }` message (at most `ms`). */
+/**
+ * Forks a TypeScript entry point under tsx and waits for its `{ type: 'ready' }` message (at most `ms`). The child
+ * gets the run's payload keys (PAYLOAD_KEYS), so it reads and writes what the test process does.
+ */
 export async function forkReady(
   entry: string,
   args: string[],
@@ -11,7 +15,7 @@ export async function forkReady(
   let output = '';
   const child = fork(fileURLToPath(new URL(entry, import.meta.url)), args, {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, PAYLOAD_KEYS: testPayloadKeys(), ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

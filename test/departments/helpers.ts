@@ -33,6 +33,7 @@ import {
   connectDevServerNative,
   createTestWorker,
   testLogger,
+  testPayloadCodec,
   uniqueTaskQueue,
 } from '../helpers/temporal';
 
@@ -116,6 +117,7 @@ export async function startDepartmentTest(): Promise<DepartmentTestContext> {
         logger: testLogger,
         dataDir,
         departments: createRegistryDirectory({ registryId, taskQueue, cacheMs: 0 }),
+        archiveCodec: testPayloadCodec(),
         ...options.deps,
       });
       const worker = await createTestWorker({

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { HTTPMethods } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app';
@@ -14,6 +15,7 @@ import { configVariableNames, loadConfig } from '../../config';
 import { createClient, createLazyConnection } from '../../config/temporal';
 import { freePort } from '../../scripts/temporal-servers';
 import { searchAttributeRegistrations } from '../../workflows/search-attributes';
+import { testDataConverter, testPayloadCodec } from '../helpers/temporal';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rel = (file: string) => path.relative(root, file);
@@ -163,6 +165,8 @@ describe('what the documents list is what the code has', () => {
 
   describe('the endpoints of docs/api.md', () => {
     let operations: string[] = [];
+    /** Whether the app has a route of that method and path, documented or not (`GET /`, the console's files). */
+    let hasRoute: (op: string) => boolean = () => false;
     let close: () => Promise<void> = async () => undefined;
 
     beforeAll(async () => {
@@ -173,7 +177,8 @@ describe('what the documents list is what the code has', () => {
         config,
         logger: pino({ level: 'silent' }),
         connection,
-        client: createClient(config, connection),
+        client: createClient(config, connection, testDataConverter()),
+        codec: { codec: testPayloadCodec(), allowedOrigins: [] },
       });
       close = async () => {
         await app.close();
@@ -185,6 +190,10 @@ describe('what the documents list is what the code has', () => {
       operations = Object.entries(paths).flatMap(([p, methods]) =>
         Object.keys(methods).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
       );
+      hasRoute = (op) => {
+        const [method, url] = op.split(' ', 2) as [HTTPMethods, string];
+        return app.hasRoute({ method, url });
+      };
     });
     afterAll(async () => {
       await close();
@@ -207,13 +216,14 @@ describe('what the documents list is what the code has', () => {
     });
 
     it('and no document names a route the API does not serve', () => {
+      // A trailing slash is dropped (`GET /console/` is the route `/console`), but `GET /` stays the root.
       const mentioned = new Set(
         [...all.matchAll(/`((?:GET|POST|PUT|PATCH|DELETE) \/[^`\s?]*)/g)].map((m) =>
-          m[1]!.replace(/\/$/, ''),
+          m[1]!.replace(/(\S)\/$/, '$1'),
         ),
       );
-      const served = new Set([...operations, 'GET /docs', 'GET /docs/json']);
-      expect([...mentioned].filter((op) => !served.has(op))).toEqual([]);
+      // Served: the OpenAPI document's operations, and the routes it leaves out (Swagger UI, `GET /`, the console).
+      expect([...mentioned].filter((op) => !operations.includes(op) && !hasRoute(op))).toEqual([]);
     });
   });
 });

@@ -12,8 +12,10 @@ import {
   connectDevServerNative,
   createTestWorker,
   createTimeSkippingEnv,
+  testDataConverter,
   testDataDir,
   testLogger,
+  testPayloadKeys,
   uniqueTaskQueue,
 } from '../helpers/temporal';
 
@@ -32,7 +34,12 @@ function appFor(
   address = inject('devServerAddress'),
 ): FastifyInstance {
   const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue });
-  return buildApp({ config, logger: testLogger, connection, client: new Client({ connection }) });
+  return buildApp({
+    config,
+    logger: testLogger,
+    connection,
+    client: new Client({ connection, dataConverter: testDataConverter() }),
+  });
 }
 
 async function readyz(app: FastifyInstance): Promise<{ status: number; body: ReadyBody }> {
@@ -146,6 +153,8 @@ describe('foundation: the API and workers against the real Temporal dev server',
         TEMPORAL_ADDRESS: inject('devServerAddress'),
         TEMPORAL_TASK_QUEUE: taskQueue,
         DATA_DIR: testDataDir(),
+        // The run's keys: the child reads what this process's client writes.
+        PAYLOAD_KEYS: testPayloadKeys(),
         LOG_LEVEL: 'warn',
         LOG_FORMAT: 'json',
       },

@@ -17,6 +17,7 @@ import {
   connectDevServerNative,
   createTestWorker,
   testLogger,
+  testPayloadCodec,
   uniqueTaskQueue,
 } from './temporal';
 
@@ -40,8 +41,15 @@ export function uniqueDept(prefix = 'D'): string {
   return `${prefix}${randomUUID().slice(0, 8)}`;
 }
 
+/** The Web UI origins the test API's codec server allows. */
+export const TEST_UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'];
+
 export async function startApiTest(
-  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now'>> & { worker?: boolean } = {},
+  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'logger'>> & {
+    worker?: boolean;
+    /** How long the definition registry's latest answer counts as fresh (default 5 s). */
+    definitionCacheMs?: number;
+  } = {},
 ): Promise<ApiTestContext> {
   const taskQueue = uniqueTaskQueue('api');
   const { client, connection } = await connectDevServer();
@@ -57,13 +65,18 @@ export async function startApiTest(
   const config = loadConfig({ TEMPORAL_ADDRESS: inject('devServerAddress'), TEMPORAL_TASK_QUEUE: taskQueue });
   const app = buildApp({
     config,
-    logger: testLogger,
+    logger: opts.logger ?? testLogger,
     connection,
     client,
     auth: { secret },
+    // The codec server, allowing the embedded default's Web UI origins (TEMPORAL_UI_PORT 8233).
+    codec: { codec: testPayloadCodec(), allowedOrigins: TEST_UI_ORIGINS },
     definitions: createDefinitionService(client, {
       taskQueue,
       registryId: `definition-registry-${taskQueue}`,
+      connection,
+      rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
+      ...(opts.definitionCacheMs !== undefined && { cacheMs: opts.definitionCacheMs }),
     }),
     limits: { rateLimitMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,

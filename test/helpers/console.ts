@@ -26,7 +26,7 @@ import { ensureSearchAttributes } from '../../config/temporal';
 import { ensureConsoleBuilt } from '../../scripts/build-console';
 import type { PutDepartmentInput } from '../../workflows/department-registry';
 import { searchAttributeRegistrations } from '../../workflows/search-attributes';
-import { testDataDir, testLogger } from './temporal';
+import { testDataConverter, testDataDir, testLogger, testPayloadCodec } from './temporal';
 
 /** Where browser tests save their screenshots (git-ignored). */
 export const screenshotDir = fileURLToPath(new URL('../../test-results/console/', import.meta.url));
@@ -92,14 +92,19 @@ export async function startConsoleStack(
   const taskQueue = `console-${randomUUID()}`;
   const connection = await Connection.connect({ address });
   await createNamespace(connection, namespace);
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: testDataConverter() });
   const native = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: native,
     namespace,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ logger: testLogger, dataDir: testDataDir() }),
+    dataConverter: testDataConverter(),
+    activities: createActivities({
+      logger: testLogger,
+      dataDir: testDataDir(),
+      archiveCodec: testPayloadCodec(),
+    }),
   });
   const running = worker.run();
   const secret = randomBytes(32).toString('base64url');
@@ -219,6 +224,9 @@ export async function pickOption(page: Page, label: string, option: string): Pro
     .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
     .first()
     .click();
+  // The closing dropdown keeps an unlabelled listbox in the page until its animation ends;
+  // wait for it so an accessibility check right after a pick sees the form, not the animation.
+  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' });
 }
 
 /** Signs in through the console's role picker (the embedded default). */

@@ -17,7 +17,11 @@ import {
 } from '@temporalio/worker';
 import { pino } from 'pino';
 import { inject } from 'vitest';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities } from '../../activities';
+import { dataConverterForKeyring } from '../../config/data-converter';
+import type { EncryptionCodec } from '../../config/payload-codec';
+import { parseKeyList } from '../../config/payload-keys';
 import {
   registerSearchAttributesOnTestServer,
   startOnFreePort,
@@ -35,6 +39,27 @@ try {
   // Another module of this test process installed the runtime first; keep theirs.
 }
 
+let converter: { dataConverter: DataConverter; codec: EncryptionCodec } | undefined;
+/**
+ * The run's data converter (the encrypting codec over the keyring global setup made), as every client and worker of
+ * the product uses one. Child processes get the same keys through `PAYLOAD_KEYS` ({@link testPayloadKeys}).
+ */
+export function testDataConverter(): DataConverter {
+  converter ??= dataConverterForKeyring({ keys: parseKeyList(inject('payloadKeys')), source: 'test run' });
+  return converter.dataConverter;
+}
+
+/** The run's payload codec (the one inside {@link testDataConverter}). */
+export function testPayloadCodec(): EncryptionCodec {
+  testDataConverter();
+  return converter!.codec;
+}
+
+/** The run's keyring as PAYLOAD_KEYS, for child processes. */
+export function testPayloadKeys(): string {
+  return inject('payloadKeys');
+}
+
 /** A task queue no other test uses, so tests never steal each other's tasks. */
 export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomUUID()}`;
@@ -43,7 +68,10 @@ export function uniqueTaskQueue(prefix = 'test'): string {
 /** A client (and its connection) to the dev server; close `connection` when done. */
 export async function connectDevServer(): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address: inject('devServerAddress') });
-  return { client: new Client({ connection, namespace: 'default' }), connection };
+  return {
+    client: new Client({ connection, namespace: 'default', dataConverter: testDataConverter() }),
+    connection,
+  };
 }
 
 /** A worker connection to the dev server; close it after the workers that use it have stopped. */
@@ -77,7 +105,12 @@ export async function createTestWorker(
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ logger: testLogger, dataDir: testDataDir() }),
+    dataConverter: testDataConverter(),
+    activities: createActivities({
+      logger: testLogger,
+      dataDir: testDataDir(),
+      archiveCodec: testPayloadCodec(),
+    }),
     ...rest,
   });
 }
@@ -100,7 +133,11 @@ class ExistingTimeSkippingEnvironment extends TestWorkflowEnvironment {
     } as NativeConnectionOptions);
     const connection = await Connection.connect({ address, ...internal } as ConnectionOptions);
     // `options` has a non-exported type; this is what the SDK's private `create` passes for a server it does not own.
-    const options = { server: { type: 'existing' }, client: {}, plugins: [] } as never;
+    const options = {
+      server: { type: 'existing' },
+      client: { dataConverter: testDataConverter() },
+      plugins: [],
+    } as never;
     const env = new ExistingTimeSkippingEnvironment(
       Runtime.instance(),
       options,

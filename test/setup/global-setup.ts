@@ -16,7 +16,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundlerOptions, workflowsPath } from '../../config/workflow-bundle';
+import { formatKeyList, generateKey } from '../../config/payload-keys';
+import { workflowBundleCodeOptions } from '../../config/workflow-bundle';
 import type { TestProject } from 'vitest/node';
 import { ensureTemporalBinaries } from '../../scripts/fetch-temporal';
 import {
@@ -41,6 +42,8 @@ declare module 'vitest' {
     temporalTestServerPath: string;
     /** A scratch directory for this run, removed at teardown. */
     testRunDir: string;
+    /** The run's payload keyring as PAYLOAD_KEYS (`id:base64`): every client and worker of the tests encrypts with it. */
+    payloadKeys: string;
   }
 }
 
@@ -79,8 +82,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   try {
     const bundling = bundleWorkflowCode({
-      workflowsPath,
-      ...workflowBundlerOptions,
+      ...workflowBundleCodeOptions,
       logger: {
         log() {},
         trace() {},
@@ -123,6 +125,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('workflowBundlePath', workflowBundlePath);
     project.provide('temporalTestServerPath', binaries.testServer);
     project.provide('testRunDir', testRunDir);
+    project.provide('payloadKeys', formatKeyList([generateKey()]));
     console.log(
       `[global-setup] dev server ${devResult.value.address}, time-skipping ${tsResult.value.address}, ` +
         `bundle ${Math.round(bundle.code.length / 1024)} KB, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
+import { testDataConverter } from '../helpers/temporal';
 
 const dir = path.resolve('test/fixtures/histories');
 const fixtures = readdirSync(dir)
@@ -21,8 +22,9 @@ describe('replay of recorded petition histories', () => {
 
   it.each(fixtures)('replays %s without non-determinism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+    // With the product's data converter: payloads recorded before the codec existed pass through its decode unchanged.
     await Worker.runReplayHistory(
-      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter() },
       history,
       file,
     );

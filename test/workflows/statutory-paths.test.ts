@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -17,8 +17,10 @@ import { calendarUpdatedSignal, petitionWorkflowId } from '../../workflows/messa
 import {
   createTestWorker,
   createTimeSkippingEnv,
+  testDataConverter,
   testDataDir,
   testLogger,
+  testPayloadCodec,
   uniqueTaskQueue,
 } from '../helpers/temporal';
 import { actors, PetitionDriver, registerSearchAttributesOnTestServer } from './driver';
@@ -395,7 +397,12 @@ describe('statutory paths on the time-skipping server', () => {
     const custom = await createTestWorker({
       connection: own.nativeConnection,
       taskQueue: queue,
-      activities: createActivities({ logger: testLogger, dataDir: testDataDir(), calendar: () => calendar }),
+      activities: createActivities({
+        logger: testLogger,
+        dataDir: testDataDir(),
+        calendar: () => calendar,
+        archiveCodec: testPayloadCodec(),
+      }),
     });
     await custom.runUntil(async () => {
       // Today + 60 days lies in a year the shipped holiday data does not cover (chinese-days has up to 2026).
@@ -476,7 +483,13 @@ describe('statutory paths on the time-skipping server', () => {
       (e) => e !== undefined,
       'a failed workflow task',
     );
-    expect(failed!.workflowTaskFailedEventAttributes!.failure?.message).toContain('petition-2022@99');
+    // Failure messages are encrypted like payloads (config/failure-converter.cjs): decode to read the reason.
+    const failure = failed!.workflowTaskFailedEventAttributes!.failure!;
+    expect(failure.message).toBe('Encoded failure');
+    const [attributes] = await testPayloadCodec().decode([failure.encodedAttributes as Payload]);
+    expect(defaultPayloadConverter.fromPayload<{ message: string }>(attributes!).message).toContain(
+      'petition-2022@99',
+    );
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await handle.terminate('test over');
   });
@@ -514,7 +527,10 @@ describe('on the dev server: refused actions (no speculative task is persisted) 
     taskQueue: string;
   };
   beforeAll(async () => {
-    dev.env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('devServerAddress') });
+    dev.env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: inject('devServerAddress'),
+      client: { dataConverter: testDataConverter() },
+    });
     dev.taskQueue = uniqueTaskQueue('refusals');
     dev.worker = await createTestWorker({ connection: dev.env.nativeConnection, taskQueue: dev.taskQueue });
     dev.running = dev.worker.run();
@@ -558,7 +574,12 @@ describe('on the dev server: refused actions (no speculative task is persisted) 
     const p = await PetitionDriver.start(dev.env, queue, { department: 'D1' });
     await p.act('accept', actors.dept);
     await p.act('extend', actors.head, { days: 10, reason: '需要补充材料' });
-    const before = await p.view();
+    // The notice of the extension is delivered after the action answers: let it land before the worker goes.
+    const before = await eventually(
+      () => p.view(),
+      (v) => v.timeline.some((t) => t.message.includes('《信访事项延期办理告知书》已送达')),
+      'the extension notice delivered',
+    );
     first.shutdown();
     await firstRun;
 

@@ -1,6 +1,5 @@
 import { UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
-import type { ConsoleConfig, Session } from './session';
-import { STAFF_ROLES, type StaffRole } from './types';
+import { STAFF_ROLES, type ConsoleConfig, type Session, type StaffRole } from './types';
 
 type OidcConfig = NonNullable<ConsoleConfig['oidc']>;
 

@@ -1,30 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, setUnauthorizedHandler } from './api';
-import type { StaffRole } from './types';
+import type { ConsoleConfig, Session } from './types';
 
-/** How the console signs in, from `GET /console/config.json` (api/routes/console.ts). */
-export interface ConsoleConfig {
-  signIn: 'dev' | 'oidc' | 'none';
-  oidc?: {
-    issuer: string;
-    clientId: string;
-    scopes: string;
-    roleClaim: string;
-    deptClaim: string;
-    resource?: string;
-  };
-}
-
-/** A signed-in staff member: the bearer token and what it says. */
-export interface Session {
-  token: string;
-  role: StaffRole;
-  dept?: string;
-  sub: string;
-  name?: string;
-  expiresAt: string;
-  via: 'dev' | 'oidc';
-}
+export type { ConsoleConfig, Session };
 
 const STORAGE_KEY = 'console.session';
 

@@ -171,3 +171,27 @@ export interface Department {
 
 export const CHANNELS = ['online', 'letter', 'phone', 'fax', 'visit'] as const;
 export const CATEGORIES = ['suggestion', 'report', 'complaint'] as const;
+
+/** How the console signs in, from `GET /console/config.json` (api/routes/console.ts). */
+export interface ConsoleConfig {
+  signIn: 'dev' | 'oidc' | 'none';
+  oidc?: {
+    issuer: string;
+    clientId: string;
+    scopes: string;
+    roleClaim: string;
+    deptClaim: string;
+    resource?: string;
+  };
+}
+
+/** A signed-in staff member: the bearer token and what it says. */
+export interface Session {
+  token: string;
+  role: StaffRole;
+  dept?: string;
+  sub: string;
+  name?: string;
+  expiresAt: string;
+  via: 'dev' | 'oidc';
+}

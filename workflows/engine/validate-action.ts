@@ -366,16 +366,28 @@ function describe(field: Field): string {
   return ` (${field.type})`;
 }
 
+/** What a value is, without what it says: `a string of 25001 characters`, `a number`, `an object`. */
+function kindOf(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${[...value].length} characters`;
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
+  if (typeof value === 'boolean') return 'true or false';
+  if (Array.isArray(value)) return `a list of ${value.length} items`;
+  if (value === null) return 'null';
+  return `${typeof value === 'object' ? 'an object' : typeof value}`;
+}
+
 function checkField(
   action: string,
   name: string,
   field: Field,
   value: unknown,
 ): { ok: true; value: unknown } | { ok: false; field: string; message: string } {
-  const bad = (expected: string) => ({
+  // The value itself is never quoted: a refusal is logged, answered and kept as a failure, and the value may be what a
+  // petitioner wrote (docs/security.md). Its kind and size say enough to fix the request.
+  const bad = (expected: string, got = kindOf(value)) => ({
     ok: false as const,
     field: name,
-    message: `Field "${name}" of action "${action}" must be ${expected}; got ${JSON.stringify(value)}.`,
+    message: `Field "${name}" of action "${action}" must be ${expected}; got ${got}.`,
   });
   switch (field.type) {
     case 'string':
@@ -387,8 +399,8 @@ function checkField(
     }
     case 'integer': {
       if (typeof value !== 'number' || !Number.isInteger(value)) return bad('an integer');
-      if (field.min !== undefined && value < field.min) return bad(`at least ${field.min}`);
-      if (field.max !== undefined && value > field.max) return bad(`at most ${field.max}`);
+      if (field.min !== undefined && value < field.min) return bad(`at least ${field.min}`, 'a smaller one');
+      if (field.max !== undefined && value > field.max) return bad(`at most ${field.max}`, 'a larger one');
       return { ok: true, value };
     }
     case 'boolean':
@@ -407,6 +419,9 @@ function checkField(
     case 'enum':
       return typeof value === 'string' && (field.values ?? []).includes(value)
         ? { ok: true, value }
-        : bad(`one of: ${(field.values ?? []).join(', ')}`);
+        : bad(
+            `one of: ${(field.values ?? []).join(', ')}`,
+            typeof value === 'string' ? 'another string' : undefined,
+          );
   }
 }
