@@ -73,7 +73,7 @@ beforeAll(async () => {
   const deptA = t.token('department', A);
   for (const [token, action, payload] of [
     [deptA, 'accept', {}],
-    [deptA, 'opinion', { outcome: 'reject', text: '经调查不予支持。' }],
+    [deptA, 'opinion', { outcome: 'reject', text: '经调查不予支持。', legalBasis: '某条例第十条' }],
     [deptA, 'reply', {}],
   ] as const) {
     const res = await t.call(token, {

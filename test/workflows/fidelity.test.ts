@@ -16,6 +16,7 @@ import {
   createTimeSkippingEnv,
   testDataDir,
   testLogger,
+  testPayloadCodec,
   uniqueTaskQueue,
 } from '../helpers/temporal';
 import { actors, PetitionDriver, registerSearchAttributesOnTestServer } from './driver';
@@ -70,6 +71,7 @@ beforeAll(async () => {
       logger: testLogger,
       dataDir: testDataDir(),
       departments: createStaticDirectory(REGISTRY),
+      archiveCodec: testPayloadCodec(),
     }),
   });
   running = worker.run();
@@ -203,19 +205,60 @@ describe('the rights of Arts. 35–36', () => {
     expect(cause.message).toContain('第三十六条');
   });
 
-  it('a hearing held on a single day excludes one day from the re-review period (Art. 36)', async () => {
+  it('refuses a review or re-review opinion served before its issue or in the future, and a re-review request received before the review opinion was served (Art. 35, 36)', async () => {
     const p = await replied();
     await p.act('request-review', actors.petitioner, { reason: '不服' });
     await p.act('review-opinion', actors.superior, { outcome: 'reject', text: '维持。' });
-    await p.act('serve-review-opinion', actors.superior);
+    const reviewIssued = (await p.view()).variables['reviewOpinionIssuedAt'] as string;
+    for (const servedAt of [later(reviewIssued, -HOUR), later(await now(), DAY)]) {
+      const cause = await refusal(p.act('serve-review-opinion', actors.superior, { servedAt }));
+      expect([cause.type, cause.details?.[0]]).toEqual(['InvalidInput', { field: 'servedAt' }]);
+      expect(cause.message).not.toContain(servedAt);
+    }
+    await env.sleep('2 hours');
+    const served = later(await now(), -HOUR);
+    await p.act('serve-review-opinion', actors.superior, { servedAt: served });
+    const early = await refusal(
+      p.act('request-re-review', actors.petitioner, { reason: '仍不服', receivedAt: later(served, -60_000) }),
+    );
+    expect([early.type, early.details?.[0]]).toEqual(['InvalidInput', { field: 'receivedAt' }]);
     await p.act('request-re-review', actors.petitioner, { reason: '仍不服' });
-    await p.act('hearing-start', actors.superior2);
-    await env.sleep('1 minute');
-    const v = await p.act('hearing-end', actors.superior2);
-    const sameDay = v.timeline.filter((t) => t.type === 'deadline-resumed').at(-1)!;
-    // A minute from start to end lies on one civil day unless it straddles midnight (then it touches two).
-    expect([1, 2]).toContain(v.deadlines.find((d) => d.id === 're-review')!.pausedDays);
-    expect(sameDay.message).toContain('不计入期限');
+    await p.act('re-review-opinion', actors.superior2, { outcome: 'reject', text: '维持。' });
+    const reReviewIssued = (await p.view()).variables['reReviewOpinionIssuedAt'] as string;
+    for (const servedAt of [later(reReviewIssued, -HOUR), later(await now(), DAY)]) {
+      const cause = await refusal(p.act('serve-re-review-opinion', actors.superior2, { servedAt }));
+      expect([cause.type, cause.details?.[0]]).toEqual(['InvalidInput', { field: 'servedAt' }]);
+    }
+    expect((await p.view()).step).toBe('serve-re-review-opinion');
+  });
+
+  it('counts a hearing inclusively in Shanghai civil days: held within one day it excludes 1 day, from one day to the next 2 (Art. 36)', async () => {
+    const inReReview = async () => {
+      const p = await replied();
+      await p.act('request-review', actors.petitioner, { reason: '不服' });
+      await p.act('review-opinion', actors.superior, { outcome: 'reject', text: '维持。' });
+      await p.act('serve-review-opinion', actors.superior);
+      await p.act('request-re-review', actors.petitioner, { reason: '仍不服' });
+      return p;
+    };
+    // To 10:00 in Shanghai (UTC+8, no daylight saving), so that the hearings' civil days are known.
+    const untilShanghaiTen = async () => {
+      const t = await env.currentTimeMs();
+      const ten = Math.floor((t + 8 * HOUR) / DAY) * DAY + 10 * HOUR - 8 * HOUR;
+      await env.sleep(ten > t ? ten - t : ten + DAY - t);
+    };
+    const oneDay = await inReReview();
+    const twoDays = await inReReview();
+    await untilShanghaiTen();
+    await oneDay.act('hearing-start', actors.superior2);
+    await twoDays.act('hearing-start', actors.superior2);
+    await env.sleep('2 hours');
+    const v1 = await oneDay.act('hearing-end', actors.superior2);
+    await env.sleep('1 day');
+    const v2 = await twoDays.act('hearing-end', actors.superior2);
+    expect(v1.deadlines.find((d) => d.id === 're-review')!.pausedDays).toBe(1);
+    expect(v2.deadlines.find((d) => d.id === 're-review')!.pausedDays).toBe(2);
+    expect(v1.timeline.filter((t) => t.type === 'deadline-resumed').at(-1)!.message).toContain('不计入期限');
   });
 });
 

@@ -12,7 +12,13 @@ export function availableActions(definition: Definition, state: PetitionState, r
   return index
     .actionsOf(state.token)
     .filter((a) => role === undefined || index.overrideRoles.has(role) || a.roles.includes(role))
+    .filter((a) => a.effect?.type !== 'answer-supervision' || awaitsAnswer(state, a.id))
     .map((a) => a.id);
+}
+
+/** Whether a supervision order answered by this action is open (the answer is offered only then). */
+function awaitsAnswer(state: PetitionState, actionId: string): boolean {
+  return state.deadlines.some((d) => d.supervision && d.answeredBy === actionId && d.closedAt === undefined);
 }
 
 /**
