@@ -96,10 +96,13 @@ export function maySee(principal: Principal, record: PetitionRecord): boolean | 
   }
 }
 
-/** A superior sees a petition the superior may act on now, or acted on before. */
+/**
+ * A superior sees a petition the superior may act on now, or acted on before. "Act on now" is the current step's own
+ * actions: the actions a superior may take in any step (recusal, an urgent flag) open no petition to every superior.
+ */
 export function superiorMaySee(view: PetitionView): boolean {
   return (
-    (view.availableActions['superior'] ?? []).length > 0 ||
+    ((view.stepActions ?? view.availableActions)['superior'] ?? []).length > 0 ||
     view.timeline.some((t) => t.actor?.role === 'superior')
   );
 }

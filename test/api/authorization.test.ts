@@ -142,7 +142,8 @@ describe('authorization matrix', () => {
     ['code-wrong', 'atA', 'withdraw', {}, 404],
     ['code-right', 'atA', 'accept', {}, 403],
     ['supervisor', 'atA', 'accept', {}, 403],
-    ['dept-A', 'inReview', 'review-opinion', { outcome: 'reject', text: 'x' }, 403],
+    // In review the petition is held by the reviewing body (Arts. 43–45): the handler no longer sees it.
+    ['dept-A', 'inReview', 'review-opinion', { outcome: 'reject', text: 'x' }, 404],
   ])(
     'POST /v1/petitions/:id/actions as %s on %s (%s) → %i, nothing changes',
     async (who, which, action, payload, status) => {
@@ -165,7 +166,7 @@ describe('authorization matrix', () => {
       text: '维持原意见。',
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json().step).toBe('re-review-window');
+    expect(res.json().step).toBe('serve-review-opinion');
   });
 
   for (const url of ['/v1/petitions', '/v1/supervision/overdue', '/v1/supervision/at-risk', '/v1/stats']) {

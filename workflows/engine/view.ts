@@ -67,6 +67,8 @@ export interface PetitionView {
   petition: PetitionFacts;
   deadlines: DeadlineView[];
   availableActions: Record<string, string[]>;
+  /** Of those, the current step's own actions (not the actions a role may take in any step): who works on it now. */
+  stepActions: Record<string, string[]>;
   timeline: TimelineEntry[];
   documents: DocumentRecord[];
   supervision: SupervisionOrder[];
@@ -84,9 +86,12 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
   const index = indexDefinition(definition);
   const element = state.token ? index.element(state.token) : undefined;
   const actions: Record<string, string[]> = {};
+  const stepActions: Record<string, string[]> = {};
+  const own = new Set(state.token ? (index.userTask(state.token)?.actions.map((a) => a.id) ?? []) : []);
   for (const role of index.definition.roles) {
     if (role === SYSTEM_ROLE) continue;
     actions[role] = availableActions(definition, state, role);
+    stepActions[role] = actions[role].filter((id) => own.has(id));
   }
   return {
     id: state.petitionId,
@@ -105,6 +110,7 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     petition: state.petition,
     deadlines: state.deadlines.map((d) => deadlineView(definition, d)),
     availableActions: actions,
+    stepActions,
     timeline: state.timeline,
     documents: state.documents,
     supervision: state.supervision,
