@@ -21,6 +21,7 @@ import type { DeadlineCalculation, DeadlineRequest, DocumentRecord } from '../wo
 import { createDepartmentDelivery } from './connectors/deliver';
 import type { DepartmentDirectory } from './connectors/directory';
 import { generateDocument } from '../workflows/documents';
+import { createMigrationActivities, type MigrationActivityOptions } from './migrations';
 import { createNotifier, type SmtpOptions } from './notifiers';
 import type { Notifier } from './outbox';
 
@@ -50,6 +51,8 @@ export interface ActivityDeps {
    * the histories (config/payload-json.ts) and re-encrypted by `npm run keys -- re-encrypt`.
    */
   archiveCodec: PayloadCodec;
+  /** Definition migration batches (workflows/definition-migration.ts): the client and bounds of their Updates. */
+  migrations?: MigrationActivityOptions;
 }
 
 /** Builds the activity implementations; workflows import only the contracts in workflows/activity-contracts.ts. */
@@ -149,7 +152,7 @@ export function createActivities(deps: ActivityDeps) {
     },
   };
 
-  return { ...health, ...local, ...io };
+  return { ...health, ...local, ...io, ...createMigrationActivities(deps.migrations) };
 }
 
 const escalationTitle: Record<EscalateInput['reason'], string> = {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginCallback } from 'fastify';
+import fastifyMetrics from 'fastify-metrics';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import { createLazyConnection } from '../config/temporal';
 import { defaultCalendarData, type CalendarData } from '../definitions/calendar';
@@ -12,9 +14,11 @@ import { consoleRoutes, defaultConsoleDir, type ConsoleRouteOptions } from './ro
 import type { DevTokenRouteOptions } from './routes/dev-token';
 import { codecRoutes } from './routes/codec';
 import { registerDocs } from './routes/docs';
+import { requestMetricsOptions } from './metrics';
 import { healthRoutes } from './routes/health';
-import { apiRoutes } from './routes/index';
+import { apiRoutes, type ApiRouteOptions } from './routes/index';
 import type { DefinitionService } from './services/definitions';
+import type { DraftService } from './services/drafts';
 import { loadDepartmentSeed } from '../activities/connectors/directory';
 import { createDepartmentService, type DepartmentService } from './services/departments';
 import { settleCalls } from './services/temporal-calls';
@@ -34,8 +38,15 @@ export interface AppDeps {
    * so no token from outside is accepted.
    */
   auth?: AuthOptions;
+  /**
+   * The secret of the same-matter key of petitioners (server.ts: `resolveIdentityKeySecret(config)`). Absent: a
+   * random secret of this process, so keys match only among the petitions it registered.
+   */
+  identityKey?: string;
   /** The definition registry; absent, registration uses the built-in statutory definition and `/v1/definitions` answers 503. */
   definitions?: DefinitionService;
+  /** Designers' drafts of definitions (`/v1/definitions/:id/draft`); absent, those routes answer 503. */
+  drafts?: DraftService;
   /**
    * The department registry (`/v1/departments`). Default: the registry workflow on the task queue, seeded from
    * config/departments.seed.json in the embedded default.
@@ -50,6 +61,13 @@ export interface AppDeps {
   /** Clock (tests). */
   now?: () => Date;
   /**
+   * The plugin that traces every request (api/tracing.ts), when the process traces: `server.ts` loads it only then,
+   * since `@fastify/otel` alone takes hundreds of milliseconds to load.
+   */
+  requestTracing?: FastifyPluginCallback;
+  /** Where request metrics go (api/metrics.ts; `server.ts` serves the registry on its own listener). */
+  metrics?: Registry;
+  /**
    * The web console at `/console/` (default: `dist/console` of the project, no role picker, no OpenID Connect).
    * `devSignIn` is the embedded signing secret when the role picker is on (server.ts decides).
    */
@@ -61,6 +79,8 @@ export interface AppDeps {
    * allows (config `codec.allowedOrigins`). Absent: no codec server.
    */
   codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
+  /** How definition migration batches pace themselves (tests make them small); default: the batch's own. */
+  migrationBatch?: ApiRouteOptions['migrationBatch'];
 }
 
 /**
@@ -73,6 +93,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.limits?.bodyLimit ?? 1024 * 1024,
   });
+  // Before any route: both wrap the routes as they are added.
+  if (deps.requestTracing) app.register(deps.requestTracing);
+  if (deps.metrics) app.register(fastifyMetrics, requestMetricsOptions(deps.metrics));
 
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorBody(toApiError(err));
@@ -124,7 +147,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
     auth,
+    identityKey: deps.identityKey ?? randomBytes(32).toString('base64url'),
     definitions: deps.definitions,
+    drafts: deps.drafts,
     departments:
       deps.departments ??
       createDepartmentService(deps.client, {
@@ -141,6 +166,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     rpcTimeoutMs,
     now,
     devSignIn: deps.console?.devSignIn,
+    ...(deps.migrationBatch && { migrationBatch: deps.migrationBatch }),
   });
 
   if (deps.codec) {

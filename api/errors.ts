@@ -103,6 +103,7 @@ const ENGINE_STATUS: Record<string, { status: number; code: string }> = {
   [FailureType.PetitionClosed]: { status: 409, code: 'petition_closed' },
   [FailureType.ActionNotAllowed]: { status: 409, code: 'action_not_allowed' },
   [FailureType.Forbidden]: { status: 403, code: 'forbidden' },
+  [FailureType.NotFound]: { status: 404, code: 'not_found' },
   [FailureType.InvalidInput]: { status: 400, code: 'invalid_input' },
   [FailureType.StatutoryRule]: { status: 422, code: 'statutory_rule' },
   [FailureType.NotStarted]: { status: 503, code: 'petition_starting' },
@@ -144,14 +145,23 @@ function isConnectionFailure(err: unknown): boolean {
 
 /** Maps a refusal of the petition workflow (its ApplicationFailure) onto the HTTP contract. */
 export function refusalToApiError(failure: ApplicationFailure): ApiError {
-  const mapped = ENGINE_STATUS[failure.type ?? ''] ?? { status: 422, code: 'action_refused' };
   const details = failure.details?.[0];
-  return new ApiError(
-    mapped.status,
-    mapped.code,
-    failure.message,
-    details !== null && typeof details === 'object' ? details : undefined,
-  );
+  return refusalAsApiError({
+    type: failure.type ?? '',
+    message: failure.message,
+    details:
+      details !== null && typeof details === 'object' ? (details as Record<string, unknown>) : undefined,
+  });
+}
+
+/** The same mapping for a refusal the workflow answered as data (a query's result). */
+export function refusalAsApiError(refusal: {
+  type: string;
+  message: string;
+  details?: Record<string, unknown>;
+}): ApiError {
+  const mapped = ENGINE_STATUS[refusal.type] ?? { status: 422, code: 'action_refused' };
+  return new ApiError(mapped.status, mapped.code, refusal.message, refusal.details);
 }
 
 /**

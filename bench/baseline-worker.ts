@@ -1,16 +1,17 @@
 /**
  * The baseline's worker: the minimal workflow of bench/baseline-workflow.ts on its own task queue, with SDK
- * defaults (as worker.ts uses them), in its own process so its CPU is measured on its own.
- * Env: BENCH_TEMPORAL_ADDRESS, BENCH_TASK_QUEUE.
+ * defaults (as worker.ts uses them), in its own process so its CPU is measured on its own. It reaches Temporal as the
+ * product's worker does (the same TEMPORAL_* environment), on the task queue BENCH_TASK_QUEUE.
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config';
+import { temporalConnectionOptions } from '../config/temporal';
 import { dataConverterForKeyring } from '../config/data-converter';
 import { parseKeyList } from '../config/payload-keys';
 
-const address = process.env.BENCH_TEMPORAL_ADDRESS;
+const config = loadConfigOrExit();
 const taskQueue = process.env.BENCH_TASK_QUEUE ?? 'bench-baseline';
-if (!address) throw new Error('BENCH_TEMPORAL_ADDRESS is not set');
 
 Runtime.install({
   logger: {
@@ -28,7 +29,7 @@ Runtime.install({
   shutdownSignals: [],
 });
 
-const connection = await NativeConnection.connect({ address });
+const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
   // The same data converter as worker.ts (the bench gives both PAYLOAD_KEYS), so the comparison is the engine's cost.
@@ -36,7 +37,7 @@ const worker = await Worker.create({
     keys: parseKeyList(process.env.PAYLOAD_KEYS ?? ''),
     source: 'PAYLOAD_KEYS',
   }).dataConverter,
-  namespace: 'default',
+  namespace: config.temporal.namespace,
   taskQueue,
   workflowsPath: fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url)),
 });

@@ -1,12 +1,14 @@
 /**
- * `npm run bench [-- --quick] [--open N] [--levels 1,8,32] [--seconds S] [--out DIR] [--keep] [--cpu-prof]`
+ * `npm run bench [-- --quick] [--open N] [--levels 1,8,32] [--seconds S] [--out DIR] [--keep] [--cpu-prof]
+ *                 [--address HOST:PORT [--namespace NS]]`
  *
- * Starts its own Temporal dev server (a fresh SQLite file, the embedded default's flags), the product's worker and
- * API as child processes and a baseline worker, then measures in one run: the baseline (start → Update → complete
- * through the client), our path (registrations and actions through HTTP), their ratios, the supervision queries
- * over many open petitions, and the cost of a petition (history, worker memory). Prints a table and writes
- * JSON to bench/results/<timestamp>.json. Everything it starts binds 127.0.0.1 and is stopped at the end, on
- * Ctrl-C and on failure. See bench/README.md.
+ * Starts its own Temporal dev server (a fresh SQLite file, the embedded default's flags) — or, with `--address`,
+ * uses an existing Temporal (a cluster) — the product's worker and API as child processes and a baseline worker,
+ * then measures in one run: the baseline (start → Update → complete through the client), our path (registrations
+ * and actions through HTTP), their ratios and CPU per operation, the supervision queries over many open petitions,
+ * and the cost of a petition (history, worker memory). Prints a table and writes JSON to
+ * bench/results/<timestamp>.json. Everything it starts binds 127.0.0.1 and is stopped at the end, on Ctrl-C and on
+ * failure. See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,15 +22,23 @@ import { createContext, type Settings } from './lib/context';
 import { measureLifecycle, measureMemory } from './phases/cost';
 import { measureSupervision } from './phases/supervision';
 import { measureApi, measureBaseline, warmUp } from './phases/throughput';
-import { evaluateTargets, formatReport, type Results } from './report';
+import { cpuPerOperation, evaluateTargets, formatReport, type Results } from './report';
+import { ensureBenchDepartments } from './lib/petitions';
 
 type Report = Record<string, unknown>;
 
 const usage = `usage: npm run bench -- [--quick] [--open N] [--levels 1,8,32] [--seconds S] [--samples N]
                         [--mem-petitions N] [--seed-concurrency N] [--idempotency-keys] [--seed-with-worker]
-                        [--out DIR] [--keep] [--cpu-prof] [--log-level info]`;
+                        [--out DIR] [--keep] [--cpu-prof] [--log-level info]
+                        [--address HOST:PORT [--namespace NS]]`;
 
-function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boolean } {
+function parse(): {
+  settings: Settings;
+  out: string;
+  keep: boolean;
+  cpuProf: boolean;
+  existing?: { address: string; namespace: string };
+} {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
@@ -44,6 +54,8 @@ function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boo
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
+      address: { type: 'string' },
+      namespace: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -87,11 +99,30 @@ function parse(): { settings: Settings; out: string; keep: boolean; cpuProf: boo
     logLevel: values['log-level'] ?? 'info',
   };
   const here = path.dirname(fileURLToPath(import.meta.url));
+  if (values.namespace !== undefined && values.address === undefined) {
+    process.stderr.write(
+      `--namespace goes with --address (the bench's own dev server uses "default")\n${usage}\n`,
+    );
+    process.exit(2);
+  }
+  if (values.address !== undefined && !/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(values.address)) {
+    process.stderr.write(`--address must be HOST:PORT (got ${JSON.stringify(values.address)})\n${usage}\n`);
+    process.exit(2);
+  }
+  if (values.namespace !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(values.namespace)) {
+    process.stderr.write(
+      `--namespace must be a namespace name (got ${JSON.stringify(values.namespace)})\n${usage}\n`,
+    );
+    process.exit(2);
+  }
   return {
     settings,
     out: path.resolve(values.out ?? path.join(here, 'results')),
     keep: values.keep,
     cpuProf: values['cpu-prof'],
+    ...(values.address !== undefined && {
+      existing: { address: values.address, namespace: values.namespace ?? 'default' },
+    }),
   };
 }
 
@@ -104,7 +135,7 @@ function codeVersion(): string {
   return `${head.stdout.trim()}${dirty ? '+dirty' : ''}`;
 }
 
-const { settings, out, keep, cpuProf } = parse();
+const { settings, out, keep, cpuProf, existing } = parse();
 const commit = codeVersion();
 const startedAt = new Date();
 const loadAverageAtStart = os.loadavg();
@@ -131,17 +162,23 @@ async function main(): Promise<void> {
     : undefined;
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   progress.say(
-    `mode ${settings.mode}: levels ${settings.levels.join(', ')}, ${settings.phaseSeconds} s per phase, ${settings.open} open petitions`,
+    `mode ${settings.mode}: levels ${settings.levels.join(', ')}, ${settings.phaseSeconds} s per phase, ${settings.open} open petitions` +
+      (existing
+        ? `; against the existing Temporal at ${existing.address}, namespace ${existing.namespace}`
+        : ''),
   );
   const t0 = performance.now();
   env = await startBenchEnvironment({
     logLevel: settings.logLevel,
     keep,
     ...(cpuProfileDir && { cpuProfileDir }),
+    ...(existing && { existing }),
   });
   const setupSeconds = (performance.now() - t0) / 1000;
   progress.say(`ready after ${setupSeconds.toFixed(1)} s: Temporal ${env.address}, API ${env.apiUrl}`);
   const ctx = createContext(env, settings);
+  // The departments the phases use: seeded in the embedded default's registry, registered here when missing.
+  if (existing) await ensureBenchDepartments(ctx);
   const e = env;
   const file = path.join(out, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   /** Wall time, the machine's 1-minute load average and each process's peak RSS per section (shared, noisy machines). */
@@ -175,14 +212,25 @@ async function main(): Promise<void> {
       },
       sections,
       versions: { commit, temporalCli: e.versions.temporal, temporalSdk: e.versions.sdk },
+      deployment: {
+        kind: e.deployment,
+        address: e.deployment === 'existing' ? e.address : 'the bench’s own dev server on 127.0.0.1',
+        namespace: e.namespace,
+        taskQueues: { product: e.taskQueue, baseline: e.baselineTaskQueue },
+      },
       settings: {
         ...settings,
         setupSeconds: Number(setupSeconds.toFixed(1)),
         devServerArgs: e.devServerArgs.map((a) => (a.startsWith('/') ? path.basename(a) : a)),
         processes:
-          'Temporal dev server, worker.ts (child process), baseline worker (child process), api/server.ts (child process), memory-probe worker.ts (child process), load generator (this process): each measured on its own',
+          e.deployment === 'existing'
+            ? 'an existing Temporal (its CPU not measured), worker.ts (child process), baseline worker (child process), api/server.ts (child process), memory-probe worker.ts (child process), load generator (this process): each measured on its own'
+            : 'Temporal dev server, worker.ts (child process), baseline worker (child process), api/server.ts (child process), memory-probe worker.ts (child process), load generator (this process): each measured on its own',
         apiRateLimitMax: 1_000_000_000,
-        departments: 'config/departments.seed.json (manual connectors)',
+        departments:
+          e.deployment === 'existing'
+            ? "config/departments.seed.json's departments in the namespace's registry (those missing registered by the bench)"
+            : 'config/departments.seed.json (manual connectors)',
       },
       results,
       ...(complete && { targets: evaluateTargets(results as Results) }),
@@ -231,6 +279,7 @@ async function main(): Promise<void> {
         concurrency: c,
         starts: Number((a.registrations.perSecond / b.starts.perSecond).toFixed(3)),
         updates: Number((a.actions.perSecond / b.updates.perSecond).toFixed(3)),
+        cpuMs: cpuPerOperation(b, a),
       });
       write(false);
     }
@@ -240,11 +289,14 @@ async function main(): Promise<void> {
 
     const totalWorkflows = (await e.client.workflow.count('')).count;
     const dbBytes = e.dbBytes();
-    results.cost.disk = {
-      sqliteBytes: dbBytes,
-      workflows: totalWorkflows,
-      bytesPerWorkflow: Math.round(dbBytes / Math.max(1, totalWorkflows)),
-    };
+    results.cost.disk =
+      dbBytes === undefined
+        ? null
+        : {
+            sqliteBytes: dbBytes,
+            workflows: totalWorkflows,
+            bytesPerWorkflow: Math.round(dbBytes / Math.max(1, totalWorkflows)),
+          };
     const report = write(true);
     process.stdout.write(
       `\n${formatReport(report as Parameters<typeof formatReport>[0])}\n\nJSON: ${file}\n`,

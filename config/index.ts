@@ -23,6 +23,16 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const nonEmpty = z.string().min(1);
+/** `host:port` to listen on, or `0`/`off` for "not at all" (the same as unset). */
+const listenAddress = z
+  .string()
+  .regex(/^(0|off|(\[[0-9a-fA-F:]+\]|[^\s:/[\]]+):\d{1,5})$/)
+  .transform((v) => {
+    if (v === '0' || v === 'off') return undefined;
+    const at = v.lastIndexOf(':');
+    return { host: v.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(v.slice(at + 1)) };
+  })
+  .refine((a) => a === undefined || (a.port >= 1 && a.port <= 65535));
 
 const variables = {
   TEMPORAL_ADDRESS: {
@@ -78,6 +88,23 @@ const variables = {
   },
   JWT_ISSUER: { schema: nonEmpty.optional(), expected: 'the expected `iss` claim of tokens' },
   JWT_AUDIENCE: { schema: nonEmpty.optional(), expected: 'the expected `aud` claim of tokens' },
+  API_METRICS_ADDRESS: {
+    schema: listenAddress.optional(),
+    expected: "host:port for the API's Prometheus /metrics listener (e.g. 127.0.0.1:9465), or 0 for none",
+  },
+  WORKER_METRICS_ADDRESS: {
+    schema: listenAddress.optional(),
+    expected: "host:port for the worker's Prometheus /metrics listener (e.g. 127.0.0.1:9464), or 0 for none",
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    expected:
+      'the http(s) base URL of an OTLP/HTTP receiver (e.g. http://127.0.0.1:4318); traces go to its /v1/traces',
+  },
+  OTEL_SERVICE_NAME: {
+    schema: nonEmpty.optional(),
+    expected: 'the service name spans are exported under (default petition-api / petition-worker)',
+  },
   CONSOLE_DEV_SIGN_IN: {
     schema: z.enum(['auto', 'off']).default('auto'),
     expected:
@@ -129,6 +156,15 @@ const variables = {
     schema: readableFile.optional(),
     expected:
       'a path to a readable payload key file (JSON { "keys": [{ "id", "key" }] } or "id:base64key" lines)',
+  },
+  IDENTITY_KEY_SECRET: {
+    schema: z.string().min(32).optional(),
+    expected:
+      'the secret the same-matter key of a petitioner is computed with (HMAC-SHA256), at least 32 characters',
+  },
+  IDENTITY_KEY_FILE: {
+    schema: readableFile.optional(),
+    expected: 'a path to a readable file holding that secret (at least 32 characters)',
   },
   TEMPORAL_UI_ORIGINS: {
     schema: z
@@ -218,6 +254,7 @@ export class ConfigError extends Error {
 
 /** Variables whose values must never be echoed in an error message. */
 const secretVariables: ReadonlySet<string> = new Set([
+  'IDENTITY_KEY_SECRET',
   'JWT_SECRET',
   'TEMPORAL_API_KEY',
   'SMTP_URL',
@@ -265,6 +302,11 @@ function combinationProblems(e: z.output<typeof envSchema>, uiPort: number): str
     problems.push('SMTP_PORT, SMTP_SECURE, SMTP_USER and SMTP_PASS need SMTP_HOST');
   }
   if (e.SMTP_PASS && !e.SMTP_USER) problems.push('SMTP_PASS needs SMTP_USER');
+  if (e.API_METRICS_ADDRESS?.port === e.API_PORT) {
+    problems.push(
+      'API_METRICS_ADDRESS must use another port than API_PORT (metrics have a listener of their own)',
+    );
+  }
   if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_CLIENT_ID)) {
     problems.push(
       'OIDC_ISSUER and OIDC_CLIENT_ID go together (the console signs in with that provider and client)',
@@ -277,6 +319,11 @@ function combinationProblems(e: z.output<typeof envSchema>, uiPort: number): str
   }
   if (e.OIDC_ISSUER && !e.OIDC_SCOPES.split(/\s+/).includes('openid')) {
     problems.push('OIDC_SCOPES must include openid');
+  }
+  if (e.IDENTITY_KEY_SECRET && e.IDENTITY_KEY_FILE) {
+    problems.push(
+      'IDENTITY_KEY_SECRET and IDENTITY_KEY_FILE exclude each other (give the secret in one place)',
+    );
   }
   if (e.PAYLOAD_KEYS && e.PAYLOAD_KEY_FILE) {
     problems.push('PAYLOAD_KEYS and PAYLOAD_KEY_FILE exclude each other (give the keys in one place)');
@@ -382,10 +429,30 @@ const configSchema = envSchema.transform((e, ctx) => {
         workflowBundle: path.resolve(e.WORKER_WORKFLOW_BUNDLE),
       }),
     },
+    /** Where the API and the worker serve Prometheus metrics; absent: nowhere (docs/operations.md#traces-and-metrics). */
+    metrics: { api: e.API_METRICS_ADDRESS, worker: e.WORKER_METRICS_ADDRESS },
+    /**
+     * OpenTelemetry tracing, on only when an OTLP endpoint is configured: spans go by OTLP/HTTP (protobuf) to
+     * `tracesUrl`, under `serviceName` (or each process's default name).
+     */
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined && {
+      tracing: {
+        tracesUrl: `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+        ...(e.OTEL_SERVICE_NAME !== undefined && { serviceName: e.OTEL_SERVICE_NAME }),
+      },
+    }),
     /**
      * Payload encryption keys: PAYLOAD_KEYS, or PAYLOAD_KEY_FILE, or neither (the embedded default's
      * `DATA_DIR/payload-keys.json`, created on first use). Resolved by config/payload-keys.ts `resolveKeyring`.
      */
+    /**
+     * The secret of the same-matter key (api/services/identity-key.ts): IDENTITY_KEY_SECRET, IDENTITY_KEY_FILE, or
+     * (neither set) the embedded default's `DATA_DIR/identity-key`, created on first use.
+     */
+    identityKey: {
+      ...(e.IDENTITY_KEY_SECRET !== undefined && { secret: e.IDENTITY_KEY_SECRET }),
+      ...(e.IDENTITY_KEY_FILE !== undefined && { file: path.resolve(e.IDENTITY_KEY_FILE) }),
+    },
     payloadKeys: {
       ...(e.PAYLOAD_KEYS !== undefined && { keys: e.PAYLOAD_KEYS }),
       ...(e.PAYLOAD_KEY_FILE !== undefined && { file: path.resolve(e.PAYLOAD_KEY_FILE) }),

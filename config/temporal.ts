@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, type ClientOptions, type TLSConfig } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import type { DataConverter, SearchAttributeType } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -48,14 +48,15 @@ export function createLazyConnection(
 
 /**
  * A Temporal client for the configured namespace on the given connection. The data converter is required: every
- * client encrypts what it writes (config/data-converter.ts `dataConverterFromConfig`).
+ * client encrypts what it writes (config/data-converter.ts `dataConverterFromConfig`). `extra.interceptors`: tracing's, when on.
  */
 export function createClient(
   config: Pick<Config, 'temporal'>,
   connection: Connection,
   dataConverter: DataConverter,
+  extra: Pick<ClientOptions, 'interceptors'> = {},
 ): Client {
-  return new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  return new Client({ connection, namespace: config.temporal.namespace, dataConverter, ...extra });
 }
 
 /**

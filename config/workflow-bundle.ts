@@ -2,6 +2,7 @@
  * How the workflow bundle is built, in one place for the worker, the test setup (which bundles once for every test
  * worker and the replay tests) and the benchmarks.
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { failureConverterPath } from './data-converter';
 
@@ -30,11 +31,19 @@ export const preloadModules: string[] = [
     'interpreter',
     'view',
     'registration',
+    'identity',
+    'authorize',
+    'answer',
+    'migration',
   ].map((m) => here(`../workflows/engine/${m}.ts`)),
   here('../workflows/department-routing.ts'),
   here('../workflows/failure-types.ts'),
+  here('../workflows/access-policy.ts'),
   // What definitions written before the statute's declarations meant (cached per definition object).
   here('../definitions/language/upgrade.ts'),
+  // Content hashes (a definition migration checks the version it is sent against its hash).
+  here('../definitions/language/sha256.ts'),
+  here('../definitions/language/hash.ts'),
   // Document rendering (pure string templates).
   here('../definitions/language/templates.ts'),
   here('../workflows/documents.ts'),
@@ -51,3 +60,20 @@ export const workflowBundlerOptions = { preloadModules };
  * `dataConverter` instead).
  */
 export const workflowBundleCodeOptions = { workflowsPath, ...workflowBundlerOptions, failureConverterPath };
+
+/**
+ * The OpenTelemetry workflow interceptors (spans for running a workflow, validating and handling an Update, scheduling
+ * an activity), bundled only into the workflow code of a worker that traces (config/tracing.ts): without the span
+ * sink they would have nowhere to export to. A prebuilt bundle gets them with `workflowInterceptorModules`.
+ */
+export const tracingWorkflowModules: string[] = [
+  createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+];
+
+/**
+ * Whether a bundle's code has the tracing interceptors in it: a prebuilt bundle (`WORKER_WORKFLOW_BUNDLE`) serves a
+ * worker only if it was built for that worker's tracing setting (`npm run worker:bundle -- --tracing`).
+ */
+export function bundleHasTracing(code: string): boolean {
+  return code.includes('interceptors-opentelemetry/lib/workflow-interceptors');
+}

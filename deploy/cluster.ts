@@ -15,6 +15,7 @@ import { loadOrCreateJwtSecret } from '../api/auth/secret';
 import { createLogger, type Logger } from '../config/logger';
 import { httpUrl, running, startNodeEntry, stopChild, waitUntilReady } from '../scripts/supervise';
 import { portInUse, stopServer, waitForTemporal, type ServerProcess } from '../scripts/temporal-servers';
+import { resolveIdentityKeySecret } from '../api/services/identity-key';
 import { searchAttributeRegistrations } from '../workflows/search-attributes';
 import { ensurePostgres, ensureTemporalServer, type PostgresBinaries } from './cluster/install';
 import {
@@ -168,7 +169,7 @@ function prefixOutput(name: string, child: ChildProcess): void {
 }
 
 /** The environment of the workers and APIs: the product's own, pointed at this cluster. */
-function childEnvironment(jwtSecret: string | undefined): NodeJS.ProcessEnv {
+function childEnvironment(jwtSecret: string | undefined, identityKey: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) {
     if (name.startsWith('TEMPORAL_TLS') || name === 'TEMPORAL_API_KEY') delete env[name];
@@ -182,6 +183,9 @@ function childEnvironment(jwtSecret: string | undefined): NodeJS.ProcessEnv {
     // Our output is a pipe to the children: keep pino-pretty when we ourselves write to a terminal.
     ...(settings.product.log.format === 'auto' && { LOG_FORMAT: process.stdout.isTTY ? 'pretty' : 'json' }),
     ...(jwtSecret !== undefined && { JWT_SECRET: jwtSecret }),
+    // Every API computes the same-matter keys with one secret (IDENTITY_KEY_*, else DATA_DIR/identity-key).
+    IDENTITY_KEY_SECRET: identityKey,
+    IDENTITY_KEY_FILE: undefined,
   };
 }
 
@@ -306,7 +310,7 @@ async function main(): Promise<void> {
   // The APIs verify tokens with the secret `npm run -s token` signs with: JWT_SECRET, else DATA_DIR/jwt-secret.
   const { auth, dataDir } = settings.product;
   const jwtSecret = auth.jwksUrl || auth.secret ? undefined : loadOrCreateJwtSecret(dataDir);
-  const env = childEnvironment(jwtSecret);
+  const env = childEnvironment(jwtSecret, resolveIdentityKeySecret(settings.product).secret);
   await Promise.all(
     Array.from({ length: settings.workers }, (_, i) =>
       startChild(`worker-${i + 1}`, 'worker', 'worker.ts', env),

@@ -1,9 +1,10 @@
 /**
  * Builds the web console (web/) into dist/console with Vite, when it is missing or older than its sources
  * (`npm run console:build`; `npm start` and the browser tests call {@link ensureConsoleBuilt}). Whether a build is
- * stale is decided by a hash of every file under web/ and of package-lock.json, kept in dist/console/build-info.json,
- * so an up-to-date console costs a few milliseconds. The build goes to a temporary folder first and replaces the old
- * one at the end: an API serving the console never sees half a build.
+ * stale is decided by a hash of every file under web/, of the pe: moddle descriptor it bundles and of
+ * package-lock.json, kept in dist/console/build-info.json, so an up-to-date console costs a few milliseconds. The
+ * build goes to a temporary folder first and replaces the old one at the end: an API serving the console never sees
+ * half a build.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -37,11 +38,14 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-/** The hash of what the build depends on: web/ and the exact versions installed. */
+/** Files outside web/ the console bundles: the pe: moddle descriptor the designer's editor loads into bpmn-js. */
+const sharedFiles = [path.join(root, 'definitions', 'bpmn', 'pe.json')];
+
+/** The hash of what the build depends on: web/, the shared files and the exact versions installed. */
 export function consoleSourceHash(): string {
   const hash = createHash('sha256');
   const lock = path.join(root, 'package-lock.json');
-  for (const file of [...filesUnder(webDir).sort(), ...(existsSync(lock) ? [lock] : [])]) {
+  for (const file of [...filesUnder(webDir).sort(), ...sharedFiles, ...(existsSync(lock) ? [lock] : [])]) {
     hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex');

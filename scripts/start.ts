@@ -24,7 +24,17 @@ import {
   type ServerProcess,
 } from './temporal-servers';
 
-const config = loadConfigOrExit();
+/**
+ * One worker and one API on this machine: `npm start` gives both a metrics listener unless the environment says
+ * otherwise (`0` turns one off). `npm run worker` and `npm run api` alone have none by default, so that several on
+ * one machine never clash.
+ */
+const metricsDefaults = { WORKER_METRICS_ADDRESS: '127.0.0.1:9464', API_METRICS_ADDRESS: '127.0.0.1:9465' };
+const childEnv: NodeJS.ProcessEnv = { ...process.env };
+for (const [name, value] of Object.entries(metricsDefaults)) {
+  if (!process.env[name]?.trim()) childEnv[name] = value;
+}
+const config = loadConfigOrExit(childEnv);
 const logger = createLogger(config, 'start');
 const startedAt = Date.now();
 
@@ -120,6 +130,16 @@ async function startEmbeddedServer(cfg: Config): Promise<void> {
       );
     }
   }
+  for (const [what, listen, hint] of [
+    ['API metrics', cfg.metrics.api, 'API_METRICS_ADDRESS'],
+    ['worker metrics', cfg.metrics.worker, 'WORKER_METRICS_ADDRESS'],
+  ] as const) {
+    if (listen && (await portInUse(listen.port, listen.host))) {
+      return fail(
+        `The ${what} address ${listen.host}:${listen.port} is already in use (another npm start?). Stop that process, or set ${hint} to another host:port or to 0 (none).`,
+      );
+    }
+  }
 
   const resumed = existsSync(dbFile);
   logger.info(
@@ -179,7 +199,7 @@ async function prepareExistingCluster(cfg: Config): Promise<void> {
 
 /** Runs an entry point as a child; resolves when it reported ready (or exited, which fails the start). */
 async function startChild(name: string, entry: string): Promise<void> {
-  const { child, ready } = startNodeEntry(entry);
+  const { child, ready } = startNodeEntry(entry, { env: childEnv });
   children.push({ name, child });
   child.on('exit', (code, signal) => {
     if (!shuttingDown) void fail(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
@@ -196,6 +216,15 @@ const consoleBuild = ensureConsoleBuilt({ log: (line) => logger.info(line) }).th
     return false;
   },
 );
+
+function metricsLines(cfg: Config): string[] {
+  const url = (listen: { host: string; port: number }) =>
+    `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}/metrics`;
+  return [
+    ...(cfg.metrics.api ? [`  API metrics    ${url(cfg.metrics.api)}  (Prometheus)`] : []),
+    ...(cfg.metrics.worker ? [`  Worker metrics ${url(cfg.metrics.worker)}  (Prometheus)`] : []),
+  ];
+}
 
 /** The API's codec server as the embedded Web UI (on 127.0.0.1) reaches it. */
 function codecEndpoint(cfg: Config): string {
@@ -241,6 +270,8 @@ if (!shuttingDown) {
     `  Console        ${apiUrl}/console/${consoleReady ? '' : '  (not built: see the warning above)'}`,
     `  API            ${apiUrl}  (GET /healthz, GET /readyz)`,
     `  API docs       ${apiUrl}/docs  (OpenAPI: ${apiUrl}/docs/json)`,
+    ...metricsLines(config),
+    ...(config.tracing ? [`  Traces         OTLP to ${config.tracing.tracesUrl}`] : []),
     ...(config.auth.jwksUrl
       ? []
       : [

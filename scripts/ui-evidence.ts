@@ -60,6 +60,12 @@ const id = registered['id'] as string;
 await call('POST', `/v1/petitions/${id}/actions/forward`, token('registrar'), {
   department: 'district-housing',
 });
+// The hand-over to the department runs after `forward` has answered: accept once the department has received it.
+for (let i = 0; i < 120; i++) {
+  const seen = await call('GET', `/v1/petitions/${id}`, token('supervisor'));
+  if (seen['step'] !== 'deliver-to-department') break;
+  await new Promise((r) => setTimeout(r, 250));
+}
 await call('POST', `/v1/petitions/${id}/actions/accept`, token('department', 'district-housing'), {});
 const workflowId = `petition-${id}`;
 process.stdout.write(`petition ${id}\n`);

@@ -10,6 +10,10 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
   plugins: [react()],
+  resolve: {
+    // The pe: moddle descriptor the API's BPMN import and export read: the editor loads the very same file into bpmn-js.
+    alias: { '@pe/moddle': fileURLToPath(new URL('../definitions/bpmn/pe.json', import.meta.url)) },
+  },
   build: {
     outDir: '../dist/console',
     emptyOutDir: true,

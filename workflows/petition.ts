@@ -4,6 +4,7 @@ import type { PetitionOutcome } from './engine/types';
 import { isConfidential, viewOf } from './engine/view';
 import {
   calendarUpdatedSignal,
+  petitionActionAnswerQuery,
   petitionActionUpdate,
   petitionStateQuery,
   reportReadSignal,
@@ -12,8 +13,9 @@ import {
 import { now } from './petition/clock';
 import { CommandRunner } from './petition/command-runner';
 import { DeadlineTimer } from './petition/deadline-timer';
+import { handleDefinitionMigrations } from './petition/definition-migration';
 import { PetitionRun } from './petition/petition-run';
-import { pinnedDefinition } from './petition/pinned-definition';
+import { PinnedDefinition, pinnedDefinition } from './petition/pinned-definition';
 
 /**
  * One petition: interprets the definition it was started with, keeps a durable timer for the earliest legal deadline
@@ -21,7 +23,8 @@ import { pinnedDefinition } from './petition/pinned-definition';
  * only wires the handlers, the timer and the command runner to it (settled points 1–4).
  */
 export async function petition(input: PetitionWorkflowInput): Promise<PetitionOutcome> {
-  const definition = pinnedDefinition(input);
+  // Pinned for the whole run, unless a definition migration moves the petition to another version.
+  const definition = new PinnedDefinition(pinnedDefinition(input));
   const run: PetitionRun = new PetitionRun(
     definition,
     input.registration?.searchValues,
@@ -44,7 +47,8 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     actor: input.registeredBy,
     ...(input.bodies && { bodies: input.bodies }),
   });
-  setHandler(petitionStateQuery, () => viewOf(definition, run.current()));
+  setHandler(petitionStateQuery, () => viewOf(definition.current, run.current()));
+  setHandler(petitionActionAnswerQuery, (request) => run.answerTo(request));
   // An Update: the caller learns at once whether the action was taken; the validator keeps refusals out of history.
   setHandler(petitionActionUpdate, (request) => run.act(request, now()), {
     validator: (request) => run.validate(request, now()),
@@ -55,9 +59,10 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     calendarUpdates += 1;
   });
   setHandler(reportReadSignal, ({ actor }) => {
-    if (!isConfidential(definition, run.current())) return;
+    if (!isConfidential(definition.current, run.current())) return;
     void run.serialised(() => run.process({ type: 'report-read', at: now(), actor }));
   });
+  handleDefinitionMigrations(run, definition);
 
   await run.serialised(() => run.drain(registered));
   commands.registrationSettled();
@@ -65,7 +70,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
   const timer = new DeadlineTimer();
   let seenCalendar = 0;
   while (run.current().status === 'open') {
-    timer.wakeAt(nextWakeAt(definition, run.current()));
+    timer.wakeAt(nextWakeAt(definition.current, run.current()));
     const seen = run.version;
     await condition(
       () =>

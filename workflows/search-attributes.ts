@@ -10,8 +10,10 @@ import type { PetitionSearchValues } from './engine/view';
  * Search attributes kept on every petition workflow. They are never encrypted, so they carry only opaque ids,
  * codes and categories — never the petitioner's personal information (design settled point 5).
  *
- * The dev server's SQL visibility store allows at most 10 Keyword, 3 Bool and 3 Datetime custom attributes per
- * namespace: this set uses 9, 3 and 3. The on-time flags are Bool, unset while the period is still running.
+ * The dev server's SQL visibility store allows at most 10 Keyword, 3 Bool, 3 Datetime and 3 KeywordList custom
+ * attributes per namespace: this set uses 10, 3, 3 and 1. The on-time flags are Bool, unset while the period is still
+ * running. Further facts the dashboard and the annual report filter on are keywords of the one KeywordList
+ * `PetitionFlags`, declared by the definition (`flags`), rather than an attribute each.
  */
 export const PetitionSearchAttributes = {
   step: defineSearchAttributeKey('PetitionStep', SearchAttributeType.KEYWORD),
@@ -29,6 +31,12 @@ export const PetitionSearchAttributes = {
   finishedOnTime: defineSearchAttributeKey('PetitionFinishedOnTime', SearchAttributeType.BOOL),
   satisfaction: defineSearchAttributeKey('PetitionSatisfaction', SearchAttributeType.KEYWORD),
   closedAt: defineSearchAttributeKey('PetitionClosedAt', SearchAttributeType.DATETIME),
+  flags: defineSearchAttributeKey('PetitionFlags', SearchAttributeType.KEYWORD_LIST),
+  /**
+   * The same-matter key of the petitioner (Arts. 19, 36 ¶3): HMAC-SHA256 of the normalised identity under a secret of
+   * the API (api/services/identity-key.ts), in hex. Set by registration only; the workflow never changes it.
+   */
+  identity: defineSearchAttributeKey('PetitionIdentity', SearchAttributeType.KEYWORD),
 } as const;
 
 /** Name → server type name, as `temporal server start-dev --search-attribute NAME=TYPE` and the operator service expect. */
@@ -62,8 +70,27 @@ export function searchAttributeUpdates(
     ['finishedOnTime', { key: SA.finishedOnTime, value: values.finishedOnTime }],
     ['satisfaction', { key: SA.satisfaction, value: values.satisfaction }],
     ['closedAt', { key: SA.closedAt, value: instant(values.closedAt) }],
+    ['flags', { key: SA.flags, value: flagsValue(values.flags) }],
   ];
-  return all.filter(([name]) => !previous || previous[name] !== values[name]).map(([, pair]) => pair);
+  return all
+    .filter(([name]) => !previous || !sameValue(previous[name], values[name]))
+    .map(([, pair]) => pair);
+}
+
+/** An empty list of flags is no attribute at all (as in petitions registered before flags existed). */
+function flagsValue(flags: readonly string[] | undefined): string[] | null {
+  return flags && flags.length > 0 ? [...flags] : null;
+}
+
+/** Values compare as they are upserted: lists by their items, a missing or empty list of flags as none. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b) || a === undefined || b === undefined) {
+    const list = (v: unknown) => (Array.isArray(v) ? (v as unknown[]) : v === undefined ? [] : [v]);
+    const x = list(a);
+    const y = list(b);
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  }
+  return a === b;
 }
 
 /** The search attributes a petition is started with (so list queries see it at once): the non-empty values. */

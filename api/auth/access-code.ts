@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Crockford's base32: no I, L, O, U, so a code read aloud or retyped survives. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -34,14 +34,10 @@ export function normaliseAccessCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
-/** SHA-256 (hex) of the normalised code, as stored in the memo. */
+/**
+ * SHA-256 (hex) of the normalised code, as stored in the memo; what a petitioner's request carries to the petition,
+ * which compares it with the memo in constant time (`accessCodeHashMatches`).
+ */
 export function hashAccessCode(code: string): string {
   return createHash('sha256').update(normaliseAccessCode(code)).digest('hex');
-}
-
-/** Whether `code` matches the stored hash; compares in constant time. */
-export function accessCodeMatches(code: string, storedHash: unknown): boolean {
-  if (typeof storedHash !== 'string' || !/^[0-9a-f]{64}$/.test(storedHash)) return false;
-  const given = Buffer.from(hashAccessCode(code), 'hex');
-  return timingSafeEqual(given, Buffer.from(storedHash, 'hex'));
 }

@@ -91,7 +91,7 @@ export async function authenticate(
     sub,
     role,
     ...(dept !== undefined && { dept }),
-    ...(approver === true && { approver: true }),
+    ...(approver === true && { approver }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Actor } from '../../workflows/engine';
+import { actorOfCaller, type Actor, type Caller } from '../../workflows/engine';
+import { PETITION_ACCESS } from '../../workflows/access-policy';
 
 /** Roles a bearer token may carry; the petitioner has no token (petition id + access code instead). */
 export const StaffRoles = ['registrar', 'department', 'superior', 'supervisor', 'designer', 'admin'] as const;
@@ -15,8 +16,8 @@ export const departmentCode = z
 
 /**
  * The claims the API reads from a verified token: `sub` (an opaque user id, never personal data), `role`, for
- * department staff and superiors `dept`, the body they act for, and `approver: true` for whoever may approve for
- * that body (its head: an extension of the handling period needs it, Art. 34).
+ * department staff and superiors `dept`, the body they act for, and `approver: true` for staff who may approve what a
+ * definition reserves for approvers.
  */
 export const tokenClaimsSchema = z
   .object({
@@ -32,20 +33,31 @@ export const tokenClaimsSchema = z
   });
 export type TokenClaims = z.infer<typeof tokenClaimsSchema>;
 
-/** Who is calling: a staff member (verified token) or a petitioner (verified access code for one petition). */
+/**
+ * Who is calling: a staff member (verified token) or a petitioner with an access code for one petition (its hash).
+ * The code is checked against the petition's own record: by the API where it reads that record anyway, otherwise by
+ * the petition's Update validator.
+ */
 export type Principal =
-  | { kind: 'staff'; role: StaffRole; sub: string; dept?: string; approver?: boolean }
-  | { kind: 'petitioner'; petitionId: string };
+  | { kind: 'staff'; role: StaffRole; sub: string; dept?: string; approver?: true }
+  | { kind: 'petitioner'; petitionId: string; accessCodeHash: string };
+
+/** The caller an action is sent with (the petition's validator authorizes it). */
+export function callerOf(principal: Principal): Caller {
+  if (principal.kind === 'petitioner')
+    return { kind: 'petitioner', accessCodeHash: principal.accessCodeHash };
+  return {
+    kind: 'staff',
+    role: principal.role,
+    sub: principal.sub,
+    ...(principal.dept !== undefined && { department: principal.dept }),
+    ...(principal.approver && { approver: true }),
+  };
+}
 
 /** The engine's actor for a principal (admin acts as admin: the engine records it as such). */
 export function actorOf(principal: Principal): Actor {
-  if (principal.kind === 'petitioner') return { role: 'petitioner' };
-  return {
-    role: principal.role,
-    id: principal.sub,
-    ...(principal.dept !== undefined && { department: principal.dept }),
-    ...(principal.approver === true && { approver: true }),
-  };
+  return actorOfCaller(PETITION_ACCESS, callerOf(principal));
 }
 
 /** The role name used for role checks and `availableActions`. */

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors';
 import { petitionIdParam } from '../schemas/petitions';
-import { accessCodeMatches } from './access-code';
+import { accessCodeHashMatches } from '../../workflows/engine';
+import { hashAccessCode } from './access-code';
 import { authenticate, requireRole } from './plugin';
 import { petitionNotFound, type PetitionRecord } from './policy';
 import type { Principal, StaffRole } from './principal';
@@ -45,7 +46,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; set before validation on every route that declares `config.auth`. */
     principal: Principal | null;
-    /** A petitioner's petition, read to check the access code (so the handler need not read it again). */
+    /**
+     * A petitioner's petition, read to check the access code (so the handler need not read it again); null when the
+     * code was not checked here (an action: the petition's validator checks it).
+     */
     petitionRecord: PetitionRecord | null;
   }
 }
@@ -57,7 +61,12 @@ export interface RouteAuthOptions {
 
 type Staff = Extract<Principal, { kind: 'staff' }>;
 
-/** The petitioner behind an access code for the petition in the path; 404 when the code does not open it. */
+/**
+ * The petitioner behind an access code for the petition in the path. On a route with actions, an action the
+ * petitioner may take goes to the petition unchecked (its Update validator compares the code, and refuses a wrong one
+ * exactly like an unknown id: one round trip); elsewhere, and for any other action, the code is checked here against
+ * the petition's record: 404 when it does not open it, then 403 for an action a petitioner may not take.
+ */
 async function petitioner(
   request: FastifyRequest,
   code: string,
@@ -68,10 +77,17 @@ async function petitioner(
   // A malformed id opens nothing: validation answers for it (400 about the path, never about a petition).
   const id = petitionIdParam.shape.id.safeParse(params.id);
   if (!id.success) return;
-  const record = await opts.petitionRecord(id.data);
-  // A wrong code answers exactly like an unknown id: the answer never tells which petition ids exist.
-  if (!record || !accessCodeMatches(code, record.memo['accessCodeHash'])) throw petitionNotFound(id.data);
-  if (allowed !== true && !allowed.includes(String(params.action))) {
+  const principal = {
+    kind: 'petitioner',
+    petitionId: id.data,
+    accessCodeHash: hashAccessCode(code),
+  } as const;
+  if (allowed !== true && allowed.includes(String(params.action))) {
+    request.principal = principal;
+    return;
+  }
+  await checkAccessCode(request, principal, opts.petitionRecord);
+  if (allowed !== true) {
     throw new ApiError(
       403,
       'forbidden',
@@ -82,7 +98,22 @@ async function petitioner(
       },
     );
   }
-  request.principal = { kind: 'petitioner', petitionId: id.data };
+  request.principal = principal;
+}
+
+/**
+ * Checks an access code against the petition's record (memo), if that was not done yet: 404 when the code does not
+ * open it, exactly as for an unknown id, so the answer never tells which petition ids exist. Keeps the record.
+ */
+export async function checkAccessCode(
+  request: FastifyRequest,
+  principal: Extract<Principal, { kind: 'petitioner' }>,
+  petitionRecord: RouteAuthOptions['petitionRecord'],
+): Promise<void> {
+  if (request.petitionRecord) return;
+  const record = await petitionRecord(principal.petitionId);
+  if (!record || !accessCodeHashMatches(principal.accessCodeHash, record.memo['accessCodeHash']))
+    throw petitionNotFound(principal.petitionId);
   request.petitionRecord = record;
 }
 

@@ -14,7 +14,14 @@ export function jwtSecretPath(dataDir: string): string {
  * on one secret.
  */
 export function loadOrCreateJwtSecret(dataDir: string): string {
-  const file = jwtSecretPath(dataDir);
+  return loadOrCreateSecret(dataDir, jwtSecretPath(dataDir));
+}
+
+/**
+ * A secret kept in a file under the data directory: read, or created there (256 random bits, mode 0600) when absent,
+ * with `wx` so that processes racing on a fresh data directory agree on one.
+ */
+export function loadOrCreateSecret(dataDir: string, file: string): string {
   try {
     return readSecret(file);
   } catch (err) {
@@ -29,7 +36,8 @@ export function loadOrCreateJwtSecret(dataDir: string): string {
   return readSecret(file);
 }
 
-function readSecret(file: string): string {
+/** Reads a secret from a file (trimmed); at least 32 characters. */
+export function readSecret(file: string): string {
   const secret = readFileSync(file, 'utf8').trim();
   if (secret.length < 32)
     throw new Error(

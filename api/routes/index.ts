@@ -4,18 +4,24 @@ import type { Client, Connection } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { CalendarData } from '../../definitions/calendar';
+import type { MigrationBatchSettings } from '../../workflows/definition-migration';
 import { registerJwt, type AuthOptions } from '../auth/plugin';
 import { registerRouteAuth } from '../auth/route-auth';
 import { ApiError } from '../errors';
 import type { DefinitionService } from '../services/definitions';
 import type { DepartmentService } from '../services/departments';
+import { createIdentityKeyer } from '../services/identity-key';
+import type { DraftService } from '../services/drafts';
+import { createMigrationService } from '../services/migrations';
 import { createPetitionService } from '../services/petitions';
 import { createSupervisionService } from '../services/supervision';
 import { calendarRoutes } from './calendar';
 import { devTokenRoutes, type DevTokenRouteOptions } from './dev-token';
 import { petitionFormRoutes } from './petition-forms';
 import { definitionRoutes } from './definitions';
+import { designerRoutes } from './designer';
 import { departmentRoutes } from './departments';
+import { migrationRoutes } from './migrations';
 import { petitionRoutes } from './petitions';
 import { supervisionRoutes } from './supervision';
 
@@ -25,7 +31,11 @@ export interface ApiRouteOptions {
   namespace: string;
   taskQueue: string;
   auth: AuthOptions;
+  /** The secret of the same-matter key (api/services/identity-key.ts). */
+  identityKey: string;
   definitions?: DefinitionService;
+  /** Designers' drafts of definitions (absent: the draft routes answer 503). */
+  drafts?: DraftService;
   departments: DepartmentService;
   calendar: () => CalendarData;
   rateLimit: { max: number; windowMs: number };
@@ -34,6 +44,8 @@ export interface ApiRouteOptions {
   now: () => Date;
   /** The console's role picker (embedded default only). */
   devSignIn?: DevTokenRouteOptions['devSignIn'];
+  /** How definition migration batches pace themselves (default: workflows/definition-migration.ts). */
+  migrationBatch?: Partial<MigrationBatchSettings>;
 }
 
 /** Per token when there is one (hashed, so the log never sees it), else per client address. */
@@ -76,6 +88,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
   );
 
   const petitions = createPetitionService({
+    identity: createIdentityKeyer(opts.identityKey),
     client: opts.client,
     connection: opts.connection,
     taskQueue: opts.taskQueue,
@@ -93,12 +106,30 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     now: opts.now,
   });
 
+  const migrations = createMigrationService({
+    client: opts.client,
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    definitions: opts.definitions,
+    calendar: opts.calendar,
+    rpcTimeoutMs: opts.rpcTimeoutMs,
+    now: opts.now,
+    ...(opts.migrationBatch && { batch: opts.migrationBatch }),
+  });
+
   registerRouteAuth(app, { petitionRecord: petitions.record });
 
   await app.register(petitionRoutes, { petitions, supervision });
   await app.register(supervisionRoutes, { supervision });
   await app.register(calendarRoutes, { calendar: opts.calendar });
   await app.register(definitionRoutes, { definitions: opts.definitions });
+  await app.register(designerRoutes, {
+    definitions: opts.definitions,
+    drafts: opts.drafts,
+    calendar: opts.calendar,
+  });
+  await app.register(migrationRoutes, { migrations });
   await app.register(departmentRoutes, { departments: opts.departments, supervision });
   await app.register(petitionFormRoutes, { petitions, definitions: opts.definitions });
   await app.register(devTokenRoutes, { devSignIn: opts.devSignIn, departments: opts.departments });

@@ -9,7 +9,7 @@ import {
 } from '../../definitions/statutory';
 import { indexDefinition } from '../../workflows/engine';
 import { ApiError } from '../errors';
-import { maySee, petitionNotFound, superiorMaySee } from '../auth/policy';
+import { maySee, petitionNotFound } from '../auth/policy';
 import { roleOf } from '../auth/principal';
 import { PETITION_ROLES, PETITIONER_ACTIONS } from '../auth/roles';
 import { principalOf } from '../auth/route-auth';
@@ -108,13 +108,10 @@ export const petitionFormRoutes: FastifyPluginAsyncZod<PetitionFormRouteOptions>
     async (request) => {
       const { id } = request.params;
       const principal = principalOf(request);
-      // A petitioner's record was read to check the access code.
-      const record = request.petitionRecord ?? (await petitions.record(id));
-      if (!record) throw petitionNotFound(id);
-      const may = maySee(principal, record);
-      if (may === false) throw petitionNotFound(id);
       const view = await petitions.view(id);
-      if (may === 'view' && !superiorMaySee(view)) throw petitionNotFound(id);
+      // The rules of the petition's Update validator (a petitioner's code was checked when the route was entered).
+      if (!maySee(principal, view, request.petitionRecord?.memo['accessCodeHash']))
+        throw petitionNotFound(id);
 
       const definition = await definitionOf(view.definition);
       const index = indexDefinition(definition);

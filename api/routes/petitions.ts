@@ -1,20 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { PetitionView } from '../../workflows/engine';
-import {
-  departmentScope,
-  maySee,
-  petitionNotFound,
-  projectPetition,
-  superiorMaySee,
-  type PetitionRecord,
-} from '../auth/policy';
-import { actorOf, type Principal } from '../auth/principal';
+import { departmentScope, maySee, petitionNotFound, projectPetition } from '../auth/policy';
+import { actorOf, callerOf, type Principal } from '../auth/principal';
 import { LIST_ROLES, PETITION_ROLES, PETITIONER_ACTIONS, REGISTRARS } from '../auth/roles';
-import { principalOf, staffOf } from '../auth/route-auth';
+import { checkAccessCode, principalOf, staffOf } from '../auth/route-auth';
 import { bearer, bearerOrAccessCode, errors, idempotencyHeaders } from '../schemas/common';
 import {
   accessCodeHeaders,
+  actionAnswerSchema,
   actionBody,
   actionParams,
   listQuery,
@@ -23,6 +17,8 @@ import {
   petitionListSchema,
   registeredSchema,
   registerPetitionBody,
+  relatedBody,
+  relatedResponse,
   replayedSchema,
 } from '../schemas/petitions';
 import type { PetitionService } from '../services/petitions';
@@ -48,35 +44,21 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
   app,
   { petitions, supervision },
 ) => {
-  /** Who calls about the petition in the path (authenticated before validation), and its record. */
-  async function callerFor(
-    request: FastifyRequest,
-    id: string,
-  ): Promise<{ principal: Principal; record: PetitionRecord }> {
-    const principal = principalOf(request);
-    // A petitioner's record was read to check the access code.
-    const record = request.petitionRecord ?? (await petitions.record(id));
-    if (!record) throw petitionNotFound(id);
-    return { principal, record };
-  }
-
-  /** The view, if the caller may see the petition (404 otherwise, as if it did not exist). */
+  /**
+   * The view, if the caller may see the petition (404 otherwise, as if it did not exist): the rules of the
+   * petition's Update validator, applied to what the query read.
+   */
   async function visibleView(
     request: FastifyRequest,
     principal: Principal,
-    record: PetitionRecord,
+    id: string,
   ): Promise<PetitionView> {
-    const may = maySee(principal, record);
-    if (may === false) throw petitionNotFound(record.id);
-    const view = await petitions.view(record.id);
-    if (may === 'view' && !superiorMaySee(view)) throw petitionNotFound(record.id);
+    const view = await petitions.view(id);
+    if (!maySee(principal, view, request.petitionRecord?.memo['accessCodeHash'])) throw petitionNotFound(id);
     if (view.confidential) {
       // Art. 30: every read of a report is recorded, in its timeline and in the audit log.
-      request.log.info(
-        { audit: 'report-read', petitionId: record.id, actor: actorOf(principal) },
-        'report read',
-      );
-      await petitions.recordReportRead(record.id, actorOf(principal));
+      request.log.info({ audit: 'report-read', petitionId: id, actor: actorOf(principal) }, 'report read');
+      await petitions.recordReportRead(id, actorOf(principal));
     }
     return view;
   }
@@ -90,7 +72,8 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         summary: 'Register a petition (registrar)',
         description:
           "Starts the petition's workflow with the latest published statutory definition (or `definition`). Answers 201 with the " +
-          'petition and its `accessCode`, shown this once. With an `Idempotency-Key`, a retry of the same body answers 200 with ' +
+          "petition, its `accessCode`, shown this once, and `related`: the same petitioner's other petitions (see " +
+          '`POST /v1/petitions/related`; `sameMatterAs` registers it as the same matter as one of them). With an `Idempotency-Key`, a retry of the same body answers 200 with ' +
           'the same petition and `replayed: true` (no access code: only its hash is kept); the same key with another body is 409.',
         security: bearer,
         headers: idempotencyHeaders,
@@ -111,8 +94,32 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       );
       const detail = projectPetition(result.view, principal);
       void reply.header('location', `/v1/petitions/${result.id}`);
-      if (result.created) return reply.code(201).send({ ...detail, accessCode: result.accessCode });
-      return reply.code(200).send({ ...detail, replayed: true as const });
+      if (result.created)
+        return reply.code(201).send({ ...detail, related: result.related, accessCode: result.accessCode });
+      return reply.code(200).send({ ...detail, related: result.related, replayed: true as const });
+    },
+  );
+
+  app.post(
+    '/v1/petitions/related',
+    {
+      config: { auth: { roles: REGISTRARS, what: 'look up related petitions' } },
+      schema: {
+        tags: ['petitions'],
+        summary: "The same petitioner's other petitions, before registering (registrar)",
+        description:
+          'The petitions whose same-matter key equals that of this petitioner (Arts. 19, 36 ¶3): the key is HMAC-SHA256 of the ' +
+          'ID number when given (trimmed, upper-cased), else of the name with the phone (digits only), under a secret of the ' +
+          'server; only the key is kept (search attribute PetitionIdentity), never the identity. Nothing is registered. ' +
+          'Answers `related: []` when neither an ID number nor a phone is given. Each item `{ id, step, status, outcome, final }` ' +
+          'comes from visibility (eventually consistent); register with `sameMatterAs` to treat the new petition as the same matter.',
+        security: bearer,
+        body: relatedBody,
+        response: { 200: relatedResponse, ...errors(400, 401, 403, 413, 415, 429, 503) },
+      },
+    },
+    async (request) => {
+      return { related: await petitions.related(request.body.petitioner) };
     },
   );
 
@@ -133,8 +140,8 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       },
     },
     async (request) => {
-      const { principal, record } = await callerFor(request, request.params.id);
-      return projectPetition(await visibleView(request, principal, record), principal);
+      const principal = principalOf(request);
+      return projectPetition(await visibleView(request, principal, request.params.id), principal);
     },
   );
 
@@ -144,6 +151,9 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
       config: {
         auth: { roles: PETITION_ROLES, what: 'read or act on petitions', petitioner: PETITIONER_ACTIONS },
       },
+      // A petitioner's access code is checked by the petition itself, after validation: an invalid request is
+      // answered 400 only to a caller whose code opens the petition (404 otherwise), checked here in that case.
+      attachValidation: true,
       schema: {
         tags: ['petitions'],
         summary: 'Take an action on a petition (accept, opinion, reply, request-review, supervise, …)',
@@ -152,23 +162,32 @@ export const petitionRoutes: FastifyPluginAsyncZod<PetitionRouteOptions> = async
         params: actionParams,
         headers: idempotencyHeaders.extend(accessCodeHeaders.shape),
         body: actionBody,
-        response: { 200: petitionDetailSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
+        response: { 200: actionAnswerSchema, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
       },
     },
     async (request) => {
+      if (request.validationError) {
+        if (request.principal?.kind === 'petitioner')
+          await checkAccessCode(request, request.principal, petitions.record);
+        throw request.validationError;
+      }
       const { id, action } = request.params;
-      const { principal, record } = await callerFor(request, id);
-      const may = maySee(principal, record);
-      if (may === false) throw petitionNotFound(id);
-      if (may === 'view' && !superiorMaySee(await petitions.view(id))) throw petitionNotFound(id);
-      const view = await petitions.takeAction({
-        record,
+      const principal = principalOf(request);
+      // One round trip: the Update's validator decides whether the caller may see the petition and take the action,
+      // and its result is the answer.
+      return await petitions.takeAction({
+        id,
         action,
-        actor: actorOf(principal),
+        caller: callerOf(principal),
+        // Temporal answers a repeated Update id with the first answer before any validator runs: a petitioner's
+        // keys are scoped by the code, so that only its holder is answered.
+        keyScope:
+          principal.kind === 'petitioner'
+            ? `petitioner-${principal.accessCodeHash.slice(0, 32)}`
+            : principal.sub,
         input: request.body,
         idempotencyKey: request.headers['idempotency-key'],
       });
-      return projectPetition(view, principal);
     },
   );
 

@@ -3,6 +3,11 @@ import { STATUTORY_CATEGORIES, STATUTORY_CHANNELS } from '../../definitions/stat
 import { departmentCode } from '../auth/principal';
 import { dayOrInstant, instant, queryBool } from './common';
 
+/** A petition id, as registration makes them (`XF` + day + 12 characters) or as older petitions have them. */
+const petitionId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a petition id such as XF20260301K7M3Q9TX2B4D');
+
 /** Art. 20: a group petition elects at most five representatives. */
 export const MAX_REPRESENTATIVES = 5;
 
@@ -12,6 +17,12 @@ const person = {
   idNumber: z.string().trim().min(1).max(40).optional(),
 };
 
+const petitionerSchema = z.strictObject({
+  ...person,
+  address: z.string().trim().min(1).max(500).optional(),
+  email: z.email().max(254).optional().describe('Where notices are e-mailed when SMTP is configured.'),
+});
+
 /** `POST /v1/petitions` body. Unknown fields are refused, so a misspelt field is reported instead of dropped. */
 export const registerPetitionBody = z
   .strictObject({
@@ -19,11 +30,7 @@ export const registerPetitionBody = z
     category: z
       .enum(STATUTORY_CATEGORIES)
       .describe('suggestion (Art. 29), report 检举控告 (Art. 30), complaint (Art. 31).'),
-    petitioner: z.strictObject({
-      ...person,
-      address: z.string().trim().min(1).max(500).optional(),
-      email: z.email().max(254).optional().describe('Where notices are e-mailed when SMTP is configured.'),
-    }),
+    petitioner: petitionerSchema,
     subject: z.string().trim().min(1).max(200),
     content: z.string().trim().min(1).max(20_000),
     receivedAt: instant
@@ -61,13 +68,16 @@ export const registerPetitionBody = z
       .regex(/^[a-z0-9][a-z0-9-]{0,63}@[1-9]\d{0,5}$/, 'must be id@version, e.g. petition-2022@1')
       .optional()
       .describe('The published definition to follow (default: the latest version of petition-2022).'),
+    sameMatterAs: petitionId
+      .optional()
+      .describe(
+        'The id of an earlier petition of the same petitioner on the same matter (Arts. 19, 36 ¶3; `related` lists them). petition-2022@2: when that petition ended with a final re-review opinion, this one is registered and closed at once with a 不予受理告知书 (Art. 36 ¶3); when it is still open, this one is linked to it and closed as merged, with a notice; otherwise it is registered as usual, the link recorded.',
+      ),
   })
   .meta({ id: 'RegisterPetition' });
 export type RegisterPetitionBody = z.infer<typeof registerPetitionBody>;
 
-export const petitionIdParam = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a petition id such as XF20260301K7M3Q9TX2B4D'),
-});
+export const petitionIdParam = z.object({ id: petitionId });
 
 export const actionParams = petitionIdParam.extend({
   action: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be an action id such as accept or request-review'),
@@ -144,6 +154,10 @@ const timelineEntrySchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 
+const outcomeSchema = z
+  .object({ endEvent: z.string(), outcome: z.string(), final: z.boolean(), at: z.string() })
+  .nullable();
+
 const documentSchema = z.object({
   id: z.string(),
   kind: z.string(),
@@ -215,20 +229,99 @@ export const petitionDetailSchema = z
         answer: z.string().optional(),
       }),
     ),
-    outcome: z
-      .object({ endEvent: z.string(), outcome: z.string(), final: z.boolean(), at: z.string() })
-      .nullable(),
+    outcome: outcomeSchema,
     metrics: z.object({
       acceptedOnTime: z.boolean().optional(),
       finishedOnTime: z.boolean().optional(),
       satisfaction: z.string().optional(),
     }),
+    sameMatter: z
+      .object({
+        id: z.string(),
+        status: z.enum(['open', 'closed']),
+        outcome: z.string().nullable(),
+        final: z.boolean(),
+      })
+      .nullable()
+      .describe('The petition registered as the same matter (`sameMatterAs`), as it was at registration.'),
   })
   .meta({ id: 'Petition' });
+
+/** Another petition of the same petitioner (the same identity key), from visibility: no personal data. */
+export const relatedPetitionSchema = z
+  .object({
+    id: z.string(),
+    step: z.string().nullable(),
+    status: z.string().nullable(),
+    outcome: z
+      .string()
+      .nullable()
+      .describe('The outcome of the end it reached (from its flags); null while open.'),
+    final: z.boolean().describe('It ended with a final re-review opinion (Art. 36 ¶3).'),
+  })
+  .meta({ id: 'RelatedPetition' });
+export type RelatedPetition = z.infer<typeof relatedPetitionSchema>;
+
+const related = z
+  .array(relatedPetitionSchema)
+  .describe(
+    'The other petitions of the same petitioner (the same key of the ID number, else of the name with the phone; none when neither is given), newest first, at most 100 (Arts. 19, 36 ¶3).',
+  );
+
+/** `POST /v1/petitions/related` body: the petitioner as registration would take it. */
+export const relatedBody = z.strictObject({ petitioner: petitionerSchema }).meta({ id: 'RelatedQuery' });
+export const relatedResponse = z.object({ related });
 export type PetitionDetail = z.infer<typeof petitionDetailSchema>;
+
+/**
+ * `POST /v1/petitions/:id/actions/:action`: the state the action led to, for the caller, as the petition's workflow
+ * answered it (one round trip). `GET` shows the whole petition.
+ */
+export const actionAnswerSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['open', 'closed']),
+    step: z
+      .string()
+      .describe(
+        'The current step. A hand-over to a body (e.g. deliver-to-department) is a step of its own until the body has received the petition.',
+      ),
+    stepName: z.string(),
+    holder: z
+      .string()
+      .nullable()
+      .describe(
+        'The body holding the step; on a hand-over, the body it goes to once known (a review body once the registry has named it).',
+      ),
+    deadlines: z
+      .array(
+        deadlineSchema
+          .pick({
+            id: true,
+            key: true,
+            name: true,
+            state: true,
+            dueAt: true,
+            lastDay: true,
+            explanation: true,
+            article: true,
+            overdue: true,
+          })
+          .meta({ id: 'ActionDeadline' }),
+      )
+      .describe('The open deadlines and those of the current step.'),
+    availableActions: z.array(z.string()).describe("The actions the caller's role may take now."),
+    outcome: outcomeSchema,
+    timeline: z
+      .array(timelineEntrySchema)
+      .describe('The timeline entries this action added (GET has the whole timeline).'),
+    lastSeq: z.number().describe("The sequence number of the petition's latest timeline entry."),
+  })
+  .meta({ id: 'ActionResult' });
 
 export const registeredSchema = petitionDetailSchema
   .extend({
+    related,
     accessCode: z
       .string()
       .describe(
@@ -239,6 +332,7 @@ export const registeredSchema = petitionDetailSchema
 
 export const replayedSchema = petitionDetailSchema
   .extend({
+    related,
     replayed: z
       .literal(true)
       .describe('A retry with the same Idempotency-Key: no access code is shown again.'),

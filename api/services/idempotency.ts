@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../definitions/language/hash';
-import type { PetitionView } from '../../workflows/engine';
+import type { TimelineEntry } from '../../workflows/engine';
 
 /** SHA-256 (hex) of the canonical JSON of a request body: the same body in another key order hashes the same. */
 export function requestHash(body: unknown): string {
@@ -21,8 +21,9 @@ export interface ActionRequestIds {
 
 /**
  * With a key, the Update id is `<caller>:<key>` and the request id adds the hash of the action and its input, so a
- * key reused for another request is recognised after Temporal has deduplicated the Update by its id. Without a key
- * every request is new.
+ * key reused for another request is recognised after Temporal has deduplicated the Update by its id (it answers a
+ * retried Update with the first one's result, which carries the first request id). Without a key every request is
+ * new.
  */
 export function actionRequestIds(
   caller: string,
@@ -38,15 +39,15 @@ export function actionRequestIds(
   return { updateId, requestId: `${updateId}#${requestHash({ action, input }).slice(0, 16)}` };
 }
 
-/** The timeline entry of the action an Update id was first used for, if the petition has one. */
-export function firstUseOf(
-  view: PetitionView,
+/** The timeline entry of the action an Update id was used for, among the entries an action's answer carries. */
+export function actionEntryOf(
+  timeline: readonly TimelineEntry[],
   updateId: string,
-): PetitionView['timeline'][number] | undefined {
-  return view.timeline.find(
+): TimelineEntry | undefined {
+  return timeline.find(
     (t) =>
       t.type === 'action' &&
       typeof t.data?.['requestId'] === 'string' &&
-      (t.data['requestId'] as string).startsWith(`${updateId}#`),
+      (t.data['requestId'] === updateId || (t.data['requestId'] as string).startsWith(`${updateId}#`)),
   );
 }

@@ -1,10 +1,17 @@
 /**
  * Petitions through Temporal: registration (start), the record (describe: search attributes and memo), the view
- * (query) and actions (Update, applied once per Idempotency-Key). Authorization is the routes' job (api/auth); this
- * module only talks to Temporal, with every call bounded in time.
+ * (query) and actions (one Update each, applied once per Idempotency-Key, authorized by the petition's validator).
+ * Authorization of reads is the routes' job (api/auth); this module only talks to Temporal, with every call bounded
+ * in time.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type Client,
+  type Connection,
+  QueryNotRegisteredError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarData } from '../../definitions/calendar';
 import type { Definition } from '../../definitions/language/schema';
@@ -16,14 +23,18 @@ import {
 import {
   EngineError,
   viewOf,
+  type ActionAnswer,
   type Actor,
   type BodyFacts,
+  type Caller,
   type PetitionFacts,
-  type PetitionSummary,
+  type PetitionOutcome,
+  type SameMatter,
   type PetitionView,
 } from '../../workflows/engine';
 import {
   PETITION_WORKFLOW_TYPE,
+  petitionActionAnswerQuery,
   petitionActionUpdate,
   reportReadSignal,
   petitionStateQuery,
@@ -31,13 +42,15 @@ import {
 } from '../../workflows/messages';
 import { PetitionSearchAttributes as SA } from '../../workflows/search-attributes';
 import { base32, generateAccessCode, hashAccessCode } from '../auth/access-code';
-import type { PetitionRecord } from '../auth/policy';
-import { ApiError, TemporalTimeoutError } from '../errors';
-import { MAX_REPRESENTATIVES, type RegisterPetitionBody } from '../schemas/petitions';
+import { petitionNotFound, type PetitionRecord } from '../auth/policy';
+import { ApiError, refusalAsApiError, TemporalTimeoutError } from '../errors';
+import { MAX_REPRESENTATIVES, type RegisterPetitionBody, type RelatedPetition } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
 import type { DepartmentService } from './departments';
-import { actionRequestIds, firstUseOf, requestHash } from './idempotency';
+import { actionEntryOf, actionRequestIds, requestHash } from './idempotency';
 import { petitionStart, type PetitionStart } from './petition-start';
+import type { IdentityKeyer } from './identity-key';
+import { petitionIdOf } from './petition-ids';
 import { boundedCall } from './temporal-calls';
 
 /** How far ahead of the server's clock a `receivedAt` may lie (client clocks drift a little). */
@@ -45,6 +58,8 @@ const CLOCK_SKEW_MS = 60_000;
 
 export interface PetitionServiceDeps {
   client: Client;
+  /** The same-matter key of petitioners (Arts. 19, 36 ¶3). */
+  identity: IdentityKeyer;
   connection: Connection;
   taskQueue: string;
   /** Published definitions; without it (or when it has none) the built-in statutory default is used. */
@@ -60,8 +75,20 @@ export interface PetitionServiceDeps {
 
 /** What registration answers: a new petition (with its access code, shown once) or the replay of an earlier one. */
 export type Registration =
-  | { created: true; id: string; accessCode: string; view: PetitionView }
-  | { created: false; id: string; view: PetitionView };
+  | { created: true; id: string; accessCode: string; view: PetitionView; related: RelatedPetition[] }
+  | { created: false; id: string; view: PetitionView; related: RelatedPetition[] };
+
+/** At most this many related petitions are listed (newest first). */
+const MAX_RELATED = 100;
+
+function unknownSameMatter(id: string): ApiError {
+  return new ApiError(
+    422,
+    'unknown_petition',
+    `sameMatterAs names petition ${id}, which does not exist; give the id of the earlier petition (POST /v1/petitions/related lists them).`,
+    { field: 'sameMatterAs' },
+  );
+}
 
 /** `YYYYMMDD` of an instant in Asia/Shanghai, the calendar petitions are registered in. */
 function shanghaiDay(at: Date): string {
@@ -208,56 +235,76 @@ export function createPetitionService(deps: PetitionServiceDeps) {
     }
   }
 
-  /** The petition's full read model (a Query: answered by a worker, from history when it has finished). */
+  /**
+   * Whether Temporal itself answers (probed when a query or an Update got no answer in time: that is a worker's
+   * absence only if Temporal is there).
+   */
+  async function temporalAnswers(): Promise<boolean> {
+    try {
+      await boundedCall(connection, Math.min(rpcTimeoutMs, 2_000), 'probe Temporal', () =>
+        connection.workflowService.getSystemInfo({}),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** 503 for a query no worker answered in time (or Temporal's own 503 when it does not answer either). */
+  async function noWorker(err: unknown, id: string): Promise<unknown> {
+    if (!(err instanceof TemporalTimeoutError) || !(await temporalAnswers())) return err;
+    return new ApiError(
+      503,
+      'worker_unavailable',
+      `No worker answered for petition ${id} within ${rpcTimeoutMs / 1000} s; check that a worker runs (GET /readyz) and retry.`,
+    );
+  }
+
+  /** Whether an error says that there is no such workflow, or no running one to update. */
+  function noSuchRun(err: unknown): boolean {
+    if (err instanceof ApiError || err instanceof WorkflowUpdateFailedError) return false;
+    return (
+      err instanceof WorkflowNotFoundError ||
+      err instanceof QueryNotRegisteredError ||
+      /completed|not found/i.test(String((err as Error)?.message))
+    );
+  }
+
+  /** The petition's full read model (a Query: answered by a worker, from history when it has finished); 404 when there is none. */
   async function view(id: string): Promise<PetitionView> {
     try {
       return await call('query petition', () =>
         client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery),
       );
     } catch (err) {
-      if (err instanceof TemporalTimeoutError) {
-        throw new ApiError(
-          503,
-          'worker_unavailable',
-          `No worker answered for petition ${id} within ${rpcTimeoutMs / 1000} s; check that a worker runs (GET /readyz) and retry.`,
-        );
-      }
-      throw err;
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
+        throw petitionNotFound(id);
+      throw await noWorker(err, id);
     }
   }
 
-  /** Applies an action (an Update whose id is the request id, so a retry is applied once). */
-  async function act(
-    id: string,
-    action: string,
-    actor: Actor,
-    input: Record<string, unknown>,
-    requestId: string,
-    updateId: string,
-  ): Promise<PetitionSummary> {
+  /**
+   * The answer to an action sent to a petition that is not running (closed since, or none): refused as the
+   * validator would refuse the caller, the earlier answer when the Update id was used for an action, or 409.
+   */
+  async function answerOfClosed(id: string, caller: Caller, updateId: string): Promise<ActionAnswer> {
+    let found;
     try {
-      return await call('apply action', () =>
-        client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
-          args: [{ action, actor, input, requestId }],
-          updateId,
-        }),
+      found = await call('query action answer', () =>
+        client.workflow
+          .getHandle(petitionWorkflowId(id))
+          .query(petitionActionAnswerQuery, { caller, updateId }),
       );
     } catch (err) {
-      if (err instanceof TemporalTimeoutError) {
-        throw new ApiError(
-          503,
-          'worker_unavailable',
-          `No worker applied "${action}" to petition ${id} within ${rpcTimeoutMs / 1000} s; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.`,
-        );
-      }
-      throw err;
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError)
+        throw petitionNotFound(id);
+      throw await noWorker(err, id);
     }
-  }
-
-  /** Whether the id names a petition workflow that has finished (used when an Update is refused by the server). */
-  async function isClosed(id: string): Promise<boolean> {
-    const r = await record(id);
-    return r !== undefined && !r.running;
+    if ('refusal' in found) throw refusalAsApiError(found.refusal);
+    if (found.answer) return found.answer;
+    throw new ApiError(409, 'petition_closed', `Petition ${id} is closed; no further action is possible.`, {
+      step: null,
+    });
   }
 
   async function replayOrConflict(id: string, hash: string): Promise<Registration | undefined> {
@@ -271,12 +318,80 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         { id },
       );
     }
-    return { created: false, id, view: await view(id) };
+    return { created: false, id, view: await view(id), related: [] };
+  }
+
+  /**
+   * The petitions whose same-matter key is `key`, newest first, but `except`: from visibility only (search attributes,
+   * no personal data); the outcome and its finality from the petition's flags.
+   */
+  async function relatedTo(key: string | undefined, except?: string): Promise<RelatedPetition[]> {
+    if (key === undefined) return [];
+    const query = `WorkflowType = '${PETITION_WORKFLOW_TYPE}' AND ${SA.identity.name} = '${key}'`;
+    return await call('list related petitions', async () => {
+      const out: RelatedPetition[] = [];
+      for await (const w of client.workflow.list({ query, pageSize: MAX_RELATED })) {
+        const id = petitionIdOf(w.workflowId);
+        if (id === except) continue;
+        const sa = w.typedSearchAttributes;
+        const flags = sa.get(SA.flags) ?? [];
+        const outcome = flags.find((f) => f.startsWith('outcome:'))?.slice('outcome:'.length) ?? null;
+        out.push({
+          id,
+          step: sa.get(SA.step) ?? null,
+          status: sa.get(SA.status) ?? null,
+          outcome,
+          final: flags.includes('final'),
+        });
+        if (out.length >= MAX_RELATED) break;
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The petition named as the same matter, as it is now (from its execution, not from visibility, which may lag): its
+   * state while its workflow runs (open, or closed with its outcome); closed with the outcome its workflow returned. Refused when there is no such petition,
+   * or when both carry a same-matter key and the keys differ (Art. 36 ¶3 bars the same petitioner).
+   */
+  async function sameMatterOf(id: string, key: string | undefined): Promise<SameMatter> {
+    const handle = client.workflow.getHandle(petitionWorkflowId(id));
+    let d: Awaited<ReturnType<typeof handle.describe>>;
+    try {
+      d = await call('describe petition', () => handle.describe());
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      throw unknownSameMatter(id);
+    }
+    if (d.type !== PETITION_WORKFLOW_TYPE) throw unknownSameMatter(id);
+    const other = d.typedSearchAttributes.get(SA.identity);
+    if (key !== undefined && other !== undefined && other !== key) {
+      throw new ApiError(
+        422,
+        'not_same_petitioner',
+        `Petition ${id} was brought by another petitioner (another ID number, or name with phone); only the same petitioner's petition can be the same matter (Art. 36 ¶3). Register this one without sameMatterAs.`,
+        { field: 'sameMatterAs' },
+      );
+    }
+    if (d.status.name === 'RUNNING') {
+      // A closed petition's workflow may still run a moment (notices and archiving after its end): its state says.
+      const now = await view(id);
+      if (now.status !== 'closed' || now.outcome === null)
+        return { id, status: 'open', outcome: null, final: false };
+      return { id, status: 'closed', outcome: now.outcome.outcome, final: now.outcome.final };
+    }
+    if (d.status.name !== 'COMPLETED') return { id, status: 'closed', outcome: null, final: false };
+    const result = (await call('read petition outcome', () => handle.result())) as PetitionOutcome;
+    return { id, status: 'closed', outcome: result.outcome, final: result.final };
   }
 
   return {
     record,
     view,
+    /** `POST /v1/petitions/related`: the petitions of this petitioner, without registering anything. */
+    async related(petitioner: RegisterPetitionBody['petitioner']): Promise<RelatedPetition[]> {
+      return await relatedTo(deps.identity.keyOf(petitioner));
+    },
 
     /**
      * Registers a petition: starts its workflow with the pinned definition snapshot. With an idempotency key the
@@ -287,6 +402,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
       const now = deps.now();
       checkRegistration(body, now);
       const hash = requestHash(body);
+      const identityKey = deps.identity.keyOf(body.petitioner);
       let id: string;
       if (idempotencyKey) {
         const suffix = base32(
@@ -299,13 +415,15 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         const yesterday = `XF${shanghaiDay(new Date(now.getTime() - 86_400_000))}${suffix}`;
         for (const candidate of [id, yesterday]) {
           const replay = await replayOrConflict(candidate, hash);
-          if (replay) return replay;
+          if (replay) return { ...replay, related: await relatedTo(identityKey, candidate) };
         }
       } else {
         id = `XF${shanghaiDay(now)}${base32(randomBytes(8), 12)}`;
       }
 
       const { definition, hash: definitionHash } = await resolveDefinition(body.definition);
+      const sameMatter =
+        body.sameMatterAs !== undefined ? await sameMatterOf(body.sameMatterAs, identityKey) : undefined;
       const petition: PetitionFacts = {
         category: body.category,
         channel: body.channel,
@@ -317,6 +435,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         ...(body.concerns !== undefined && { concerns: body.concerns }),
         ...(body.representatives !== undefined && { representatives: body.representatives }),
         ...(body.attachments !== undefined && { attachments: body.attachments }),
+        ...(sameMatter !== undefined && { sameMatter }),
       };
       const registeredAt = now.toISOString();
       // Registration is decided here with the workflow's own pure interpreter and the legal calendar: the first step
@@ -345,6 +464,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         throw err;
       }
       const accessCode = generateAccessCode();
+      const related = await relatedTo(identityKey, id);
       try {
         await call('start petition', () =>
           client.workflow.start(PETITION_WORKFLOW_TYPE, {
@@ -352,72 +472,63 @@ export function createPetitionService(deps: PetitionServiceDeps) {
             workflowId: petitionWorkflowId(id),
             args: [start.input],
             memo: { accessCodeHash: hashAccessCode(accessCode), requestHash: hash },
-            typedSearchAttributes: start.searchAttributes,
+            typedSearchAttributes: [
+              ...start.searchAttributes,
+              ...(identityKey !== undefined ? [{ key: SA.identity, value: identityKey }] : []),
+            ],
           }),
         );
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
           // A concurrent retry with the same key won the race.
           const replay = await replayOrConflict(id, hash);
-          if (replay) return replay;
+          if (replay) return { ...replay, related };
         }
         throw err;
       }
-      return { created: true, id, accessCode, view: viewOf(definition, start.state) };
+      return { created: true, id, accessCode, view: viewOf(definition, start.state), related };
     },
 
     /**
-     * Applies an action once. A retry with the same Idempotency-Key answers with the petition as it is, also once the
-     * petition has closed; the same key sent with another request is 409 idempotency_conflict.
+     * Applies an action once, in one round trip: an Update that carries the caller, whose validator refuses a caller
+     * who may not see the petition (404) or an action the state does not allow, and whose result is the answer. A
+     * retry with the same Idempotency-Key answers with the first answer (Temporal keeps it while the petition runs;
+     * once it has closed, it is rebuilt by a query), and the same key sent with another request is 409
+     * idempotency_conflict.
      */
     async takeAction(request: {
-      record: PetitionRecord;
+      id: string;
       action: string;
-      actor: Actor;
+      caller: Caller;
+      /** Who the Idempotency-Key is scoped to (the token's subject, or the petitioner). */
+      keyScope: string;
       input: Record<string, unknown>;
       idempotencyKey?: string;
-    }): Promise<PetitionView> {
-      const { record: petition, action, actor, input, idempotencyKey: key } = request;
-      const id = petition.id;
-      const { updateId, requestId } = actionRequestIds(actor.id ?? actor.role, key, action, input);
-
-      const closed = async (): Promise<PetitionView> => {
-        if (key) {
-          const current = await view(id);
-          if (firstUseOf(current, updateId)?.data?.['requestId'] === requestId) return current;
-        }
-        throw new ApiError(
-          409,
-          'petition_closed',
-          `Petition ${id} is closed; no further action is possible.`,
-          {
-            step: null,
-          },
+    }): Promise<ActionAnswer> {
+      const { id, action, caller, input, idempotencyKey: key } = request;
+      const { updateId, requestId } = actionRequestIds(request.keyScope, key, action, input);
+      let answer: ActionAnswer;
+      try {
+        answer = await call('apply action', () =>
+          client.workflow.getHandle(petitionWorkflowId(id)).executeUpdate(petitionActionUpdate, {
+            args: [{ action, caller, input, requestId }],
+            updateId,
+          }),
         );
-      };
-
-      let result: PetitionView;
-      if (!petition.running) {
-        result = await closed();
-      } else {
-        try {
-          await act(id, action, actor, input, requestId, updateId);
-          result = await view(id);
-        } catch (err) {
-          // An Update sent to a workflow that has just finished fails at the server, not in the workflow.
-          if (
-            !(err instanceof ApiError) &&
-            (err instanceof WorkflowNotFoundError ||
-              /completed|not found/i.test(String((err as Error)?.message))) &&
-            (await isClosed(id))
-          ) {
-            result = await closed();
-          } else {
-            throw err;
-          }
+      } catch (err) {
+        // An Update sent to a workflow that has finished (or never was) fails at the server, not in the workflow.
+        if (err instanceof TemporalTimeoutError) {
+          if (!(await temporalAnswers())) throw err;
+          throw new ApiError(
+            503,
+            'worker_unavailable',
+            `No worker applied "${action}" to petition ${id} within ${rpcTimeoutMs / 1000} s; it may still be applied. Retry with the same Idempotency-Key to learn the outcome.`,
+          );
         }
+        if (!noSuchRun(err)) throw err;
+        answer = await answerOfClosed(id, caller, updateId);
       }
-      const earlier = key ? firstUseOf(result, updateId) : undefined;
+      const earlier = key ? actionEntryOf(answer.timeline, updateId) : undefined;
       if (earlier && earlier.data?.['requestId'] !== requestId) {
         throw new ApiError(
           409,
@@ -426,7 +537,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           { action: earlier.action },
         );
       }
-      return result;
+      return answer;
     },
 
     /**

@@ -40,6 +40,7 @@ export interface Context {
   tokens: {
     registrar: string;
     supervisor: string;
+    admin: string;
     department(code: string): string;
     superior(code: string): string;
   };
@@ -64,6 +65,7 @@ export function createContext(env: BenchEnvironment, settings: Settings): Contex
     tokens: {
       registrar: mint('registrar', 'bench-registrar'),
       supervisor: mint('supervisor', 'bench-supervisor'),
+      admin: mint('admin', 'bench-admin'),
       department: perBody('department', 'bench-staff'),
       superior: perBody('superior', 'bench-superior'),
     },

@@ -5,11 +5,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { loadDepartmentSeed } from '../../activities/connectors/directory';
 import { petitionStart } from '../../api/services/petition-start';
 import { defaultCalendarData } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
 import { PETITION_WORKFLOW_TYPE, petitionWorkflowId } from '../../workflows/messages';
+import { auth, type Context } from './context';
+import { progress } from './progress';
 
 /** Department codes of the embedded default's seed (config/departments.seed.json) with a manual connector. */
 export const BENCH_DEPARTMENTS = ['city-housing', 'district-housing', 'district-gov', 'city-gov'] as const;
@@ -87,4 +90,24 @@ export async function startPetitionDirect(
 /** JSON bytes of the statutory definition: what a snapshot adds to a petition's start input. */
 export function definitionSnapshotBytes(): number {
   return Buffer.byteLength(JSON.stringify(definition));
+}
+
+/**
+ * Registers, through the API, the bench's departments (as config/departments.seed.json has them) that the registry of
+ * an existing Temporal's namespace lacks; the embedded default seeds them itself. Departments already registered are
+ * left as they are.
+ */
+export async function ensureBenchDepartments(ctx: Context): Promise<void> {
+  const headers = auth(ctx.tokens.admin);
+  const wanted = loadDepartmentSeed().filter((d) =>
+    (BENCH_DEPARTMENTS as readonly string[]).includes(d.code),
+  );
+  for (const { code, department } of wanted) {
+    const found = await ctx.http.request('GET', `/v1/departments/${code}`, undefined, headers);
+    if (found.status === 200) continue;
+    if (found.status !== 404)
+      throw new Error(`GET /v1/departments/${code}: HTTP ${found.status} ${JSON.stringify(found.body)}`);
+    progress.say(`registering department ${code} (${department.name}) from config/departments.seed.json`);
+    await ctx.http.expect(201, 'PUT', `/v1/departments/${code}`, department, headers);
+  }
 }

@@ -3,7 +3,9 @@
  * the worker's memory per cached open petition.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { petitionWorkflowId } from '../../workflows/messages';
+import { loadStatutoryDefinition } from '../../definitions/statutory';
+import { indexDefinition } from '../../workflows/engine';
+import { petitionStateQuery, petitionWorkflowId } from '../../workflows/messages';
 import { auth, type Context } from '../lib/context';
 import { historyCost, type HistoryCost } from '../lib/history';
 import { closedLoop, waitFor } from '../lib/load';
@@ -26,6 +28,8 @@ export interface LifecycleCost extends HistoryCost {
   /** History after registration + accept, opinion, reply through HTTP (what the measured path leaves behind). */
   afterReply: { events: number; bytes: number };
 }
+
+const statutory = indexDefinition(loadStatutoryDefinition());
 
 /** One whole statutory lifecycle through HTTP, then its history. */
 export async function measureLifecycle(ctx: Context): Promise<LifecycleCost> {
@@ -66,7 +70,23 @@ export async function measureLifecycle(ctx: Context): Promise<LifecycleCost> {
   let afterReply = { events: 0, bytes: 0 };
   const handle = ctx.env.client.workflow.getHandle(petitionWorkflowId(id));
   for (const [action, body, headers] of steps) {
-    await ctx.http.expect(200, 'POST', `/v1/petitions/${id}/actions/${action}`, body, headers);
+    const answer = await ctx.http.expect<{ step: string; status: string }>(
+      200,
+      'POST',
+      `/v1/petitions/${id}/actions/${action}`,
+      body,
+      headers,
+    );
+    // A hand-over to a body (forward, review and re-review requests) answers on its delivery step; the body acts
+    // once the delivery has completed.
+    if (answer.status === 'open' && statutory.element(answer.step).type === 'serviceTask') {
+      await waitFor(
+        `${id} to leave ${answer.step}`,
+        async () => (await handle.query(petitionStateQuery)).step !== answer.step,
+        60_000,
+        50,
+      );
+    }
     if (action === 'reply') {
       const c = historyCost(await handle.fetchHistory());
       afterReply = { events: c.events, bytes: c.bytes };

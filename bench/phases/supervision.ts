@@ -5,7 +5,6 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { auth, type Context } from '../lib/context';
-import { PETITION_TASK_QUEUE } from '../lib/environment';
 import { closedLoop } from '../lib/load';
 import { metered, type CpuUse } from '../lib/measure';
 import { BENCH_DEPARTMENTS, startPetitionDirect } from '../lib/petitions';
@@ -53,7 +52,7 @@ async function visibilityDiagnostics(
   const r = new Recorder();
   const page = (pageSize: number, token?: Uint8Array) =>
     client.workflowService.listWorkflowExecutions({
-      namespace: 'default',
+      namespace: ctx.env.namespace,
       query,
       pageSize,
       nextPageToken: token ?? new Uint8Array(),
@@ -96,7 +95,7 @@ export async function measureSupervision(ctx: Context): Promise<SupervisionResul
     await ctx.env.worker.stop(15_000);
   }
   const seedStarted = performance.now();
-  const visibleQuery = `WorkflowType = 'petition' AND PetitionChannel = 'online' AND PetitionDueAt IS NOT NULL`;
+  const visibleQuery = `WorkflowType = 'petition' AND TaskQueue = '${ctx.env.taskQueue}' AND PetitionChannel = 'online' AND PetitionDueAt IS NOT NULL`;
   const seed = await metered(ctx, async () => {
     const starts = await closedLoop({
       label: `seeding ${s.open} open petitions (client, concurrency ${s.seedConcurrency})`,
@@ -108,7 +107,7 @@ export async function measureSupervision(ctx: Context): Promise<SupervisionResul
         const overdue = overdueEvery > 0 && i % overdueEvery === 0;
         await startPetitionDirect(client, {
           id: `XFSEED${ctx.runTag}${i.toString(36).padStart(4, '0')}`,
-          taskQueue: PETITION_TASK_QUEUE,
+          taskQueue: ctx.env.taskQueue,
           department: BENCH_DEPARTMENTS[i % BENCH_DEPARTMENTS.length],
           channel: 'online',
           // Overdue ones were received 40 days ago (their 15-day acceptance deadline has passed); the rest today.

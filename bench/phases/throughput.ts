@@ -6,7 +6,6 @@
 import { petitionWorkflowId } from '../../workflows/messages';
 import { baselineUpdate, type baseline } from '../baseline-workflow';
 import { auth, type Context } from '../lib/context';
-import { BASELINE_TASK_QUEUE } from '../lib/environment';
 import {
   measureTwoPhases,
   throughput,
@@ -43,7 +42,7 @@ const baselineWorkload: TwoPhaseWorkload<string> = {
     const id = `bl-${ctx.runTag}-${label.replace(/\W+/g, '')}-${i}`;
     await latency.time('start', () =>
       ctx.env.client.workflow.start<typeof baseline>('baseline', {
-        taskQueue: BASELINE_TASK_QUEUE,
+        taskQueue: ctx.env.baselineTaskQueue,
         workflowId: id,
         args: [{ id, note: '经调查，供暖温度符合标准。' }],
       }),

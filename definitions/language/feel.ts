@@ -27,6 +27,8 @@ export interface FeelAnalysis {
   names: string[];
   /** Fields read from the reserved `input` context (`input.servedAt`). */
   inputFields: string[];
+  /** Every `name.field` read from a free name (`petition.subject` → { name: 'petition', field: 'subject' }). */
+  memberReads: Array<{ name: string; field: string }>;
   /** Functions called that FEEL does not know. */
   unknownFunctions: string[];
   comparisons: FeelComparison[];
@@ -64,6 +66,7 @@ export function analyzeFeel(expression: string, declared: readonly string[] = []
   const analysis: FeelAnalysis = {
     names: [],
     inputFields: [],
+    memberReads: [],
     unknownFunctions: [],
     comparisons: [],
     results: [],
@@ -117,9 +120,12 @@ export function analyzeFeel(expression: string, declared: readonly string[] = []
           analysis.unknownFunctions.push(name);
       } else if (!bound.has(name)) {
         analysis.names.push(name);
-        if (name === 'input' && parent?.name === 'PathExpression') {
+        if (parent?.name === 'PathExpression' && parent.firstChild?.from === node.from) {
           const field = node.nextSibling?.nextSibling;
-          if (field?.name === 'PathName') analysis.inputFields.push(nameOf(field));
+          if (field?.name === 'PathName') {
+            analysis.memberReads.push({ name, field: nameOf(field) });
+            if (name === 'input') analysis.inputFields.push(nameOf(field));
+          }
         }
       }
     }

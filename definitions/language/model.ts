@@ -11,6 +11,26 @@ export const FROM_KEYWORDS = ['receipt', 'entered'] as const;
  */
 export const RESERVED_FEEL_NAMES = ['input', 'actionTime', 'holder'] as const;
 
+/**
+ * Facts of the engine that flag expressions (`flags`) read besides the declared variables: how many supervision
+ * orders were issued, the outcome of the end reached (null while open) and whether it is final, whether the
+ * petitioner evaluated, and `open` or `closed`. A declared variable of the same name is shadowed there.
+ */
+export const FLAG_FACTS = ['supervisionCount', 'outcome', 'final', 'evaluated', 'status'] as const;
+
+/**
+ * The registered facts (`petition.*`) that are no personal data: the rest (`petitioner`, `subject`, `content`,
+ * `representatives`, `attachments`) are, and never reach a flag, directly or through a variable set from them.
+ */
+export const IMPERSONAL_PETITION_FACTS = [
+  'category',
+  'channel',
+  'receivedAt',
+  'department',
+  'concerns',
+  'sameMatter',
+] as const;
+
 export interface ElementSite {
   element: Element;
   index: number;

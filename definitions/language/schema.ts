@@ -24,6 +24,10 @@ import { z } from 'zod';
  *   variables set at registration and the texts it records (supervision orders, pauses, final ends, reads of a
  *   confidential petition) are declared here. A definition written before some of these declarations means what
  *   the engine then hard-coded for all definitions: see `upgradeDefinition` (upgrade.ts).
+ * - `flags` are evaluated after every step into the keywords of the `PetitionFlags` search attribute: each is a FEEL
+ *   expression over the declared variables plus the engine facts (`FLAG_FACTS`): `true` sets the flag's own name, a
+ *   string sets that keyword, a list of strings sets each; anything else sets nothing. Keywords are opaque codes
+ *   (`route:investigation`), never personal data; a definition without `flags` sets none.
  */
 
 /** Ids are stable wire names (they live in workflow histories): lower-case kebab case. */
@@ -565,6 +569,12 @@ export const DefinitionSchema = z
     elements: z.array(ElementSchema).min(1),
     flows: z.array(FlowSchema).default([]),
     globalActions: z.array(GlobalActionSchema).default([]),
+    flags: z
+      .record(IdSchema, z.string().min(1))
+      .optional()
+      .describe(
+        'opaque facts kept in the PetitionFlags search attribute, by name: a FEEL expression over the variables and the engine facts (supervisionCount, outcome, final, evaluated, status); true sets the flag named, a string or a list of strings sets those keywords; never personal data',
+      ),
     diagram: DiagramSchema.optional().describe(
       'the layout made in a BPMN modeller; no effect on the process',
     ),

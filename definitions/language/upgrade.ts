@@ -93,7 +93,7 @@ const FINAL_REFUSAL_NOTE = '复核意见已作出，该信访事项已终结（�
 
 /** A definition with every declaration the engine reads at definition level. */
 export type UpgradedDefinition = Definition &
-  Required<Pick<Definition, 'registration' | 'assignees' | 'overrideRoles'>>;
+  Required<Pick<Definition, 'registration' | 'assignees' | 'overrideRoles' | 'flags'>>;
 
 const upgraded = new WeakMap<Definition, UpgradedDefinition>();
 
@@ -118,6 +118,9 @@ export function upgradeDefinition(definition: Definition): UpgradedDefinition {
       },
       assignees: definition.assignees ?? ASSIGNEES,
       overrideRoles: definition.overrideRoles ?? OVERRIDE_ROLES,
+      // Flags came with the PetitionFlags search attribute: a definition written before sets none, so its petitions
+      // upsert exactly what they did (their recorded histories replay).
+      flags: definition.flags ?? {},
       elements: definition.elements.map(upgradeElement),
       globalActions: definition.globalActions.map(upgradeAction),
     };
@@ -131,6 +134,7 @@ function isComplete(definition: Definition): boolean {
     definition.registration !== undefined &&
     definition.assignees !== undefined &&
     definition.overrideRoles !== undefined &&
+    definition.flags !== undefined &&
     definition.elements.every((element) => upgradeElement(element) === element) &&
     definition.globalActions.every((action) => upgradeAction(action) === action)
   );

@@ -10,7 +10,7 @@ export const petition2022V2: Definition = {
   version: 2,
   name: '信访事项办理（《信访工作条例》2022）',
   description:
-    "The petition (信访事项) process of the 2022 Regulation on Petition Work, step by step, every legal deadline citing\nits article. Registration at the petition bureau and forwarding or assignment within 15 days (Art. 22), or\nregistration directly at a body (Art. 23 ¶2); the written acceptance notice within 15 days of receipt, not owed\nwhere the petitioner's name or address is unclear (Art. 23 ¶2–3); the forwarded body's objection within 5 working\ndays and hand-back to the bureau (Art. 23 ¶3); routing by category — suggestions (Art. 29), reports with\nconfidentiality (Art. 30), complaints (Art. 31) diverted into their legal procedure (routes 1–4, 诉访分离), answered\nby the body acting on its duties (route 5) or investigated with the 60-day deadline and one approved extension of\nat most 30 days (route 6, Art. 34), with optional mediation (Art. 33); the opinion with its three outcomes\n(Art. 32); the written reply and its service date; the 30-day window for a review request and the 30-day review\n(Art. 35); the 30-day window for a re-review request and the 30-day re-review with the hearing's time excluded\n(Art. 36); finality (Art. 36 ¶3); withdrawal by the petitioner; supervision (Art. 40); evaluation (Art. 21).\n\nVariables set at registration (`registration.variables`): category, channel, intake, department, identityClear,\nreceivedAt, concerns, registeredAt, lateRegistrationDays. Everything else is set by the start event's `set` and by actions' `set`. Document templates use the\nplaceholder vocabulary of definitions/README.md ({{petition.*}}, {{variables.*}}, {{names.*}},\n{{superiorNames.*}}, {{input.*}}, {{deadline.*}}, {{petitionId}}, {{documentId}}, {{stepName}}, {{at}}).\n",
+    "The petition (信访事项) process of the 2022 Regulation on Petition Work, step by step, every legal deadline citing\nits article. Registration at the petition bureau and forwarding or assignment within 15 days (Art. 22), or\nregistration directly at a body (Art. 23 ¶2); the written acceptance notice within 15 days of receipt, not owed\nwhere the petitioner's name or address is unclear (Art. 23 ¶2–3); the forwarded body's objection within 5 working\ndays and hand-back to the bureau (Art. 23 ¶3); routing by category — suggestions (Art. 29), reports with\nconfidentiality (Art. 30), complaints (Art. 31) diverted into their legal procedure (routes 1–4, 诉访分离), answered\nby the body acting on its duties (route 5) or investigated with the 60-day deadline and one approved extension of\nat most 30 days (route 6, Art. 34), with optional mediation (Art. 33); the opinion with its three outcomes\n(Art. 32); the written reply and its service date; the 30-day window for a review request and the 30-day review\n(Art. 35); the 30-day window for a re-review request and the 30-day re-review with the hearing's time excluded\n(Art. 36); finality (Art. 36 ¶3); withdrawal by the petitioner; supervision (Art. 40); evaluation (Art. 21).\n\nThe same matter registered again (`sameMatterAs`): not accepted again after a final re-review (Art. 36 ¶3), not\naccepted separately while the earlier one is handled (Art. 19).\n\nVariables set at registration (`registration.variables`): category, channel, intake, department, identityClear,\nreceivedAt, concerns, registeredAt, lateRegistrationDays, sameMatterAs, sameMatterFinal, sameMatterOpen. Everything else is set by the start event's `set` and by actions' `set`. Document templates use the\nplaceholder vocabulary of definitions/README.md ({{petition.*}}, {{variables.*}}, {{names.*}},\n{{superiorNames.*}}, {{input.*}}, {{deadline.*}}, {{petitionId}}, {{documentId}}, {{stepName}}, {{at}}).\n",
   roles: ['registrar', 'department', 'superior', 'supervisor', 'designer', 'admin', 'petitioner', 'system'],
   listedBody: 'holder',
   overrideRoles: ['admin'],
@@ -74,9 +74,12 @@ export const petition2022V2: Definition = {
       registeredAt: 'registeredAt',
       lateRegistrationDays:
         'max([0, (date(date and time(registeredAt) + duration("PT8H")) - date(date and time(petition.receivedAt) + duration("PT8H"))).days - 1])',
+      sameMatterAs: 'if petition.sameMatter = null then null else petition.sameMatter.id',
+      sameMatterFinal: 'if petition.sameMatter = null then false else petition.sameMatter.final = true',
+      sameMatterOpen: 'if petition.sameMatter = null then false else petition.sameMatter.status = "open"',
     },
     message:
-      '"信访事项已登记：" + (if intake = "department" then "由 " + department + " 直接收到（第二十三条第二款）" else "由信访部门登记（第二十二条）") + "，渠道 " + channel + "，类别 " + category + (if lateRegistrationDays > 0 then "；登记晚于收到次日 " + string(lateRegistrationDays) + " 日" else "")',
+      '"信访事项已登记：" + (if intake = "department" then "由 " + department + " 直接收到（第二十三条第二款）" else "由信访部门登记（第二十二条）") + "，渠道 " + channel + "，类别 " + category + (if lateRegistrationDays > 0 then "；登记晚于收到次日 " + string(lateRegistrationDays) + " 日" else "") + (if sameMatterAs != null then "；与信访事项 " + sameMatterAs + " 为同一事项" else "")',
   },
   variables: {
     category: {
@@ -119,6 +122,19 @@ export const petition2022V2: Definition = {
     concerns: {
       type: 'string',
       description: 'For a report, the body it is about; the report is never passed to it (Art. 30).',
+    },
+    sameMatterAs: {
+      type: 'string',
+      description:
+        'The id of the earlier petition registered as the same matter (Arts. 19, 36 ¶3); null otherwise.',
+    },
+    sameMatterFinal: {
+      type: 'boolean',
+      description: 'That petition ended with a final re-review opinion (Art. 36 ¶3).',
+    },
+    sameMatterOpen: {
+      type: 'boolean',
+      description: 'That petition is still being handled (Art. 19).',
     },
     channelName: {
       type: 'string',
@@ -466,6 +482,18 @@ export const petition2022V2: Definition = {
       template:
         '信访人：{{petition.petitioner.name}}\n信访事项：{{petition.subject}}（编号：{{petitionId}}）\n复核请求及理由：{{variables.reReviewReason}}\n复查意见：{{variables.reviewOutcomeName}}\n复核意见：{{variables.reReviewOutcomeName}}\n{{variables.reReviewText}}\n信访人对复核意见不服，仍以同一事实和理由提出信访事项的，各级机关、单位不再受理（《信访工作条例》第三十六条）。\n{{names.reReviewBody}}\n{{at}}\n',
       article: '《信访工作条例》第三十六条',
+    },
+    'not-accepted-again-notice': {
+      title: '信访事项不予受理告知书',
+      template:
+        '{{petition.petitioner.name}}：\n你（单位）于{{petition.receivedAt}}提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}）已登记。经查，该事项与你（单位）此前提出的信访事项（编号：{{variables.sameMatterAs}}）属同一事实和理由，该信访事项已经复核，复核意见已作出。\n依照《信访工作条例》第三十六条第三款，信访人对复核意见不服，仍然以同一事实和理由提出信访事项的，各级机关、单位不再受理。本机关对该信访事项不予受理。\n{{at}}\n',
+      article: '《信访工作条例》第三十六条第三款',
+    },
+    'merged-notice': {
+      title: '信访事项告知书（同一事项正在办理）',
+      template:
+        '{{petition.petitioner.name}}：\n你（单位）于{{petition.receivedAt}}提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}）已登记。经查，该事项与你（单位）此前提出的信访事项（编号：{{variables.sameMatterAs}}）属同一信访事项，该信访事项正在依法办理，本次提出的不再另行受理（《信访工作条例》第十九条）。\n办理结果将在信访事项（编号：{{variables.sameMatterAs}}）中书面答复你（单位），你（单位）可以凭该信访事项的查询码查询办理进度、作出评价。\n{{at}}\n',
+      article: '《信访工作条例》第十九条',
     },
     'supervision-order': {
       title: '信访事项督办函',
@@ -1859,6 +1887,39 @@ export const petition2022V2: Definition = {
       records: 'divertedToBody',
     },
     {
+      id: 'same-matter',
+      name: '是否同一信访事项',
+      description:
+        'Registered as the same matter as an earlier petition (`sameMatterAs`, Arts. 19, 36 ¶3): where that one ended with a final re-review opinion, this one is not accepted again (Art. 36 ¶3); where it is still being handled, this one is not accepted separately and is answered there (Art. 19). Either way the petitioner is told in writing where the name and address are known (Art. 23 ¶2). Otherwise (no earlier petition, or one closed without finality) the petition goes on as any other, the link recorded.',
+      type: 'exclusiveGateway',
+    },
+    {
+      id: 'not-accepted-again-notice-owed',
+      name: '是否书面告知不予受理（复核终结）',
+      type: 'exclusiveGateway',
+    },
+    {
+      id: 'merged-notice-owed',
+      name: '是否书面告知（同一事项正在办理）',
+      type: 'exclusiveGateway',
+    },
+    {
+      id: 'send-not-accepted-again-notice',
+      name: '送达不予受理告知书（复核终结）',
+      type: 'serviceTask',
+      activity: 'notice',
+      document: 'not-accepted-again-notice',
+      recipient: 'petitioner',
+    },
+    {
+      id: 'send-merged-notice',
+      name: '送达告知书（同一事项正在办理）',
+      type: 'serviceTask',
+      activity: 'notice',
+      document: 'merged-notice',
+      recipient: 'petitioner',
+    },
+    {
       id: 'final',
       name: '复核终结',
       description:
@@ -1929,12 +1990,92 @@ export const petition2022V2: Definition = {
       outcome: 'withdrawn',
       final: false,
     },
+    {
+      id: 'not-accepted-again',
+      name: '复核终结，不再受理',
+      description:
+        'The same matter was re-reviewed already: registered (everything received is registered, Art. 19) and not accepted again (Art. 36 ¶3).',
+      type: 'endEvent',
+      outcome: 'not-accepted-again',
+      final: false,
+    },
+    {
+      id: 'merged',
+      name: '同一事项正在办理，不再另行受理',
+      description:
+        'The same matter is being handled in the earlier petition, where it is answered (Art. 19).',
+      type: 'endEvent',
+      outcome: 'merged',
+      final: false,
+    },
   ],
   flows: [
     {
-      id: 'start-to-intake-route',
+      id: 'start-to-same-matter',
       from: 'start',
+      to: 'same-matter',
+      default: false,
+    },
+    {
+      id: 'same-matter-final',
+      from: 'same-matter',
+      to: 'not-accepted-again-notice-owed',
+      condition: 'sameMatterFinal = true',
+      default: false,
+      name: '复核终结',
+    },
+    {
+      id: 'same-matter-open',
+      from: 'same-matter',
+      to: 'merged-notice-owed',
+      condition: 'sameMatterOpen = true',
+      default: false,
+      name: '正在办理',
+    },
+    {
+      id: 'not-same-matter',
+      from: 'same-matter',
       to: 'intake-route',
+      default: true,
+    },
+    {
+      id: 'not-accepted-again-notice-due',
+      from: 'not-accepted-again-notice-owed',
+      to: 'send-not-accepted-again-notice',
+      condition: 'identityClear = true',
+      default: false,
+    },
+    {
+      id: 'not-accepted-again-notice-not-owed',
+      from: 'not-accepted-again-notice-owed',
+      to: 'not-accepted-again',
+      default: true,
+      name: '姓名、住址不清',
+    },
+    {
+      id: 'not-accepted-again-notice-sent',
+      from: 'send-not-accepted-again-notice',
+      to: 'not-accepted-again',
+      default: false,
+    },
+    {
+      id: 'merged-notice-due',
+      from: 'merged-notice-owed',
+      to: 'send-merged-notice',
+      condition: 'identityClear = true',
+      default: false,
+    },
+    {
+      id: 'merged-notice-not-owed',
+      from: 'merged-notice-owed',
+      to: 'merged',
+      default: true,
+      name: '姓名、住址不清',
+    },
+    {
+      id: 'merged-notice-sent',
+      from: 'send-merged-notice',
+      to: 'merged',
       default: false,
     },
     {
@@ -2385,7 +2526,26 @@ export const petition2022V2: Definition = {
         'A major or urgent matter: it is reported at once (to the supervisor contact of the body holding it) and the petition carries the `urgent` flag (Art. 25).',
     },
   ],
+  flags: {
+    intake: '"intake:" + intake',
+    forwarded: 'forwardMode = "transfer"',
+    assigned: 'forwardMode = "assign"',
+    supervised: 'supervisionCount > 0',
+    route: 'if route != null then "route:" + route else null',
+    handler: 'if department != null then "handler:" + department else null',
+    opinion: 'if opinionOutcome != null then "opinion:" + opinionOutcome else null',
+    outcome: 'if outcome != null then "outcome:" + outcome else null',
+    final: 'final',
+    review:
+      'if reviewOutcome != null then "review:" + reviewOutcome else if reviewRequestedAt != null then "review:pending" else null',
+    're-review':
+      'if reReviewOutcome != null then "re-review:" + reReviewOutcome else if reReviewRequestedAt != null then "re-review:pending" else null',
+    evaluated: 'evaluated',
+    'same-matter': 'sameMatterAs != null',
+    urgent: 'urgent = true',
+    'late-registration': 'lateRegistrationDays > 0',
+  },
 };
 
 /** Content hash (`hashDefinition`) of `petition2022V2`: what a petition following it records. */
-export const petition2022V2Hash = 'c8ed254bd5269081adb0f636bdb88cb96680c628a0f6b11ecff1ef1f8009a79e';
+export const petition2022V2Hash = '4ecd8a76ecb4dc48eb644c7b00ab843e13d2ae378f5eb9671290eb8a99b0f97f';

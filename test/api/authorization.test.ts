@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../api/auth/principal';
-import { petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
+import { petitionBody, startApiTest, uniqueDept, untilStep, type ApiTestContext } from '../helpers/api';
 
 let t: ApiTestContext;
 const A = uniqueDept('A');
@@ -89,7 +89,9 @@ beforeAll(async () => {
     payload: { reason: '不服' },
     headers: { 'x-access-code': review.accessCode },
   });
-  expect(requested.json().step).toBe('review');
+  // The request is handed to the reviewing body in the background: the answer names the hand-over step.
+  expect(requested.json().step).toBe('deliver-to-reviewer');
+  await untilStep(t, review.id, 'review');
 });
 afterAll(async () => {
   await t?.close();

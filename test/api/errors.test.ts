@@ -129,6 +129,7 @@ describe('503 when Temporal is unreachable', () => {
   it.each([
     ['POST', '/v1/petitions', 'registrar'],
     ['GET', '/v1/petitions/XF20260101AAAAAAAAAAAA', 'supervisor'],
+    ['POST', '/v1/petitions/XF20260101AAAAAAAAAAAA/actions/accept', 'registrar'],
     ['GET', '/v1/petitions', 'supervisor'],
     ['GET', '/v1/supervision/overdue', 'supervisor'],
     ['GET', '/v1/stats', 'supervisor'],

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
+import {
+  eventually,
+  petitionBody,
+  startApiTest,
+  uniqueDept,
+  untilStep,
+  type ApiTestContext,
+} from '../helpers/api';
 
 let t: ApiTestContext;
 const dept = uniqueDept('P');
@@ -299,16 +306,47 @@ describe('GET /v1/petitions/:id', () => {
 });
 
 describe('POST /v1/petitions/:id/actions/:action', () => {
-  it('applies an action and answers the new state in the shape of GET', async () => {
+  it('applies an action and answers the compact state it led to: the step, its holder and deadlines, the caller’s actions and the entries it added', async () => {
     const { id } = (await register()).json();
     const res = await act(staff, id, 'accept');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({
+    const answer = res.json();
+    expect(Object.keys(answer).sort()).toEqual(
+      [
+        'availableActions',
+        'deadlines',
+        'holder',
+        'id',
+        'lastSeq',
+        'outcome',
+        'status',
+        'step',
+        'stepName',
+        'timeline',
+      ].sort(),
+    );
+    expect(answer).toMatchObject({
       id,
+      status: 'open',
       step: 'handle',
+      holder: dept,
       availableActions: expect.arrayContaining(['opinion', 'extend']),
+      outcome: null,
     });
-    expect(res.json().timeline.some((e: { action?: string }) => e.action === 'accept')).toBe(true);
+    // The handling period (Art. 34) runs now; the acceptance period of the step just left is not shown.
+    expect(answer.deadlines.map((d: { id: string }) => d.id)).toEqual(['handling']);
+    expect(answer.deadlines[0]).toMatchObject({
+      state: 'running',
+      article: expect.stringContaining('第三十四条'),
+      explanation: expect.any(String),
+    });
+    expect(answer.deadlines[0].dueAt).toMatch(/Z$/);
+    // Only what this action added: the action, the deadline it met, the notice, the next step and its deadline.
+    expect(answer.timeline[0]).toMatchObject({ type: 'action', action: 'accept' });
+    expect(answer.timeline.some((e: { type: string }) => e.type === 'registered')).toBe(false);
+    const view = (await t.call(staff, { method: 'GET', url: `/v1/petitions/${id}` })).json();
+    expect(answer.lastSeq).toBe(view.timeline.at(-1).seq);
+    expect(view.timeline.slice(-answer.timeline.length)).toEqual(answer.timeline);
   });
 
   it('refuses an action the step does not offer: 409 naming the step and the allowed actions', async () => {
@@ -375,7 +413,9 @@ describe('POST /v1/petitions/:id/actions/:action', () => {
     const again = await act(staff, id, 'accept', {}, { 'idempotency-key': key });
     expect(first.statusCode).toBe(200);
     expect(again.statusCode).toBe(200);
-    expect(again.json().timeline.filter((e: { action?: string }) => e.action === 'accept')).toHaveLength(1);
+    expect(again.json()).toEqual(first.json());
+    const view = (await t.call(staff, { method: 'GET', url: `/v1/petitions/${id}` })).json();
+    expect(view.timeline.filter((e: { action?: string }) => e.action === 'accept')).toHaveLength(1);
     const conflict = await act(
       staff,
       id,
@@ -407,9 +447,18 @@ describe('POST /v1/petitions/:id/actions/:action', () => {
     const { id } = (await register()).json();
     const res = await act(t.token('supervisor'), id, 'supervise', { reason: '请加快办理', answerDays: 5 });
     expect(res.statusCode).toBe(200);
-    expect(res.json().supervision).toEqual([
-      expect.objectContaining({ reason: '请加快办理', answerDays: 5 }),
-    ]);
+    expect(res.json().timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'supervised', data: expect.objectContaining({ answerDays: 5 }) }),
+      ]),
+    );
+    expect(res.json().deadlines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'supervision', article: expect.stringContaining('第四十条') }),
+      ]),
+    );
+    const view = (await t.call(t.token('supervisor'), { method: 'GET', url: `/v1/petitions/${id}` })).json();
+    expect(view.supervision).toEqual([expect.objectContaining({ reason: '请加快办理', answerDays: 5 })]);
   });
 
   it("lets the petitioner only take the petitioner's actions with an access code (403 otherwise)", async () => {
@@ -432,9 +481,15 @@ describe('reports (检举控告, Art. 30)', () => {
     expect(bureau.json()).toMatchObject({ concerns: other, petitioner: { name: '李四' } });
     const forwarded = await act(registrar, id, 'forward', { department: dept });
     expect(forwarded.statusCode).toBe(200);
+    await untilStep(t, id, 'accept-notice');
     const accepted = await act(staff, id, 'accept');
     expect(accepted.statusCode).toBe(200);
-    const view = accepted.json();
+    // The action's answer is masked alike: the reporter's name in the body's own opinion text.
+    const opinion = await act(staff, id, 'opinion', { outcome: 'support', text: '经查，李四反映属实。' });
+    expect(opinion.statusCode).toBe(200);
+    expect(JSON.stringify(opinion.json())).not.toContain('李四');
+    expect(JSON.stringify(opinion.json())).toContain('经查，李*反映属实。');
+    const view = (await t.call(staff, { method: 'GET', url: `/v1/petitions/${id}` })).json();
     expect(view).toMatchObject({
       identityMasked: true,
       petitioner: { name: '李*', idNumber: '11**************34' },

@@ -45,6 +45,12 @@ const cases: RouteCase[] = [
     rightRole: ['registrar'],
   },
   {
+    route: 'POST /v1/petitions/related',
+    invalid: () => ({ method: 'POST', url: '/v1/petitions/related', payload: { petitioner: {} } }),
+    wrongRole: 'department',
+    rightRole: ['registrar'],
+  },
+  {
     route: 'GET /v1/petitions/{id}',
     invalid: () => ({ method: 'GET', url: '/v1/petitions/not%20an%20id!' }),
     wrongRole: 'designer',
@@ -61,6 +67,54 @@ const cases: RouteCase[] = [
     invalid: () => ({ method: 'POST', url: `/v1/petitions/${petition.id}/actions/accept`, payload: [1, 2] }),
     wrongRole: 'designer',
     rightRole: ['department', DEPT],
+  },
+  {
+    route: 'GET /v1/definition-drafts',
+    invalid: () => ({ method: 'GET', url: '/v1/definition-drafts' }),
+    wrongRole: 'registrar',
+    rightRole: ['designer'],
+  },
+  {
+    route: 'GET /v1/definitions/{id}/draft',
+    invalid: () => ({ method: 'GET', url: '/v1/definitions/Not%20An%20Id!/draft' }),
+    wrongRole: 'registrar',
+    rightRole: ['designer'],
+  },
+  {
+    route: 'PUT /v1/definitions/{id}/draft',
+    invalid: () => ({ method: 'PUT', url: '/v1/definitions/petition-2022/draft', payload: [1, 2] }),
+    wrongRole: 'registrar',
+    rightRole: ['designer'],
+  },
+  {
+    route: 'DELETE /v1/definitions/{id}/draft',
+    invalid: () => ({ method: 'DELETE', url: '/v1/definitions/Not%20An%20Id!/draft' }),
+    wrongRole: 'registrar',
+    rightRole: ['designer'],
+  },
+  {
+    route: 'POST /v1/definitions/diff',
+    invalid: () => ({ method: 'POST', url: '/v1/definitions/diff', payload: [1, 2] }),
+    wrongRole: 'registrar',
+    rightRole: ['designer'],
+  },
+  {
+    route: 'POST /v1/definitions/simulate',
+    invalid: () => ({ method: 'POST', url: '/v1/definitions/simulate', payload: [1, 2] }),
+    wrongRole: 'registrar',
+    rightRole: ['designer'],
+  },
+  {
+    route: 'POST /v1/definitions/{id}/migrations',
+    invalid: () => ({ method: 'POST', url: '/v1/definitions/petition-2022/migrations', payload: [1, 2] }),
+    wrongRole: 'registrar',
+    rightRole: ['designer'],
+  },
+  {
+    route: 'GET /v1/definitions/{id}/migrations/{mid}',
+    invalid: () => ({ method: 'GET', url: '/v1/definitions/petition-2022/migrations/not-a-migration' }),
+    wrongRole: 'registrar',
+    rightRole: ['designer'],
   },
   {
     route: 'GET /v1/petitions',
@@ -146,7 +200,8 @@ const cases: RouteCase[] = [
 const anonymous = ['GET /v1/console/dev-sign-in', 'POST /v1/console/dev-token'];
 
 /** Requests whose only fault is in what they send; a route without any input is refused nowhere. */
-const hasInvalidInput = (c: RouteCase) => !['GET /v1/definitions', 'GET /v1/departments'].includes(c.route);
+const hasInvalidInput = (c: RouteCase) =>
+  !['GET /v1/definitions', 'GET /v1/departments', 'GET /v1/definition-drafts'].includes(c.route);
 
 describe('authentication and roles come before validation', () => {
   it('covers every /v1 route the API documents', () => {

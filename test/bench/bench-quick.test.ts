@@ -75,11 +75,14 @@ describe('npm run bench -- --quick', () => {
         expect(finite(s.p50) && finite(s.p99)).toBe(true);
       }
     }
-    // 3. Ratios.
-    for (const ratio of r.ratios)
+    // 3. Ratios, and CPU per operation of every process (the dev server's included).
+    for (const ratio of r.ratios) {
       expect(finite(ratio.starts) && finite(ratio.updates) && ratio.starts > 0 && ratio.updates > 0).toBe(
         true,
       );
+      for (const [k, v] of Object.entries(ratio.cpuMs)) expect(finite(v), `cpuMs.${k}`).toBe(true);
+    }
+    expect(report.deployment).toMatchObject({ kind: 'dev-server', namespace: 'default' });
     // 4. Supervision.
     expect(r.supervision.seeded).toBe(report.settings.open);
     expect(r.supervision.openPetitions).toBeGreaterThanOrEqual(report.settings.open);
@@ -97,6 +100,6 @@ describe('npm run bench -- --quick', () => {
     // Nothing anywhere is NaN or infinite.
     const bad = numbers(report).filter(([, v]) => !Number.isFinite(v));
     expect(bad, JSON.stringify(bad)).toEqual([]);
-    expect(report.targets).toHaveLength(6);
+    expect(report.targets.map((t: { issue: number }) => t.issue)).toEqual([7, 7, 7, 7, 7, 7, 16, 16, 16, 16]);
   }, 480_000);
 });

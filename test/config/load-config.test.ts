@@ -31,6 +31,48 @@ describe('loadConfig', () => {
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
   });
 
+  it('serves no metrics and exports no traces unless told to', () => {
+    const config = loadConfig({});
+    expect(config.metrics).toEqual({ api: undefined, worker: undefined });
+    expect(config.tracing).toBeUndefined();
+  });
+
+  it('reads metrics listeners as host:port (IPv6 in brackets), and 0 or off as none', () => {
+    const config = loadConfig({ API_METRICS_ADDRESS: '0.0.0.0:9465', WORKER_METRICS_ADDRESS: '[::1]:9464' });
+    expect(config.metrics).toEqual({
+      api: { host: '0.0.0.0', port: 9465 },
+      worker: { host: '::1', port: 9464 },
+    });
+    expect(loadConfig({ API_METRICS_ADDRESS: '0', WORKER_METRICS_ADDRESS: 'off' }).metrics).toEqual({
+      api: undefined,
+      worker: undefined,
+    });
+  });
+
+  it('refuses a metrics listener without a port, or on the API port', () => {
+    expect(errorOf({ WORKER_METRICS_ADDRESS: '9464' }).message).toBe(
+      'Invalid configuration: WORKER_METRICS_ADDRESS must be host:port for the worker\'s Prometheus /metrics listener (e.g. 127.0.0.1:9464), or 0 for none (got "9464")',
+    );
+    expect(errorOf({ API_METRICS_ADDRESS: '127.0.0.1:3000' }).message).toBe(
+      'Invalid configuration: API_METRICS_ADDRESS must use another port than API_PORT (metrics have a listener of their own)',
+    );
+  });
+
+  it('traces to OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces, under OTEL_SERVICE_NAME when given', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+    });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example.gov.cn',
+        OTEL_SERVICE_NAME: 'petitions-east',
+      }).tracing,
+    ).toEqual({ tracesUrl: 'https://otel.example.gov.cn/v1/traces', serviceName: 'petitions-east' });
+    expect(errorOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' }).message).toContain(
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be the http(s) base URL of an OTLP/HTTP receiver',
+    );
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ API_PORT: '', TEMPORAL_ADDRESS: '  ' }).api.port).toBe(3000);
   });

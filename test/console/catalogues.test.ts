@@ -47,6 +47,7 @@ describe('the console catalogues', () => {
       'intake',
       'worklist',
       'definitions',
+      'editor',
     ])
       expect(known.has(`nav.${page}`), page).toBe(true);
     for (const w of ['P1D', 'P3D', 'P7D', 'P15D']) expect(known.has(`atRisk.windows.${w}`), w).toBe(true);

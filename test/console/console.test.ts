@@ -223,7 +223,22 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await screenshot(p, 'dashboard');
   });
 
-  it('lets a registrar register a petition and shows its access code once, on a printable receipt', async () => {
+  it("lets a registrar register a petition, shows the same petitioner's other petitions first and registers it as the same matter as one of them (Arts. 19, 36 ¶3), and shows its access code once, on a printable receipt", async () => {
+    // An earlier petition of the same petitioner (same name and phone), listed by POST /v1/petitions/related.
+    const earlier = await register({
+      department: WATER,
+      subject: '小区电梯停运（首次反映）',
+      petitioner: { name: '王五', phone: '13900002222' },
+    });
+    await until(
+      () =>
+        stack.call('POST', '/v1/petitions/related', {
+          token: stack.token('registrar'),
+          body: { petitioner: { name: '王五', phone: '139 0000 2222' } },
+        }),
+      (r) => r.json.related?.length === 1,
+      'the earlier petition found as related',
+    );
     const p = await newPage();
     await signInAs(p, stack.url, '登记人员');
     await p.getByRole('heading', { name: '登记' }).waitFor();
@@ -237,13 +252,21 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await p.getByLabel('姓名', { exact: true }).nth(1).fill('赵六');
     await pickOption(p, '直接收到的机关', '区住房和城乡建设局');
     expect(await seriousViolations(p)).toEqual([]);
-    await p
+    const registerButton = p
       .getByRole('button', { name: '登 记' })
-      .or(p.getByRole('button', { name: '登记', exact: true }))
-      .click();
+      .or(p.getByRole('button', { name: '登记', exact: true }));
+    await registerButton.click();
+    // The first click looks the petitioner up and stops at the related list; nothing is registered yet.
+    const related = p.getByTestId('related');
+    await related.waitFor();
+    expect(await related.innerText()).toContain(earlier.id);
+    await p.getByTestId(`same-matter-${earlier.id}`).click();
+    expect(await p.getByTestId('same-matter-chosen').innerText()).toContain(earlier.id);
+    expect(await seriousViolations(p)).toEqual([]);
+    await screenshot(p, 'related');
+    await p.getByRole('button', { name: '按同一事项登记' }).click();
     const receipt = p.getByTestId('receipt');
     await receipt.waitFor();
-    // No related-petitions endpoint yet (issue 12): the console says so and registers.
     const id = (await p.getByTestId('receipt-id').innerText()).trim();
     const code = (await p.getByTestId('receipt-code').innerText()).trim();
     expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
@@ -256,6 +279,7 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
       subject: '小区电梯长期停运',
       department: HOUSING,
       identityMasked: true,
+      sameMatter: { id: earlier.id, status: 'open', outcome: null, final: false },
     });
     expect(read.json.representatives).toEqual([expect.objectContaining({ name: '赵*' })]);
     await p.getByRole('button', { name: '登记下一件' }).click();

@@ -319,7 +319,18 @@ describe('the statutory default petition-2022', () => {
     const ends = definition.elements.filter((e) => e.type === 'endEvent');
     expect(ends.filter((e) => e.type === 'endEvent' && e.final).map((e) => e.id)).toEqual(['final']);
     expect(ends.map((e) => e.id).sort()).toEqual(
-      ['answered', 'closed', 'declined', 'diverted', 'final', 'review-closed', 'settled', 'withdrawn'].sort(),
+      [
+        'answered',
+        'closed',
+        'declined',
+        'diverted',
+        'final',
+        'review-closed',
+        'settled',
+        'withdrawn',
+        'not-accepted-again',
+        'merged',
+      ].sort(),
     );
   });
 
@@ -367,6 +378,9 @@ describe('the statutory default petition-2022', () => {
       'concerns',
       'registeredAt',
       'lateRegistrationDays',
+      'sameMatterAs',
+      'sameMatterFinal',
+      'sameMatterOpen',
     ]);
     expect(definition.variables).toMatchObject({
       category: { type: 'string', values: ['suggestion', 'report', 'complaint'] },
@@ -509,8 +523,9 @@ describe('petition-2022@1, frozen: petitions registered before version 2 keep fo
   });
 
   /**
-   * Version 2 began as version 1 with its implicit declarations written out; issue 12 then gave version 2 behaviour
-   * of its own (new steps, periods and declarations). What still holds: upgrading version 1 writes out exactly the
+   * Version 2 began as version 1 with its implicit declarations written out; issues 12 and 13 then gave version 2
+   * behaviour of its own (new steps, periods and declarations; its flags; the same matter, Arts. 19, 36 ¶3). What
+   * still holds: upgrading version 1 writes out exactly the
    * declarations version 2 shares with it, and adds none of version 2's new ones — so version 1, and every history
    * recorded against it, behaves as it always did.
    */
@@ -521,6 +536,9 @@ describe('petition-2022@1, frozen: petitions registered before version 2 keep fo
     const {
       registeredAt: _r,
       lateRegistrationDays: _l,
+      sameMatterAs: _s,
+      sameMatterFinal: _sf,
+      sameMatterOpen: _so,
       ...sharedVariables
     } = definition.registration!.variables;
     expect(upgraded.registration.variables).toEqual(sharedVariables);
@@ -540,7 +558,8 @@ describe('petition-2022@1, frozen: petitions registered before version 2 keep fo
     expect(pause(upgraded)).toEqual(sharedPause);
     const final = (d: Definition) => d.elements.find((e) => e.id === 'final');
     expect(final(upgraded)).toEqual(final(definition));
-    // None of version 2's declarations of issue 12 reach version 1.
+    // None of version 2's declarations of issue 12, its flags or the same matter reach version 1.
+    expect(upgraded.flags).toEqual({});
     const json = JSON.stringify(upgraded);
     for (const key of [
       'listedBody',
@@ -550,6 +569,8 @@ describe('petition-2022@1, frozen: petitions registered before version 2 keep fo
       'accountability',
       'answeredBy',
       'receipt"',
+      'sameMatter',
+      'same-matter',
     ])
       expect(json).not.toContain(key);
     expect(upgradeDefinition(definition)).toBe(definition);

@@ -162,7 +162,8 @@ describe('the manual connector’s queue: GET /v1/departments/:code/queue', () =
         (
           await call(t.token('department', code), { method: 'GET', url: `/v1/departments/${code}/queue` })
         ).json() as { items: Array<{ id: string; step: string }> },
-      (q) => q.items?.length === 1,
+      // Listed at once (PetitionDepartment is set by the forwarding itself), on its step once it has arrived.
+      (q) => q.items?.length === 1 && q.items[0]!.step === 'accept-notice',
       'the forwarded petition in the queue',
     );
     expect(queue.items[0]).toMatchObject({

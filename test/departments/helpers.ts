@@ -19,6 +19,7 @@ import { createDepartmentService, type DepartmentService } from '../../api/servi
 import { loadConfig } from '../../config';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
 import type { DepartmentInput } from '../../workflows/department-registry';
+import { indexDefinition } from '../../workflows/engine/definition-index';
 import type { Actor, PetitionFacts } from '../../workflows/engine/types';
 import type { PetitionView } from '../../workflows/engine/view';
 import {
@@ -38,6 +39,7 @@ import {
 } from '../helpers/temporal';
 
 export const registrar: Actor = { role: 'registrar', id: 'reg-1' };
+const statutoryIndex = indexDefinition(loadStatutoryDefinition());
 
 /** A department code no other test uses (task queues and visibility are shared on the dev server). */
 export function uniqueCode(prefix: string): string {
@@ -65,6 +67,10 @@ export interface DepartmentTestContext {
   }): Promise<Worker>;
   stopWorkers(): Promise<void>;
   startPetition(facts?: Partial<PetitionFacts>): Promise<WorkflowHandle<typeof petition>>;
+  /**
+   * Applies an action and returns the view once it has settled: an action that hands the petition to a body is
+   * answered on the hand-over step, which completes in the background (waited for here, up to 40 s).
+   */
   act(
     handle: WorkflowHandle<typeof petition>,
     action: string,
@@ -160,8 +166,15 @@ export async function startDepartmentTest(): Promise<DepartmentTestContext> {
       });
     },
     async act(handle, action, actor, input = {}) {
-      await handle.executeUpdate(petitionActionUpdate, { args: [{ action, actor, input }] });
-      return await handle.query(petitionStateQuery);
+      const answer = await handle.executeUpdate(petitionActionUpdate, { args: [{ action, actor, input }] });
+      if (answer.status !== 'open' || statutoryIndex.element(answer.step).type !== 'serviceTask')
+        return await handle.query(petitionStateQuery);
+      return await eventually(
+        () => handle.query(petitionStateQuery),
+        (view) => view.step !== answer.step,
+        `the hand-over at ${answer.step}`,
+        40_000,
+      );
     },
     view: (handle) => handle.query(petitionStateQuery),
     async api() {

@@ -14,11 +14,15 @@ export interface ReceivedRequest {
  * A department's webhook receiver, as docs/departments.md tells integrators to write one: verify the signature over
  * the raw body, then deduplicate by Idempotency-Key (a repeat answers as the first acceptance did, and is not filed
  * again).
- * `answer` decides the status of each new (not yet accepted) request: a number, or `'hold'` to never answer.
+ * `answer` decides the status of each new (not yet accepted) request: a number, `'hold'` to never answer, or a
+ * status given only after a delay (a slow receiver).
  */
 export async function startReceiver(
   secret: string,
-  answer: (attempt: number, request: ReceivedRequest) => number | 'hold',
+  answer: (
+    attempt: number,
+    request: ReceivedRequest,
+  ) => number | 'hold' | { status: number; afterMs: number },
 ): Promise<{
   url: string;
   requests: ReceivedRequest[];
@@ -55,12 +59,19 @@ export async function startReceiver(
         held.push(res);
         return;
       }
-      if (decision >= 200 && decision < 300) {
-        const reference = `REF-${accepted.size + 1}`;
-        accepted.set(key, { reference, body: request.body });
-        return reply(decision, { reference });
-      }
-      reply(decision, { error: `answered ${decision}` });
+      const decide = (status: number) => {
+        if (status >= 200 && status < 300) {
+          const reference = `REF-${accepted.size + 1}`;
+          accepted.set(key, { reference, body: request.body });
+          return reply(status, { reference });
+        }
+        reply(status, { error: `answered ${status}` });
+      };
+      if (typeof decision === 'number') return decide(decision);
+      held.push(res);
+      setTimeout(() => {
+        if (!res.destroyed) decide(decision.status);
+      }, decision.afterMs).unref();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

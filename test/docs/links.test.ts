@@ -158,7 +158,9 @@ describe('what the documents list is what the code has', () => {
       /search-attribute create[^`]*?--type (\w+)((?:\s*\\?\s*--name \w+)+)/g,
     ))
       for (const name of m[2]!.matchAll(/--name (\w+)/g)) registered.set(name[1]!, m[1]!.toLowerCase());
-    const expected = new Map(searchAttributeRegistrations.map((r) => [r.name, String(r.type).toLowerCase()]));
+    const expected = new Map(
+      searchAttributeRegistrations.map((r) => [r.name, String(r.type).toLowerCase().replace('_', '')]),
+    );
     expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(expected));
     expect(Object.fromEntries(registered)).toEqual(Object.fromEntries(expected));
   });

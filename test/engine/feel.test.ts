@@ -17,6 +17,61 @@ describe('FEEL evaluation (memoised)', () => {
         expect(evalFeel(expression, context)).toEqual(evaluate(expression, context).value);
   });
 
+  it('reads a bare name, a dotted path or a literal exactly as FEEL does, including the cases it leaves to FEEL', () => {
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['input.text', { input: { text: '反映问题' } }],
+      [' actionTime ', { actionTime: '2026-10-01T08:00:00.000Z' }],
+      ['a.b.c', { a: { b: { c: true } } }],
+      ['days', { days: 0 }],
+      ['days', { days: 1.5 }],
+      ['a.b', { a: null }],
+      ['a.b', { a: {} }],
+      ['a.b', { a: 'text' }],
+      ['a', { a: null }],
+      ['a', { a: undefined }],
+      ['a', { a: [1, 2] }],
+      ['a', { a: { b: 1 } }],
+      ['a.b', { a: [{ b: 1 }] }],
+      ['missing', {}],
+      ['missing.deeper', {}],
+      ['toString', {}],
+      ['count', {}],
+      ['count', { count: 3 }],
+      ['date', {}],
+      ['date.x', { date: { x: 1 } }],
+      ['"网上信访"', {}],
+      ['""', {}],
+      ['"a\tb"', {}],
+      ['"a\rb"', {}],
+      ['"it\'s"', {}],
+      ['"a\\"b"', {}],
+      ['true', { true: 1 }],
+      ['true', {}],
+      ['null', { null: 'x' }],
+      ['false', {}],
+      ['null', {}],
+      ['42', {}],
+      ['a.b', { a: Object.assign(Object.create(null) as Record<string, unknown>, { b: 1 }) }],
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const [expression, context] of cases) {
+        const feel = evaluate(expression, context).value;
+        const ours = evalFeel(expression, context);
+        if (typeof feel === 'function') expect(typeof ours, expression).toBe('function');
+        else expect(ours, expression).toEqual(feel);
+      }
+  });
+
+  it('fails where FEEL fails on a name or literal it cannot read, rather than answering', () => {
+    expect(() => evaluate('$x', { $x: 1 })).toThrow();
+    expect(() => evalFeel('$x', { $x: 1 })).toThrow();
+    expect(() => evaluate('"a\nb"', {})).toThrow();
+    expect(() => evalFeel('"a\nb"', {})).toThrow();
+    const bare = Object.create(null) as Record<string, unknown>;
+    expect(() => evaluate('a.b', { a: bare })).toThrow();
+    expect(() => evalFeel('a.b', { a: bare })).toThrow();
+  });
+
   it('does not mix up contexts that serialise alike: a date value and its ISO string', () => {
     const at = new Date('2026-10-01T00:00:00.000Z');
     const expression = 'x = "2026-10-01T00:00:00.000Z"';

@@ -11,7 +11,10 @@ import { buildApp, type AppDeps } from '../../api/app';
 import type { StaffRole } from '../../api/auth/principal';
 import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
+import { createDraftService } from '../../api/services/drafts';
 import { loadConfig } from '../../config';
+import type { PetitionView } from '../../workflows/engine';
+import { petitionStateQuery, petitionWorkflowId } from '../../workflows/messages';
 import {
   connectDevServer,
   connectDevServerNative,
@@ -48,7 +51,7 @@ export function uniqueDept(prefix = 'D'): string {
 export const TEST_UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'];
 
 export async function startApiTest(
-  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'logger'>> & {
+  opts: Partial<Pick<AppDeps, 'limits' | 'rpcTimeoutMs' | 'now' | 'logger' | 'migrationBatch'>> & {
     worker?: boolean;
     /** How long the definition registry's latest answer counts as fresh (default 5 s). */
     definitionCacheMs?: number;
@@ -81,9 +84,16 @@ export async function startApiTest(
       rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
       ...(opts.definitionCacheMs !== undefined && { cacheMs: opts.definitionCacheMs }),
     }),
+    drafts: createDraftService(client, {
+      taskQueue,
+      storeId: `definition-drafts-${taskQueue}`,
+      connection,
+      rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
+    }),
     limits: { rateLimitMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
     ...(opts.now && { now: opts.now }),
+    ...(opts.migrationBatch && { migrationBatch: opts.migrationBatch }),
   });
   await app.ready();
   const token = (role: StaffRole, dept?: string, sub?: string, approver?: boolean) =>
@@ -136,6 +146,25 @@ export async function eventually<T>(
       throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 1500)}`);
     await new Promise((r) => setTimeout(r, 150));
   }
+}
+
+/**
+ * Waits until the petition rests on `step`: a hand-over to a body answers with its delivery step at once, and the
+ * body can act once the delivery has completed. Reads the petition's query directly (a read through the API would
+ * be recorded in a report's timeline).
+ */
+export async function untilStep(
+  t: Pick<ApiTestContext, 'client'>,
+  id: string,
+  step: string,
+  ms = 10_000,
+): Promise<PetitionView> {
+  return await eventually(
+    () => t.client.workflow.getHandle(petitionWorkflowId(id)).query(petitionStateQuery),
+    (view) => view.step === step,
+    `petition ${id} to reach ${step}`,
+    ms,
+  );
 }
 
 /** A minimal valid registration body. */

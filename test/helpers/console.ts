@@ -21,6 +21,7 @@ import type { StaffRole } from '../../api/auth/principal';
 import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
 import { createDepartmentService } from '../../api/services/departments';
+import { createDraftService } from '../../api/services/drafts';
 import { loadConfig } from '../../config';
 import { ensureSearchAttributes } from '../../config/temporal';
 import { ensureConsoleBuilt } from '../../scripts/build-console';
@@ -123,6 +124,12 @@ export async function startConsoleStack(
     definitions: createDefinitionService(client, {
       taskQueue,
       registryId: `definition-registry-${taskQueue}`,
+    }),
+    drafts: createDraftService(client, {
+      taskQueue,
+      storeId: `definition-drafts-${taskQueue}`,
+      connection,
+      rpcTimeoutMs: 15_000,
     }),
     departments: createDepartmentService(client, {
       taskQueue,

@@ -255,6 +255,20 @@ describe('personal data at rest and in logs, after a whole lifecycle through the
           });
         }
         expect(res.status, `${action}: ${res.text}`).toBe(200);
+        // A hand-over to a body runs after the action has answered (docs/api.md, "Actions"): the next action waits
+        // until the body has received the petition.
+        let step = (res.json() as { step: string }).step;
+        for (let i = 0; i < 120 && step.startsWith('deliver-to-'); i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          const view = await call(
+            'GET',
+            `/v1/petitions/${petitionId}`,
+            undefined,
+            bearer(token('supervisor')),
+          );
+          step = (view.json() as { step: string }).step;
+        }
+        expect(step, `${action}: still handing over`).not.toMatch(/^deliver-to-/);
       }
       // Deliveries and notices run after the actions answer; let them settle.
       await new Promise((r) => setTimeout(r, 2_000));

@@ -14,6 +14,7 @@ import {
 } from '../../definitions/calendar';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
 import { calendarUpdatedSignal, petitionWorkflowId } from '../../workflows/messages';
+import { PetitionSearchAttributes } from '../../workflows/search-attributes';
 import {
   createTestWorker,
   createTimeSkippingEnv,
@@ -454,6 +455,71 @@ describe('statutory paths on the time-skipping server', () => {
     const replied = await p.act('reply', actors.dept);
     expect(replied.step).toBe('review-window');
     await p.record('registered-complaint-reply');
+  });
+
+  it('keeps the facts of the annual report in PetitionFlags as they happen: assigned, supervised, route and handler (Arts. 22, 31, 40, 41)', async () => {
+    const p = await PetitionDriver.start(env, taskQueue, {}, { settled: true });
+    const flags = async () =>
+      (await p.handle.describe()).typedSearchAttributes.get(PetitionSearchAttributes.flags) ?? [];
+    expect(await flags()).toEqual(['intake:bureau']);
+    await p.act('forward', actors.registrar, { department: 'D1', mode: 'assign' });
+    await p.act('accept', actors.dept, { route: 'investigation' });
+    await p.act('supervise', actors.supervisor, { reason: '请加快办理', answerDays: 10 });
+    expect(await flags()).toEqual([
+      'intake:bureau',
+      'assigned',
+      'supervised',
+      'route:investigation',
+      'handler:D1',
+    ]);
+  });
+
+  it('the same matter after a final re-review is registered and closed at once with a 不予受理告知书 citing 第三十六条 (Arts. 19, 36 ¶3)', async () => {
+    const p = await PetitionDriver.start(
+      env,
+      taskQueue,
+      { sameMatter: { id: 'XF20260101EARLIER00001', status: 'closed', outcome: 'final', final: true } },
+      { settled: true },
+    );
+    expect(await p.handle.result()).toMatchObject({ outcome: 'not-accepted-again', final: false });
+    const v = await p.view();
+    expect(v.documents.map((d) => d.kind)).toEqual(['not-accepted-again-notice']);
+    expect(v.documents[0]!.text).toContain('第三十六条第三款');
+    expect(v.documents[0]!.text).toContain('XF20260101EARLIER00001');
+    expect(v.timeline[0]!.message).toContain('与信访事项 XF20260101EARLIER00001 为同一事项');
+    expect((await p.handle.describe()).typedSearchAttributes.get(PetitionSearchAttributes.flags)).toEqual(
+      expect.arrayContaining(['outcome:not-accepted-again', 'same-matter']),
+    );
+  });
+
+  it('the same matter while the earlier petition is handled closes as merged; without a known address no notice is owed (Arts. 19, 23 ¶2)', async () => {
+    const open = { id: 'XF20260101EARLIER00002', status: 'open' as const, outcome: null, final: false };
+    const p = await PetitionDriver.start(env, taskQueue, { sameMatter: open }, { settled: true });
+    expect(await p.handle.result()).toMatchObject({ outcome: 'merged' });
+    expect((await p.view()).documents.map((d) => d.kind)).toEqual(['merged-notice']);
+    const unknown = await PetitionDriver.start(
+      env,
+      taskQueue,
+      { sameMatter: open, petitioner: { name: '李四', address: ' ' } },
+      { settled: true },
+    );
+    expect(await unknown.handle.result()).toMatchObject({ outcome: 'merged' });
+    expect((await unknown.view()).documents).toEqual([]);
+  });
+
+  it('the same matter as a petition closed without finality goes on as any other, the link recorded (Art. 19)', async () => {
+    const p = await PetitionDriver.start(
+      env,
+      taskQueue,
+      {
+        department: 'D1',
+        sameMatter: { id: 'XF20260101EARLIER00003', status: 'closed', outcome: 'withdrawn', final: false },
+      },
+      { settled: true },
+    );
+    const v = await p.view();
+    expect(v).toMatchObject({ status: 'open', step: 'accept-notice' });
+    expect(v.variables['sameMatterAs']).toBe('XF20260101EARLIER00003');
   });
 
   it('a definition reference this worker does not ship fails the workflow task, not the petition, and says why', async () => {

@@ -18,6 +18,7 @@ const PetitionPage = lazy(() => import('./pages/PetitionPage'));
 const IntakePage = lazy(() => import('./pages/IntakePage'));
 const WorklistPage = lazy(() => import('./pages/WorklistPage'));
 const DefinitionsPage = lazy(() => import('./pages/DefinitionsPage'));
+const EditorPage = lazy(() => import('./pages/EditorPage'));
 
 /** Which pages each role has (the menu in StaffLayout shows the same). */
 export const ROLE_PAGES: Record<StaffRole, readonly string[]> = {
@@ -25,8 +26,8 @@ export const ROLE_PAGES: Record<StaffRole, readonly string[]> = {
   registrar: ['intake', 'petitions'],
   department: ['worklist'],
   superior: ['worklist'],
-  designer: ['definitions'],
-  admin: ['dashboard', 'overdue', 'at-risk', 'rates', 'petitions', 'intake', 'definitions'],
+  designer: ['definitions', 'editor'],
+  admin: ['dashboard', 'overdue', 'at-risk', 'rates', 'petitions', 'intake', 'definitions', 'editor'],
 };
 
 function Loading() {
@@ -78,6 +79,7 @@ export function AppRoutes() {
               ['intake', <IntakePage />],
               ['worklist', <WorklistPage />],
               ['definitions', <DefinitionsPage />],
+              ['editor', <EditorPage />],
             ] as const
           ).map(([page, element]) => (
             <Route

@@ -36,18 +36,49 @@ export function holderOf(
 }
 
 /**
- * The body that must act now: the holder of the current step, else the body an open supervision order (one that
- * only its answer meets) awaits. Undefined while the petition bureau or the petitioner holds it with nothing owed.
+ * While a hand-over (a delivery service task) runs in the background, the body it goes to, once known: the holder of
+ * the first step it leads to.
+ */
+function handOverTo(index: DefinitionIndex, state: PetitionState): string | undefined {
+  const element = index.element(state.token);
+  if (element.type !== 'serviceTask' || element.activity !== 'delivery') return undefined;
+  const seen = new Set([state.token]);
+  const queue = [state.token];
+  while (queue.length > 0) {
+    for (const flow of index.outgoing(queue.shift()!)) {
+      if (seen.has(flow.to)) continue;
+      seen.add(flow.to);
+      if (index.userTask(flow.to)) return holderOf(index, state, flow.to);
+      queue.push(flow.to);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The body that must act now: the holder of the current step (during a hand-over, of the step it leads to), else the
+ * body an open supervision order (one that only its answer meets) awaits. Undefined while the petition bureau or the
+ * petitioner holds it with nothing owed.
  */
 export function bodyToActNow(index: DefinitionIndex, state: PetitionState): string | undefined {
   if (state.status === 'closed') return undefined;
-  const holder = holderOf(index, state);
+  const holder = holderOf(index, state) ?? handOverTo(index, state);
   if (holder) return holder;
   const awaiting = state.deadlines.filter(
     (d) =>
       d.supervision && d.answeredBy !== undefined && d.closedAt === undefined && d.status !== 'cancelled',
   );
   return awaiting.at(-1)?.accountable.department;
+}
+
+/**
+ * The body whose list the petition is on (PetitionDepartment; department staff of that body see it): while open, the
+ * body that must act now where the definition says so (`listedBody: holder`); otherwise the handling body.
+ */
+export function listedBody(index: DefinitionIndex, state: PetitionState): string | undefined {
+  return index.definition.listedBody === 'holder' && state.status === 'open'
+    ? bodyToActNow(index, state)
+    : handlingBody(index, state.variables);
 }
 
 /** The registered name of a body, or its code when the registry has none. */

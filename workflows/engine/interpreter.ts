@@ -468,7 +468,16 @@ function armDeadlines(index: DefinitionIndex, ctx: Ctx, stepId: string): void {
   }
 }
 
-function newDeadline(ctx: Ctx, def: Deadline, stepId: string, assignee: Assignee): DeadlineState {
+/**
+ * A new instance of a definition deadline for a step, as entering the step arms it (its key takes the next `seq`).
+ * Also used by a definition migration to arm a deadline only the new version has (workflows/engine/migration.ts).
+ */
+export function newDeadline(
+  ctx: Pick<Ctx, 'state' | 'index' | 'at'>,
+  def: Deadline,
+  stepId: string,
+  assignee: Assignee,
+): DeadlineState {
   const state = ctx.state;
   state.seq += 1;
   const holderVariable = ctx.index.assignee(assignee)?.holder;

@@ -25,6 +25,21 @@ export interface PetitionFacts {
   petitioner: { name: string; address?: string; phone?: string; idNumber?: string; email?: string };
   representatives?: Array<{ name: string; phone?: string; idNumber?: string }>;
   attachments?: Array<{ name: string; ref: string }>;
+  /**
+   * The petition the registrar named as the same matter (Arts. 19, 36 ¶3), as registration found it: open, or
+   * closed with its outcome and whether that outcome is final. A definition decides what follows (its registration
+   * variables read `petition.sameMatter`).
+   */
+  sameMatter?: SameMatter;
+}
+
+/** Another petition on the same matter, as registration found it. */
+export interface SameMatter {
+  id: string;
+  status: 'open' | 'closed';
+  /** The outcome of the end it reached (null while open, or when it ended otherwise than at an end event). */
+  outcome: string | null;
+  final: boolean;
 }
 
 /** Who performs an action. */
@@ -112,7 +127,9 @@ export type TimelineType =
   | 'late-entry'
   | 'recused'
   | 'supervision-answered'
-  | 'ended';
+  | 'ended'
+  /** The petition was moved to another version of its definition (a definition migration). */
+  | 'migrated';
 
 export interface TimelineEntry {
   seq: number;

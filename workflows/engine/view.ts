@@ -1,5 +1,6 @@
-import { bodyToActNow, handlingBody, holderOf, receivedAt } from './context';
-import { indexDefinition } from './definition-index';
+import { handlingBody, holderOf, listedBody, receivedAt } from './context';
+import { indexDefinition, type DefinitionIndex } from './definition-index';
+import { flagsOf } from './flags';
 import { activeDeadlines, availableActions } from './validate-action';
 import type {
   Definition,
@@ -57,6 +58,8 @@ export interface PetitionView {
   department: string | null;
   /** The body holding the current step (null while the petition bureau or the petitioner holds it). */
   holder: string | null;
+  /** The body whose list it is on (PetitionDepartment): its department staff see it. */
+  listedBody: string | null;
   concerns: string | null;
   /** Its category is confidential (a report): every read is recorded (`reportRead`). */
   confidential: boolean;
@@ -81,13 +84,24 @@ export interface PetitionView {
   recusals: NonNullable<PetitionState['recusals']>;
 }
 
+/** The actions of the current step itself: who works on it now (not the actions a role may take in any step). */
+function ownActions(index: DefinitionIndex, state: PetitionState): Set<string> {
+  return new Set(state.token ? (index.userTask(state.token)?.actions.map((a) => a.id) ?? []) : []);
+}
+
+/** Of the actions a role may take now, those of the current step itself. */
+export function stepActionsOf(definition: Definition, state: PetitionState, role: string): string[] {
+  const own = ownActions(indexDefinition(definition), state);
+  return availableActions(definition, state, role).filter((id) => own.has(id));
+}
+
 /** Builds the read model of a petition from its state. */
 export function viewOf(definition: Definition, state: PetitionState): PetitionView {
   const index = indexDefinition(definition);
   const element = state.token ? index.element(state.token) : undefined;
   const actions: Record<string, string[]> = {};
   const stepActions: Record<string, string[]> = {};
-  const own = new Set(state.token ? (index.userTask(state.token)?.actions.map((a) => a.id) ?? []) : []);
+  const own = ownActions(index, state);
   for (const role of index.definition.roles) {
     if (role === SYSTEM_ROLE) continue;
     actions[role] = availableActions(definition, state, role);
@@ -102,6 +116,7 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     channel: state.petition.channel,
     department: handlingBody(index, state.variables) ?? null,
     holder: (state.status === 'open' ? holderOf(index, state) : undefined) ?? null,
+    listedBody: listedBody(index, state) ?? null,
     concerns: state.petition.concerns ?? null,
     confidential: isConfidential(definition, state),
     receivedAt: receivedAt(state),
@@ -191,6 +206,11 @@ export interface PetitionSearchValues {
   finishedOnTime: boolean | null;
   satisfaction: string | null;
   closedAt: string | null;
+  /**
+   * The definition's flags that hold (`flags`), as opaque keywords; empty for a definition that declares none. Absent
+   * in the search values of petitions registered before flags existed (read as empty).
+   */
+  flags?: string[];
 }
 
 /**
@@ -211,10 +231,7 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
     step: state.token,
     // The body listed (and blamed by the overdue list): while open, the one that must act now where the definition
     // says so; once closed, the body that handled it.
-    department:
-      (index.definition.listedBody === 'holder' && open
-        ? bodyToActNow(index, state)
-        : handlingBody(index, state.variables)) ?? null,
+    department: listedBody(index, state) ?? null,
     category: state.petition.category,
     channel: state.petition.channel,
     status: state.status,
@@ -228,37 +245,6 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
     finishedOnTime: state.metrics.finishedOnTime ?? null,
     satisfaction: state.metrics.satisfaction ?? null,
     closedAt: state.outcome?.at ?? null,
-  };
-}
-
-/** What an action returns: the new state without the bulky parts (facts, timeline, document texts). */
-export type PetitionSummary = Pick<
-  PetitionView,
-  'id' | 'status' | 'step' | 'stepName' | 'category' | 'channel' | 'department' | 'receivedAt' | 'deadlines'
-> &
-  Pick<PetitionView, 'availableActions' | 'outcome' | 'metrics'> & {
-    documents: Array<{ id: string; kind: string; title: string }>;
-    /** Sequence number of the latest timeline entry (to fetch only what is new). */
-    lastSeq: number;
-  };
-
-/** Builds the summary an Update returns (kept small: every Update result is stored in history). */
-export function summaryOf(definition: Definition, state: PetitionState): PetitionSummary {
-  const view = viewOf(definition, state);
-  return {
-    id: view.id,
-    status: view.status,
-    step: view.step,
-    stepName: view.stepName,
-    category: view.category,
-    channel: view.channel,
-    department: view.department,
-    receivedAt: view.receivedAt,
-    deadlines: view.deadlines.filter((d) => d.closedAt === null || d.step === view.step),
-    availableActions: view.availableActions,
-    documents: view.documents.map((d) => ({ id: d.id, kind: d.kind, title: d.title })),
-    outcome: view.outcome,
-    metrics: view.metrics,
-    lastSeq: state.seq,
+    flags: flagsOf(index, state),
   };
 }

@@ -11,9 +11,16 @@ import { deadlineView, isConfidential } from '../engine/view';
 import { departmentIo, departmentWorker, io, local, notices } from './activity-options';
 import { now } from './clock';
 import { decideDeliveryFailure, raisedToSupervisor } from './delivery-failure';
+import type { PinnedDefinition } from './pinned-definition';
 
 /** Patch: documents are rendered in the workflow (before: by the `generateDocument` local activity). */
 const DOCUMENTS_RENDERED_IN_WORKFLOW = 'documents-rendered-in-workflow';
+/**
+ * Patch: a service task that waits on the outside (a hand-over to a department, an escalation, archiving) runs in
+ * the background, so the action that led to it is answered as soon as the state is decided (design settled point
+ * 9); before, the action's Update waited for the hand-over.
+ */
+const SERVICE_TASKS_IN_BACKGROUND = 'service-tasks-in-background';
 
 type ServiceTaskCommand = Extract<EngineCommand, { type: 'run-service-task' }>;
 type ServiceTaskResult = {
@@ -28,25 +35,32 @@ export type Background = (work: () => Promise<EngineEvent[]>) => void;
 /**
  * Carries out the interpreter's commands: computes deadlines, renders and delivers documents, runs service tasks
  * (notice, delivery to a department, escalation, archive) and tells the supervisor of warnings, overdue steps and
- * supervision orders. Each command answers with the events that follow from it; deliveries of notices and
- * escalations run in the background and never delay or fail an action (settled point 9).
+ * supervision orders. Each command answers with the events that follow from it; deliveries of notices,
+ * escalations and hand-overs run in the background and never delay or fail an action (settled point 9).
  */
 export class CommandRunner {
-  readonly #definition: Definition;
-  readonly #index: DefinitionIndex;
+  readonly #pinned: PinnedDefinition;
   readonly #inBackground: Background;
   /** Deadlines registration computed for the first step; consulted only while the first step is decided. */
   #precomputed: readonly PrecomputedDeadline[] | undefined;
 
   constructor(
-    definition: Definition,
+    pinned: PinnedDefinition,
     precomputed: readonly PrecomputedDeadline[] | undefined,
     inBackground: Background,
   ) {
-    this.#definition = definition;
-    this.#index = indexDefinition(definition);
+    this.#pinned = pinned;
     this.#precomputed = precomputed;
     this.#inBackground = inBackground;
+  }
+
+  /** The definition the petition follows now (swapped only by a definition migration). */
+  get #definition(): Definition {
+    return this.#pinned.current;
+  }
+
+  get #index(): DefinitionIndex {
+    return indexDefinition(this.#pinned.current);
   }
 
   /** Registration is decided: deadlines are computed by the calendar activity from now on. */
@@ -94,20 +108,12 @@ export class CommandRunner {
           if (document) this.#inBackground(() => this.#deliver(snapshot, document, command.recipient));
           return [completed];
         }
-        const { deliveries, variables, bodies } = await this.#runIo(command, snapshot, at);
-        return [
-          {
-            type: 'activity-completed',
-            at: now(),
-            element: command.element,
-            detail:
-              deliveries
-                .map((d) => `${d.channel}: ${d.ok ? 'ok' : 'failed'}${d.detail ? ` (${d.detail})` : ''}`)
-                .join('; ') || command.element,
-            ...(variables && { variables }),
-            ...(bodies && { bodies }),
-          },
-        ];
+        if (patched(SERVICE_TASKS_IN_BACKGROUND)) {
+          // The token rests on the service task meanwhile; its completion moves it on, under the lock.
+          this.#inBackground(async () => [await this.#runServiceTask(command, snapshot, at)]);
+          return [];
+        }
+        return [await this.#runServiceTask(command, snapshot, at)];
       }
       case 'escalate':
       case 'warn': {
@@ -137,6 +143,26 @@ export class CommandRunner {
       case 'complete':
         return [];
     }
+  }
+
+  /** Runs a service task that waits on the outside, and answers with its completion. */
+  async #runServiceTask(
+    command: ServiceTaskCommand,
+    snapshot: PetitionState,
+    at: string,
+  ): Promise<EngineEvent> {
+    const { deliveries, variables, bodies } = await this.#runIo(command, snapshot, at);
+    return {
+      type: 'activity-completed',
+      at: now(),
+      element: command.element,
+      detail:
+        deliveries
+          .map((d) => `${d.channel}: ${d.ok ? 'ok' : 'failed'}${d.detail ? ` (${d.detail})` : ''}`)
+          .join('; ') || command.element,
+      ...(variables && { variables }),
+      ...(bodies && { bodies }),
+    };
   }
 
   async #runIo(command: ServiceTaskCommand, snapshot: PetitionState, at: string): Promise<ServiceTaskResult> {

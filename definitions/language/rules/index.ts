@@ -9,6 +9,7 @@ import { effectTargets } from './effect-targets';
 import { feelConditions } from './feel-conditions';
 import { feelValues } from './feel-values';
 import { fieldsWellFormed } from './fields-well-formed';
+import { flagExpressions } from './flag-expressions';
 import { flowsReferenceElements } from './flows-reference-elements';
 import { gatewayConditions } from './gateway-conditions';
 import { messagePlaceholders } from './message-placeholders';
@@ -38,6 +39,7 @@ export const rules: readonly Rule[] = [
   accountabilityDeclared,
   feelConditions,
   feelValues,
+  flagExpressions,
   documentPlaceholders,
   messagePlaceholders,
 ];
@@ -53,6 +55,7 @@ export {
   feelConditions,
   feelValues,
   fieldsWellFormed,
+  flagExpressions,
   flowsReferenceElements,
   gatewayConditions,
   messagePlaceholders,

@@ -110,20 +110,19 @@ export function GeneratedActionForm({
     setBusy(true);
     setError(null);
     try {
-      const petition = await api<Petition>(
-        `/v1/petitions/${encodeURIComponent(petitionId)}/actions/${action.id}`,
-        {
-          method: 'POST',
-          body: toInput(action.fields, values),
-          token: caller.token,
-          accessCode: caller.accessCode,
-          headers: { 'idempotency-key': key },
-        },
-      );
+      const petitionPath = `/v1/petitions/${encodeURIComponent(petitionId)}`;
+      await api<unknown>(`${petitionPath}/actions/${action.id}`, {
+        method: 'POST',
+        body: toInput(action.fields, values),
+        token: caller.token,
+        accessCode: caller.accessCode,
+        headers: { 'idempotency-key': key },
+      });
       void message.success(t('actions.done', { action: action.name }));
       form.resetFields();
       setKey(newKey());
-      onDone(petition);
+      // The action answers with what changed; the page shows the whole petition, so it is read again.
+      onDone(await api<Petition>(petitionPath, { token: caller.token, accessCode: caller.accessCode }));
     } catch (err) {
       const failure = err instanceof ApiFailure ? err : new ApiFailure(0, 'error', String(err));
       setError(failure);

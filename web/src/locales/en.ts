@@ -1,3 +1,4 @@
+import editorEn from './editor.en';
 import type { Catalogue } from './zh-CN';
 
 /** English: one switch away. Same keys as zh-CN.ts (the type checks it). */
@@ -26,6 +27,7 @@ const en: Catalogue = {
     intake: 'Registration',
     worklist: 'Work list',
     definitions: 'Definitions',
+    editor: 'Editor',
   },
   signIn: {
     title: 'Sign in',
@@ -193,12 +195,16 @@ const en: Catalogue = {
     definitionHint: 'Empty: the latest published process of the 2022 Regulation.',
     register: 'Register',
     registerAnyway: 'Not a duplicate: register',
+    registerSameMatter: 'Register as the same matter',
     registered: 'Registered',
     relatedFound:
       'This petitioner has {{n}} other petition(s): check it is not the same matter before registering.',
     relatedNone: 'No other petition of this petitioner.',
     relatedUnsupported: 'This server does not look up related petitions yet; skipped.',
     final: '(final after re-review)',
+    sameMatter: 'Same matter',
+    sameMatterChosen:
+      'Will be registered as the same matter as {{id}}: not accepted again after a final re-review (Art. 36 ¶3), not accepted separately while it is handled (Art. 19).',
     codeOnce:
       'The access code is shown this once: print the receipt for the petitioner. It cannot be shown again.',
     receiptTitle: 'Petition registration receipt',
@@ -219,6 +225,7 @@ const en: Catalogue = {
     more: 'Load more',
     noMore: 'All loaded',
   },
+  editor: editorEn,
   definitions: {
     intro:
       'Published process definitions: the actions of each step and their fields. A published version never changes; open petitions follow the version they started with.',
@@ -268,6 +275,10 @@ const en: Catalogue = {
     diverted: 'Diverted',
     declined: 'Declined',
     withdrawn: 'Withdrawn',
+    'send-not-accepted-again-notice': 'Notice: not accepted again (final)',
+    'send-merged-notice': 'Notice: the same matter is being handled',
+    'not-accepted-again': 'Not accepted again (final)',
+    merged: 'Same matter being handled',
   },
   deadlineStates: {
     pending: 'Computing',
@@ -357,6 +368,8 @@ const en: Catalogue = {
     diverted: 'Diverted',
     declined: 'Declined',
     withdrawn: 'Withdrawn',
+    'not-accepted-again': 'Not accepted again (final)',
+    merged: 'Same matter being handled',
   },
 };
 

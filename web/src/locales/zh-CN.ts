@@ -1,3 +1,5 @@
+import editorZhCN from './editor.zh-CN';
+
 /** 中文（默认）。Every string the console shows lives here and in en.ts, which must have the same keys. */
 const zhCN = {
   app: { title: '信访工作平台' },
@@ -24,6 +26,7 @@ const zhCN = {
     intake: '登记',
     worklist: '待办事项',
     definitions: '流程定义',
+    editor: '流程编辑器',
   },
   signIn: {
     title: '登录',
@@ -179,11 +182,15 @@ const zhCN = {
     definitionHint: '不填则按最新发布的《信访工作条例》流程办理。',
     register: '登记',
     registerAnyway: '确认无重复，继续登记',
+    registerSameMatter: '按同一事项登记',
     registered: '登记完成',
     relatedFound: '该信访人另有 {{n}} 件信访事项，请核对是否为同一事项后再登记。',
     relatedNone: '未发现该信访人的其他信访事项。',
     relatedUnsupported: '本系统暂不支持关联件查询，已跳过。',
     final: '（已复核终结）',
+    sameMatter: '登记为同一事项',
+    sameMatterChosen:
+      '将登记为与 {{id}} 同一事项：已复核终结的不予受理（第三十六条第三款），正在办理的不再另行受理（第十九条）。',
     codeOnce: '查询码只显示这一次，请打印回执交信访人。离开本页后无法再次查看。',
     receiptTitle: '信访事项登记回执',
     petitionId: '信访事项编号',
@@ -202,6 +209,7 @@ const zhCN = {
     more: '加载更多',
     noMore: '已全部加载',
   },
+  editor: editorZhCN,
   definitions: {
     intro:
       '已发布的流程定义：各环节可办理的操作及其填写项。已发布的版本不再改变，进行中的信访事项按其开始时的版本办理。',
@@ -251,6 +259,10 @@ const zhCN = {
     diverted: '依法定途径分流',
     declined: '不予受理',
     withdrawn: '信访人撤回',
+    'send-not-accepted-again-notice': '送达不予受理告知书（复核终结）',
+    'send-merged-notice': '送达告知书（同一事项正在办理）',
+    'not-accepted-again': '复核终结，不再受理',
+    merged: '同一事项正在办理',
   },
   deadlineStates: {
     pending: '计算中',
@@ -340,6 +352,8 @@ const zhCN = {
     diverted: '依法定途径分流',
     declined: '不予受理',
     withdrawn: '信访人撤回',
+    'not-accepted-again': '复核终结，不再受理',
+    merged: '同一事项正在办理',
   },
 };
 

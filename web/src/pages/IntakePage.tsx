@@ -59,7 +59,7 @@ function compact<T extends Record<string, unknown>>(o: T): T {
 }
 
 /** The registration body of `POST /v1/petitions` from the form (api/schemas/petitions.ts `registerPetitionBody`). */
-function bodyOf(v: IntakeValues): Record<string, unknown> {
+function bodyOf(v: IntakeValues, sameMatterAs: string | null): Record<string, unknown> {
   const reps = (v.representatives ?? []).map((r) => compact(r)).filter((r) => r.name);
   const attachments = (v.attachments ?? []).map((a) => compact(a)).filter((a) => a.name && a.ref);
   return compact({
@@ -74,6 +74,7 @@ function bodyOf(v: IntakeValues): Record<string, unknown> {
     representatives: reps.length ? reps : undefined,
     attachments: attachments.length ? attachments : undefined,
     definition: v.definition,
+    sameMatterAs: sameMatterAs ?? undefined,
   });
 }
 
@@ -142,6 +143,8 @@ export default function IntakePage() {
   const category = Form.useWatch('category', form);
   const [departments, setDepartments] = useState<Department[]>([]);
   const [related, setRelated] = useState<RelatedState>({ kind: 'unknown' });
+  // The earlier petition this one is registered as the same matter as (Arts. 19, 36 ¶3), picked from the related list.
+  const [sameAs, setSameAs] = useState<string | null>(null);
   const [receipt, setReceipt] = useState<Petition | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -161,17 +164,17 @@ export default function IntakePage() {
   const lookUpRelated = async (p: IntakeValues['petitioner']): Promise<RelatedState> => {
     if (related.kind === 'unsupported') return related;
     try {
-      const res = await api<{ items?: Related[]; related?: Related[] } | Related[]>('/v1/petitions/related', {
+      const res = await api<{ related: Related[] }>('/v1/petitions/related', {
         method: 'POST',
         token: session.token,
         body: { petitioner: compact(p) },
       });
-      const items = Array.isArray(res) ? res : (res.items ?? res.related ?? []);
-      const state: RelatedState = { kind: 'found', items, key: personKey(p) };
+      const state: RelatedState = { kind: 'found', items: res.related, key: personKey(p) };
       setRelated(state);
+      setSameAs(null);
       return state;
     } catch {
-      // Not offered by this server (404 before issue 12), or failing: registration never depends on it.
+      // Not offered by the server (404), or failing: registration never depends on it.
       const state: RelatedState = { kind: 'unsupported' };
       setRelated(state);
       return state;
@@ -193,7 +196,7 @@ export default function IntakePage() {
       const res = await api<Petition>('/v1/petitions', {
         method: 'POST',
         token: session.token,
-        body: bodyOf(values),
+        body: bodyOf(values, related.kind === 'found' ? sameAs : null),
         headers: { 'idempotency-key': key },
       });
       setReceipt(res);
@@ -215,6 +218,7 @@ export default function IntakePage() {
           onNext={() => {
             setReceipt(null);
             setRelated({ kind: 'unknown' });
+            setSameAs(null);
             setKey(crypto.randomUUID());
             form.resetFields();
           }}
@@ -345,13 +349,31 @@ export default function IntakePage() {
                         </Link>{' '}
                         {labels.step(r.step)}{' '}
                         {r.status && t(`petition.statuses.${r.status}`, { defaultValue: r.status })}{' '}
-                        {r.final && t('intake.final')}
+                        {r.outcome && labels.value(r.outcome)} {r.final && t('intake.final')}{' '}
+                        <Button
+                          size="small"
+                          type={sameAs === r.id ? 'primary' : 'default'}
+                          aria-pressed={sameAs === r.id}
+                          onClick={() => setSameAs(sameAs === r.id ? null : r.id)}
+                          data-testid={`same-matter-${r.id}`}
+                        >
+                          {t('intake.sameMatter')}
+                        </Button>
                       </List.Item>
                     )}
                   />
                 )
               }
               data-testid="related"
+            />
+          )}
+          {related.kind === 'found' && sameAs && (
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginTop: 8 }}
+              title={t('intake.sameMatterChosen', { id: sameAs })}
+              data-testid="same-matter-chosen"
             />
           )}
           {related.kind === 'unsupported' && (
@@ -459,9 +481,11 @@ export default function IntakePage() {
           )}
           <Space>
             <Button type="primary" htmlType="submit" loading={busy}>
-              {related.kind === 'found' && related.items.length > 0
-                ? t('intake.registerAnyway')
-                : t('intake.register')}
+              {related.kind === 'found' && sameAs
+                ? t('intake.registerSameMatter')
+                : related.kind === 'found' && related.items.length > 0
+                  ? t('intake.registerAnyway')
+                  : t('intake.register')}
             </Button>
           </Space>
         </Card>
