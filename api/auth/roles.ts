@@ -18,6 +18,8 @@ export const PETITION_ROLES: readonly StaffRole[] = [
 ];
 /** List petitions, the overdue and at-risk lists and statistics; department staff see their own body's only. */
 export const LIST_ROLES: readonly StaffRole[] = ['registrar', 'department', 'supervisor', 'admin'];
+/** The annual report of Art. 41 (all bodies): the supervising bureau and admins. */
+export const REPORT_ROLES: readonly StaffRole[] = ['supervisor', 'admin'];
 /** A department's work list: staff of that body (policy.ts checks which), supervisors and admins. */
 export const WORK_LIST_ROLES: readonly StaffRole[] = ['department', 'superior', 'supervisor', 'admin'];
 /** Read, validate and publish definitions. */

@@ -23,6 +23,7 @@ import { designerRoutes } from './designer';
 import { departmentRoutes } from './departments';
 import { migrationRoutes } from './migrations';
 import { petitionRoutes } from './petitions';
+import { reportRoutes } from './reports';
 import { supervisionRoutes } from './supervision';
 
 export interface ApiRouteOptions {
@@ -122,6 +123,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
 
   await app.register(petitionRoutes, { petitions, supervision });
   await app.register(supervisionRoutes, { supervision });
+  await app.register(reportRoutes, { supervision, departments: opts.departments });
   await app.register(calendarRoutes, { calendar: opts.calendar });
   await app.register(definitionRoutes, { definitions: opts.definitions });
   await app.register(designerRoutes, {

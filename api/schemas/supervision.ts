@@ -121,7 +121,7 @@ export const statsQuery = z.strictObject({
   department: departmentCode.optional(),
 });
 
-const rate = z.object({
+export const rate = z.object({
   rate: z
     .number()
     .nullable()

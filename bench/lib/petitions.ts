@@ -22,6 +22,22 @@ export const registrar: Actor = { role: 'registrar', id: 'bench-registrar' };
 const definition = loadStatutoryDefinition();
 const definitionHash = statutoryDefinitionHash();
 
+let petitioners = 0;
+
+/**
+ * A petitioner of their own for every registration: the same-matter lookup at registration (issue 12 §5) lists the
+ * petitioner's earlier petitions, so one petitioner for the whole run would make every registration list 100 of them,
+ * which no real intake does. The phone number is what makes the key differ.
+ */
+function benchPetitioner(): { name: string; address: string; phone: string } {
+  petitioners += 1;
+  return {
+    name: '李四',
+    address: '北京市海淀区某路2号',
+    phone: `138${String(process.pid % 10_000).padStart(4, '0')}${String(petitioners % 10_000).padStart(4, '0')}`,
+  };
+}
+
 /** The body of a registration as a client of the API sends it. */
 export function registrationBody(
   opts: { department?: string; channel?: string; receivedAt?: string } = {},
@@ -29,7 +45,7 @@ export function registrationBody(
   return {
     channel: opts.channel ?? 'letter',
     category: 'complaint',
-    petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800001234' },
+    petitioner: benchPetitioner(),
     subject: '小区供暖不达标',
     content: '入冬以来室温长期低于16度，多次反映未果。',
     ...(opts.department !== undefined && { department: opts.department }),
@@ -63,7 +79,7 @@ export async function startPetitionDirect(
     subject: '小区供暖不达标',
     content: '入冬以来室温长期低于16度，多次反映未果。',
     receivedAt: opts.receivedAt.toISOString(),
-    petitioner: { name: '李四', address: '北京市海淀区某路2号', phone: '13800001234' },
+    petitioner: benchPetitioner(),
     ...(opts.department !== undefined && { department: opts.department }),
   };
   const start = petitionStart({

@@ -180,6 +180,12 @@ const cases: RouteCase[] = [
     rightRole: ['registrar'],
   },
   {
+    route: 'GET /v1/reports/annual',
+    invalid: () => ({ method: 'GET', url: '/v1/reports/annual?year=20' }),
+    wrongRole: 'registrar',
+    rightRole: ['supervisor'],
+  },
+  {
     route: 'PUT /v1/departments/{code}',
     invalid: () => ({ method: 'PUT', url: `/v1/departments/${DEPT}`, payload: { name: 42 } }),
     wrongRole: 'supervisor',

@@ -11,6 +11,7 @@ import { buildApp, type AppDeps } from '../../api/app';
 import type { StaffRole } from '../../api/auth/principal';
 import { mintToken } from '../../api/auth/secret';
 import { createDefinitionService } from '../../api/services/definitions';
+import { createDepartmentService } from '../../api/services/departments';
 import { createDraftService } from '../../api/services/drafts';
 import { loadConfig } from '../../config';
 import type { PetitionView } from '../../workflows/engine';
@@ -55,6 +56,8 @@ export async function startApiTest(
     worker?: boolean;
     /** How long the definition registry's latest answer counts as fresh (default 5 s). */
     definitionCacheMs?: number;
+    /** A department registry of this test file's own (empty, on its task queue), not the namespace's. */
+    ownDepartmentRegistry?: boolean;
   } = {},
 ): Promise<ApiTestContext> {
   const taskQueue = uniqueTaskQueue('api');
@@ -89,6 +92,14 @@ export async function startApiTest(
       storeId: `definition-drafts-${taskQueue}`,
       connection,
       rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
+    }),
+    ...(opts.ownDepartmentRegistry && {
+      departments: createDepartmentService(client, {
+        taskQueue,
+        registryId: `department-registry-${taskQueue}`,
+        connection,
+        rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,
+      }),
     }),
     limits: { rateLimitMax: 100_000, ...opts.limits },
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 15_000,

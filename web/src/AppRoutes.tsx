@@ -13,6 +13,7 @@ const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const OverduePage = lazy(() => import('./pages/OverduePage'));
 const AtRiskPage = lazy(() => import('./pages/AtRiskPage'));
 const RatesPage = lazy(() => import('./pages/RatesPage'));
+const ReportPage = lazy(() => import('./pages/ReportPage'));
 const PetitionsPage = lazy(() => import('./pages/PetitionsPage'));
 const PetitionPage = lazy(() => import('./pages/PetitionPage'));
 const IntakePage = lazy(() => import('./pages/IntakePage'));
@@ -22,12 +23,22 @@ const EditorPage = lazy(() => import('./pages/EditorPage'));
 
 /** Which pages each role has (the menu in StaffLayout shows the same). */
 export const ROLE_PAGES: Record<StaffRole, readonly string[]> = {
-  supervisor: ['dashboard', 'overdue', 'at-risk', 'rates', 'petitions'],
+  supervisor: ['dashboard', 'overdue', 'at-risk', 'rates', 'report', 'petitions'],
   registrar: ['intake', 'petitions'],
   department: ['worklist'],
   superior: ['worklist'],
   designer: ['definitions', 'editor'],
-  admin: ['dashboard', 'overdue', 'at-risk', 'rates', 'petitions', 'intake', 'definitions', 'editor'],
+  admin: [
+    'dashboard',
+    'overdue',
+    'at-risk',
+    'rates',
+    'report',
+    'petitions',
+    'intake',
+    'definitions',
+    'editor',
+  ],
 };
 
 function Loading() {
@@ -75,6 +86,7 @@ export function AppRoutes() {
               ['overdue', <OverduePage />],
               ['at-risk', <AtRiskPage />],
               ['rates', <RatesPage />],
+              ['report', <ReportPage />],
               ['petitions', <PetitionsPage />],
               ['intake', <IntakePage />],
               ['worklist', <WorklistPage />],

@@ -195,3 +195,42 @@ export interface Session {
   expiresAt: string;
   via: 'dev' | 'oidc';
 }
+
+/** `GET /v1/reports/annual`: the annual report of Art. 41. */
+export interface AnnualReport {
+  year: number;
+  department: string | null;
+  from: string;
+  to: string;
+  generatedAt: string;
+  registered: number;
+  byCategory: Array<{ key: string; name: string; count: number }>;
+  byChannel: Array<{ key: string; name: string; count: number }>;
+  byRoute: Array<{ key: string; name: string; count: number }>;
+  byIntake: Array<{ key: string; name: string; count: number }>;
+  handling: { forwarded: number; assigned: number; supervised: number };
+  bodies: Array<{
+    code: string;
+    name: string;
+    handled: number;
+    finishedLate: number;
+    complaints: number;
+    reports: number;
+    complainedAbout: number;
+  }>;
+  mostComplainedAbout: Array<{ code: string; name: string; complainedAbout: number }>;
+  timeliness: { acceptance: Rate; handling: Rate };
+  satisfaction: { satisfied: number; basicallySatisfied: number; unsatisfied: number; rate: Rate };
+  suggestions: { total: number; adopted: number };
+  reviews: ReviewCounts;
+  reReviews: ReviewCounts;
+  final: number;
+}
+
+export interface ReviewCounts {
+  requested: number;
+  pending: number;
+  support: number;
+  explain: number;
+  reject: number;
+}

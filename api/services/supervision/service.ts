@@ -23,7 +23,11 @@ import {
   type Windows,
 } from './due-window-walk';
 import { cursorKey, decodeCursor, decodePageToken, encodeCursor, encodePageToken } from './page-token';
+import { annualReport } from './annual-report';
+import { rate, type Rate } from './rate';
 import { scoped, toInstant, VisibilityQuery, type Scope } from './visibility-query';
+
+export type { Rate };
 
 export interface ListFilters {
   step?: string;
@@ -54,12 +58,6 @@ export interface AtRiskItem {
   deadline: string | null;
   dueAt: string;
   remainingHours: number;
-}
-
-export interface Rate {
-  rate: number | null;
-  numerator: number;
-  denominator: number;
 }
 
 export interface Stats {
@@ -209,12 +207,6 @@ export function createSupervisionService(deps: {
     return res.count;
   }
 
-  const rate = (numerator: number, denominator: number): Rate => ({
-    rate: denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000,
-    numerator,
-    denominator,
-  });
-
   return {
     /** `GET /v1/petitions`: one page of petitions matching the filters. */
     async list(
@@ -339,6 +331,18 @@ export function createSupervisionService(deps: {
         onTimeCompletionRate: rate(finishedYes, finishedYes + finishedNo),
         satisfactionRate: rate(satisfied, rated),
       };
+    },
+
+    /**
+     * The annual report of Art. 41 over petitions received in `year` (Asia/Shanghai), for every body of the
+     * registry (`bodies`) or only those handled by `department`: see {@link annualReport}.
+     */
+    async annual(
+      year: number,
+      department: string | undefined,
+      bodies: () => Promise<Array<{ code: string; name: string }>>,
+    ) {
+      return await annualReport({ count, bodies, now: deps.now }, year, department);
     },
   };
 }
