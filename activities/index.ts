@@ -161,6 +161,7 @@ const escalationTitle: Record<EscalateInput['reason'], string> = {
   supervision: '督办',
   overdue: '逾期',
   'delivery-failed': '交送失败',
+  raised: '即时报告',
 };
 
 /** The activity interface as workflows see it (`proxyActivities<Activities>`). */

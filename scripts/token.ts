@@ -1,5 +1,6 @@
 /**
- * Prints a bearer token the embedded default accepts (`npm run -s token -- ROLE [--dept CODE] [--sub ID] [--ttl 8h]`).
+ * Prints a bearer token the embedded default accepts
+ * (`npm run -s token -- ROLE [--dept CODE] [--approver] [--sub ID] [--ttl 8h]`).
  * Signs with JWT_SECRET, or the secret in DATA_DIR/jwt-secret (created if absent). With JWT_JWKS_URL the API
  * trusts an identity provider's keys instead, and this script refuses.
  */
@@ -8,9 +9,10 @@ import { loadConfigOrExit } from '../config';
 import { StaffRoles, type StaffRole } from '../api/auth/principal';
 import { mintToken, parseTtl, resolveAuthOptions } from '../api/auth/secret';
 
-const usage = `usage: npm run -s token -- ROLE [--dept CODE] [--sub ID] [--ttl 8h]
+const usage = `usage: npm run -s token -- ROLE [--dept CODE] [--approver] [--sub ID] [--ttl 8h]
   ROLE   one of ${StaffRoles.join(', ')}
   --dept the department code (required for department and superior)
+  --approver  the holder may approve for the body (its head): an extension needs it (Art. 34)
   --sub  the user id to put in the token (default: dev-ROLE)
   --ttl  lifetime: 30m, 8h, 7d or seconds (default 8h)`;
 
@@ -25,6 +27,7 @@ try {
     allowPositionals: true,
     options: {
       dept: { type: 'string' },
+      approver: { type: 'boolean' },
       sub: { type: 'string' },
       ttl: { type: 'string', default: '8h' },
       help: { type: 'boolean', short: 'h' },
@@ -56,6 +59,7 @@ process.stdout.write(
     role: role as StaffRole,
     sub: parsed.values.sub ?? `dev-${role}`,
     ...(dept !== undefined && { dept }),
+    ...(parsed.values.approver === true && { approver: true }),
     ttlSeconds,
     ...(auth.issuer !== undefined && { issuer: auth.issuer }),
     ...(auth.audience !== undefined && { audience: auth.audience }),

@@ -1,5 +1,11 @@
 import type { DocumentTemplate } from '../definitions/language/schema';
-import type { DeadlineCalculation, DeadlineRequest, DocumentRecord, PetitionFacts } from './engine/types';
+import type {
+  BodyFacts,
+  DeadlineCalculation,
+  DeadlineRequest,
+  DocumentRecord,
+  PetitionFacts,
+} from './engine/types';
 import type { DeadlineView } from './engine/view';
 import type { DepartmentDelivery } from './department-activities';
 
@@ -16,6 +22,8 @@ export interface GenerateDocumentInput {
   stepName: string;
   petition: PetitionFacts;
   variables: Record<string, unknown>;
+  /** What the registry said of the bodies the petition reached (their names sign documents). */
+  bodies?: Record<string, BodyFacts>;
   input: Record<string, unknown>;
   deadline?: DeadlineView;
   /** The workflow's instant, so the document's date is deterministic. */
@@ -36,8 +44,11 @@ export interface DeliverDocumentInput {
 
 export interface EscalateInput {
   petitionId: string;
-  /** `delivery-failed`: a department refused a delivery for good, or it could not be delivered in time. */
-  reason: 'overdue' | 'supervision' | 'warning' | 'delivery-failed';
+  /**
+   * `delivery-failed`: a department refused a delivery for good, or it could not be delivered in time; `raised`: an
+   * action raised the matter at once (an urgent matter, a petitioner's request for recusal).
+   */
+  reason: 'overdue' | 'supervision' | 'warning' | 'delivery-failed' | 'raised';
   step: string;
   department?: string;
   deadlineKey: string;
@@ -51,7 +62,11 @@ export interface EscalateInput {
  * re-review, Art. 36), or back to the petition bureau (objection, Art. 23 ¶3).
  */
 export type DeliveryTarget =
-  { kind: 'department'; code: string } | { kind: 'superior'; of: string; levels: 1 | 2 } | { kind: 'bureau' };
+  | { kind: 'department'; code: string }
+  | { kind: 'superior'; of: string; levels: 1 | 2 }
+  | { kind: 'bureau' }
+  /** The body registered as receiving matters of a legal procedure (e.g. `litigation`: the political-legal body). */
+  | { kind: 'receiver'; procedure: string };
 
 export interface DeliverToDepartmentInput {
   petitionId: string;
@@ -79,6 +94,11 @@ export interface DeliverToDepartmentInput {
 export interface DeliverToDepartmentResult {
   /** The body the petition went to (for review and re-review, the superior the registry names). */
   department?: string;
+  /**
+   * What the registry says of that body (its name signs documents), null when it is not registered; absent in
+   * results recorded before this was returned.
+   */
+  body?: BodyFacts | null;
   /** What was delivered, through which connector (empty when `dispatch` is set). */
   deliveries: Delivery[];
   /**

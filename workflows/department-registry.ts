@@ -74,6 +74,15 @@ export const DepartmentInputSchema = z
       .strict()
       .describe('who is told about overdue steps, 督办 orders and rejected deliveries'),
     connector: ConnectorInputSchema,
+    receives: z
+      .array(
+        z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a procedure id such as "litigation"'),
+      )
+      .max(20)
+      .optional()
+      .describe(
+        'legal procedures whose diverted matters this body receives (e.g. "litigation": the political-legal body that takes litigation-related matters, 诉访分离)',
+      ),
   })
   .strict();
 export type DepartmentInput = z.input<typeof DepartmentInputSchema>;
@@ -90,6 +99,8 @@ export interface DepartmentRecord {
   superior: string | null;
   supervisor: { name?: string; email: string };
   connector: Connector;
+  /** Legal procedures whose diverted matters it receives (e.g. `litigation`); absent: none. */
+  receives?: string[];
   /** Incremented on every change. */
   revision: number;
   updatedAt: string;
@@ -220,6 +231,7 @@ export function decidePut(
       email: input.supervisor.email,
     },
     connector,
+    ...(input.receives && input.receives.length > 0 && { receives: [...new Set(input.receives)] }),
     revision: (existing?.revision ?? 0) + 1,
     updatedAt: at,
     updatedBy: put.actor,

@@ -1,5 +1,7 @@
 import type { DeliveryTarget } from './activity-contracts';
+import { feelContext } from './engine/context';
 import type { DefinitionIndex } from './engine/definition-index';
+import { feelHolds } from './engine/feel';
 import { deadlineStart } from './engine/interpreter';
 import type { DeadlineRequest, PetitionState } from './engine/types';
 
@@ -12,7 +14,12 @@ import type { DeadlineRequest, PetitionState } from './engine/types';
  * - `superior` → the superior of that body, recorded in the superior assignee's variable (a review);
  * - `superior-of-superior` → the superior of the body the superior's variable names (or two levels above the
  *   handling body when it names none), recorded in its own variable (a re-review);
- * - `bureau` → back to the petition bureau (an objection's hand-back).
+ * - `bureau` → back to the petition bureau (an objection's hand-back);
+ * - a service task declaring `receiverOf` → the body registered as receiving matters of the procedure its variable
+ *   names (a litigation matter handed to the political-legal body), recorded in its `records` variable.
+ *
+ * The next user task is found through gateways and notices on the way. A delivery to a department also records when
+ * the body received it, in the department assignee's `receipt` variable when the definition declares one.
  *
  * Pure: decided from the definition and the state, so replay sees the same answer.
  */
@@ -20,6 +27,8 @@ export interface DeliveryRoute {
   target: DeliveryTarget;
   /** The variable that records the body the registry resolved (declared by the definition), if any. */
   records?: string;
+  /** The variable that records when that body received the petition (the assignee's `receipt`), if declared. */
+  receipt?: string;
   /** The user task the department will hold. */
   nextStep?: string;
   /** That step's body deadline (the one whose expiry is overdue), for the delivery to state. */
@@ -35,10 +44,17 @@ export function deliveryRoute(
   at: string,
 ): DeliveryRoute {
   const { variables } = state;
-  const next = index.outgoing(element)[0]?.to;
-  const task = next ? index.userTask(next) : undefined;
+  const task = nextUserTask(index, element, variables);
   const declared = (name: string | undefined) =>
     name !== undefined && name in index.definition.variables ? name : undefined;
+  const service = index.element(element);
+  if (service.type === 'serviceTask' && service.receiverOf !== undefined) {
+    const procedure = text(variables[service.receiverOf]);
+    return {
+      target: procedure ? { kind: 'receiver', procedure } : { kind: 'bureau' },
+      records: declared(service.records),
+    };
+  }
   const bodyIn = (name: string | undefined) => (name === undefined ? undefined : text(variables[name]));
   const holder = (kind: 'department' | 'superior' | 'superior-of-superior') => index.assignee(kind)?.holder;
   const department = bodyIn(holder('department'));
@@ -63,8 +79,40 @@ export function deliveryRoute(
     case 'bureau':
       return { ...base, target: { kind: 'bureau' } };
     default:
-      return { ...base, target: department ? { kind: 'department', code: department } : { kind: 'bureau' } };
+      return {
+        ...base,
+        target: department ? { kind: 'department', code: department } : { kind: 'bureau' },
+        ...(task?.assignee === 'department' && { receipt: declared(index.assignee('department')?.receipt) }),
+      };
   }
+}
+
+/**
+ * The user task a service task's flow leads to: directly, or through gateways (the flow their conditions choose now)
+ * and other service tasks (a notice sent on the way), as the token will go.
+ */
+function nextUserTask(
+  index: DefinitionIndex,
+  element: string,
+  variables: PetitionState['variables'],
+): ReturnType<DefinitionIndex['userTask']> {
+  let at = index.outgoing(element)[0]?.to;
+  for (let hops = 0; at !== undefined && hops < 20; hops++) {
+    const current = index.element(at);
+    if (current.type === 'userTask') return current;
+    if (current.type === 'serviceTask') {
+      at = index.outgoing(current.id)[0]?.to;
+      continue;
+    }
+    if (current.type !== 'exclusiveGateway') return undefined;
+    const flows = index.outgoing(current.id);
+    const context = feelContext({ variables } as PetitionState);
+    at = (
+      flows.find((f) => !f.default && f.condition !== undefined && feelHolds(f.condition, context)) ??
+      flows.find((f) => f.default)
+    )?.to;
+  }
+  return undefined;
 }
 
 function bodyDeadline(

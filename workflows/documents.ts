@@ -23,14 +23,42 @@ export function documentScope(input: GenerateDocumentInput): Record<string, unkn
     at: chineseDate(input.at),
     petition: { ...input.petition, receivedAt: chineseDate(input.petition.receivedAt) },
     variables: input.variables,
+    ...bodyNames(input),
     input: input.input,
     deadline: input.deadline
       ? {
           ...input.deadline,
           lastDay: input.deadline.lastDay ? chineseDate(input.deadline.lastDay) : input.deadline.lastDay,
+          originalLastDay: input.deadline.originalLastDay
+            ? chineseDate(input.deadline.originalLastDay)
+            : input.deadline.originalLastDay,
         }
       : undefined,
   };
+}
+
+/**
+ * `names.<variable>`: the registered name of the body whose code the variable holds, else the value itself (a
+ * body the registry does not know is signed by its code); `superiorNames.<variable>`: its superior's name, when
+ * the registry names one.
+ */
+function bodyNames(input: GenerateDocumentInput): {
+  names: Record<string, unknown>;
+  superiorNames: Record<string, unknown>;
+} {
+  const names: Record<string, unknown> = {};
+  const superiorNames: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input.variables)) {
+    if (typeof value !== 'string') {
+      names[name] = value;
+      continue;
+    }
+    const body = input.bodies?.[value];
+    names[name] = body?.name ?? value;
+    const superior = body?.superiorName ?? body?.superior;
+    if (superior) superiorNames[name] = superior;
+  }
+  return { names, superiorNames };
 }
 
 /**

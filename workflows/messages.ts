@@ -3,7 +3,7 @@ import type { Definition } from '../definitions/language/schema';
 import type { DefinitionRef } from '../definitions/statutory/built-in';
 import type { ActionAnswer } from './engine/answer';
 import type { Caller } from './engine/authorize';
-import type { Actor, PetitionFacts, PetitionOutcome, Refusal } from './engine/types';
+import type { Actor, BodyFacts, PetitionFacts, PetitionOutcome, Refusal } from './engine/types';
 import type { PrecomputedDeadline } from './engine/registration';
 import type { PetitionSearchValues, PetitionView } from './engine/view';
 
@@ -31,6 +31,11 @@ export interface PetitionWorkflowInput {
   registeredBy: Actor;
   /** Registration instant; defaults to the workflow start time. */
   registeredAt?: string;
+  /**
+   * What the department registry said at registration of the body that received the petition directly (its name
+   * signs the documents; null: not registered). Absent in petitions registered before.
+   */
+  bodies?: Record<string, BodyFacts | null>;
   /**
    * What registration already decided (absent in petitions started before it did): the first step's deadlines,
    * computed with the legal calendar for exactly the requests the interpreter makes (the first workflow task uses

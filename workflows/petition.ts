@@ -54,6 +54,7 @@ export async function petition(input: PetitionWorkflowInput): Promise<PetitionOu
     definitionHash: input.definitionHash,
     petition: input.petition,
     actor: input.registeredBy,
+    ...(input.bodies && { bodies: input.bodies }),
   });
   setHandler(petitionStateQuery, () => viewOf(definition.current, run.current()));
   setHandler(petitionActionAnswerQuery, (request) => run.answerTo(request));

@@ -10,6 +10,7 @@ import type {
 } from '../../workflows/activity-contracts';
 import type { DeliveredPetition, DepartmentDelivery } from '../../workflows/department-activities';
 import type { DepartmentRecord } from '../../workflows/department-registry';
+import type { BodyFacts } from '../../workflows/engine/types';
 import type { DepartmentDirectory } from './directory';
 import { FailureType } from '../../workflows/failure-types';
 import { describeUrl, postWebhook } from './webhook';
@@ -49,6 +50,19 @@ export function createDepartmentDelivery(deps: DepartmentDeliveryDeps) {
       if (target.kind === 'bureau') {
         return { deliveries: [manual('returned to the petition bureau (《信访工作条例》第二十三条第三款)')] };
       }
+      if (target.kind === 'receiver') {
+        const receiver = await deps.directory?.receiverOf?.(target.procedure);
+        if (!receiver) {
+          return {
+            deliveries: [
+              manual(
+                `no body is registered to receive ${target.procedure} matters ("receives" in the department registry); nothing was handed over`,
+              ),
+            ],
+          };
+        }
+        return await handOver(input, receiver.code, receiver, signal);
+      }
       if (!deps.directory) {
         if (target.kind === 'superior') {
           return {
@@ -56,23 +70,40 @@ export function createDepartmentDelivery(deps: DepartmentDeliveryDeps) {
           };
         }
         refuseConfidentialityBreach(input, target.code);
-        return { department: target.code, deliveries: [manual(`queued for ${target.code}`)] };
+        return { department: target.code, body: null, deliveries: [manual(`queued for ${target.code}`)] };
       }
       const { code, record } = await resolve(deps.directory, target);
+      return await handOver(input, code, record, signal);
+    });
+
+    /** Hands the petition to the resolved body through its connector. */
+    async function handOver(
+      input: DeliverToDepartmentInput,
+      code: string,
+      record: DepartmentRecord | undefined,
+      signal: AbortSignal | undefined,
+    ): Promise<DeliverToDepartmentResult> {
       refuseConfidentialityBreach(input, code);
       const delivery = payload(input, code, deps.calendar);
       if (!record) {
         return {
           department: code,
+          body: null,
           deliveries: [manual(`${code} is not in the department registry; queued for manual handling`)],
         };
       }
+      const body = await bodyFacts(deps.directory, record);
       const connector = record.connector;
       switch (connector.kind) {
         case 'manual':
-          return { department: code, deliveries: [manual(`queued for ${code}`)] };
+          return { department: code, body, deliveries: [manual(`queued for ${code}`)] };
         case 'worker':
-          return { department: code, deliveries: [], dispatch: { taskQueue: connector.taskQueue, delivery } };
+          return {
+            department: code,
+            body,
+            deliveries: [],
+            dispatch: { taskQueue: connector.taskQueue, delivery },
+          };
         case 'webhook': {
           const result = await postWebhook(
             { department: code, url: connector.url, secret: connector.secret },
@@ -88,17 +119,30 @@ export function createDepartmentDelivery(deps: DepartmentDeliveryDeps) {
             },
             'delivered by webhook',
           );
-          return { department: code, deliveries: [result] };
+          return { department: code, body, deliveries: [result] };
         }
       }
-    });
+    }
+  };
+}
+
+/** What the documents need of a registered body: its name and its superior's (Art. 35: who reviews it). */
+async function bodyFacts(
+  directory: DepartmentDirectory | undefined,
+  record: DepartmentRecord,
+): Promise<BodyFacts> {
+  const superior = record.superior ? await directory?.get(record.superior) : undefined;
+  return {
+    name: record.name,
+    superior: record.superior,
+    ...(record.superior && { superiorName: superior?.name ?? null }),
   };
 }
 
 /** The receiving body: the named one, or `levels` superiors above `of` (Art. 35: the handler's superior reviews). */
 async function resolve(
   directory: DepartmentDirectory,
-  target: Exclude<DeliveryTarget, { kind: 'bureau' }>,
+  target: Extract<DeliveryTarget, { kind: 'department' | 'superior' }>,
 ): Promise<{ code: string; record: DepartmentRecord | undefined }> {
   if (target.kind === 'department') return { code: target.code, record: await directory.get(target.code) };
   let code = target.of;

@@ -11,18 +11,30 @@ import {
   type DepartmentRecord,
   type departmentRegistry,
   getDepartmentQuery,
+  listDepartmentsQuery,
   type PutDepartmentInput,
 } from '../../workflows/department-registry';
 
 /** How activities find a department: its connector, its superior and its supervisor contact. */
 export interface DepartmentDirectory {
   get(code: string): Promise<DepartmentRecord | undefined>;
+  /**
+   * The body registered as receiving matters of a legal procedure (its `receives`, e.g. `litigation`: the
+   * political-legal body of the deployment), the first by code when several are.
+   */
+  receiverOf?(procedure: string): Promise<DepartmentRecord | undefined>;
 }
 
 /** A fixed directory (tests, or an embedding that keeps departments elsewhere). */
 export function createStaticDirectory(records: DepartmentRecord[]): DepartmentDirectory {
   const byCode = new Map(records.map((r) => [r.code, r]));
-  return { get: async (code) => byCode.get(code) };
+  return {
+    get: async (code) => byCode.get(code),
+    receiverOf: async (procedure) =>
+      [...byCode.values()]
+        .sort((a, b) => a.code.localeCompare(b.code))
+        .find((r) => r.receives?.includes(procedure)),
+  };
 }
 
 /** The seed file of the embedded default: departments registered when the registry first starts. */
@@ -113,7 +125,14 @@ export function createRegistryDirectory(options: RegistryDirectoryOptions = {}):
     return started;
   };
 
-  return {
+  const directory: DepartmentDirectory = {
+    async receiverOf(procedure) {
+      const c = client();
+      await ensure(c);
+      const all = await c.workflow.getHandle(registryId).query(listDepartmentsQuery);
+      const receiver = all.find((d) => d.receives?.includes(procedure));
+      return receiver ? await directory.get(receiver.code) : undefined;
+    },
     async get(code) {
       const hit = cache.get(code);
       if (hit && now() - hit.at < cacheMs) return hit.value;
@@ -132,4 +151,5 @@ export function createRegistryDirectory(options: RegistryDirectoryOptions = {}):
       return value ?? undefined;
     },
   };
+  return directory;
 }

@@ -123,8 +123,15 @@ export function projectPetition(view: PetitionView, principal: Principal): Petit
     category: view.category,
     channel: view.channel,
     department: view.department,
+    holder: view.holder,
     ...(principal.kind === 'staff' && FULL_ACCESS.has(principal.role) && { concerns: view.concerns }),
     receivedAt: view.receivedAt,
+    registeredAt: view.registeredAt,
+    // The definition's count of days registered late, where it declares one (the statutory default does).
+    lateRegistrationDays:
+      typeof view.variables['lateRegistrationDays'] === 'number'
+        ? view.variables['lateRegistrationDays']
+        : null,
     definition: view.definition,
     subject: facts.subject,
     content: facts.content,
@@ -136,7 +143,7 @@ export function projectPetition(view: PetitionView, principal: Principal): Petit
     availableActions: view.availableActions[role] ?? [],
     timeline: view.timeline,
     documents: view.documents.map(({ deliveries: _d, ...d }) => d),
-    supervision: view.supervision.map(({ by: _by, deadlineKey: _k, ...s }) => s),
+    supervision: view.supervision.map(({ by: _by, deadlineKey: _k, answeredBy: _a, ...s }) => s),
     outcome: view.outcome,
     metrics: view.metrics,
     sameMatter: facts.sameMatter ?? null,

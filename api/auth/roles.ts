@@ -27,10 +27,14 @@ export const DESIGNERS: readonly StaffRole[] = ['designer', 'admin'];
 /** Change the department registry. */
 export const ADMINS: readonly StaffRole[] = ['admin'];
 
-/** What a petitioner may do with the access code instead of a token (Art. 21, 35, 36 and withdrawal). */
+/**
+ * What a petitioner may do with the access code instead of a token (Art. 21, 35, 36, withdrawal, and asking for a
+ * recusal, Art. 28 ¶3).
+ */
 export const PETITIONER_ACTIONS: readonly string[] = [
   'evaluate',
   'request-review',
   'request-re-review',
   'withdraw',
+  'request-recusal',
 ];

@@ -51,6 +51,8 @@ export interface MintTokenInput {
   role: StaffRole;
   sub: string;
   dept?: string;
+  /** The approver claim: the holder may approve for the body (e.g. an extension, Art. 34). */
+  approver?: boolean;
   /** Lifetime in seconds. */
   ttlSeconds: number;
   issuer?: string;
@@ -66,6 +68,7 @@ export function mintToken(secret: string, input: MintTokenInput): string {
     sub: input.sub,
     role: input.role,
     ...(input.dept !== undefined && { dept: input.dept }),
+    ...(input.approver === true && { approver: true }),
     iat,
     exp: iat + input.ttlSeconds,
     ...(input.issuer !== undefined && { iss: input.issuer }),

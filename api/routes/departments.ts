@@ -36,6 +36,10 @@ export const departmentSchema = z
         .describe('worker connector: the task queue the department’s worker polls'),
       hasSecret: z.boolean().optional().describe('webhook connector: a signing secret is set (never shown)'),
     }),
+    receives: z
+      .array(z.string())
+      .optional()
+      .describe('legal procedures whose diverted matters it receives (e.g. litigation: 诉访分离, Art. 31)'),
     revision: z.number().int(),
     updatedAt: z.string(),
     updatedBy: actorSchema,

@@ -86,6 +86,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, opts) 
     taskQueue: opts.taskQueue,
     definitions: opts.definitions,
     directory,
+    departments: opts.departments,
     calendar: opts.calendar,
     rpcTimeoutMs: opts.rpcTimeoutMs,
     now: opts.now,

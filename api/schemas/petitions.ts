@@ -149,6 +149,24 @@ export const deadlineSchema = z
     from: z.string(),
     closedAt: z.string().nullable(),
     missedAt: z.string().nullable(),
+    graceEndsAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        'A request window after its end: requests received in time may be entered until then (Art. 35–36).',
+      ),
+    approvedBy: z.string().nullable().optional().describe('Who approved the latest extension (user id).'),
+    approverTitle: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('In what capacity (e.g. 本机关负责人, Art. 34).'),
+    originalLastDay: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('The last day before the extension, from which the extension counts.'),
   })
   .meta({ id: 'Deadline' });
 
@@ -194,13 +212,28 @@ export const petitionDetailSchema = z
     stepName: z.string(),
     category: z.string(),
     channel: z.string(),
-    department: z.string().nullable().describe('The body that holds the petition now.'),
+    department: z.string().nullable().describe('The body handling the petition.'),
+    holder: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        'The body holding the current step (the reviewing body during a review); null while the bureau or the petitioner holds it.',
+      ),
     concerns: z
       .string()
       .nullable()
       .optional()
       .describe('For a report: the body it is about (only shown to registrar, supervisor, admin).'),
     receivedAt: z.string(),
+    registeredAt: z.string().optional().describe('When the petition was registered.'),
+    lateRegistrationDays: z
+      .number()
+      .nullable()
+      .optional()
+      .describe(
+        'Whole days the registration came after the day following receipt (Arts. 43–44), where the definition counts them.',
+      ),
     definition: z.object({ id: z.string(), version: z.number(), hash: z.string() }),
     subject: z.string(),
     content: z.string(),
@@ -220,6 +253,8 @@ export const petitionDetailSchema = z
         answerDays: z.number(),
         step: z.string(),
         department: z.string().optional(),
+        answeredAt: z.string().optional().describe('When the supervised body answered in writing (Art. 40).'),
+        answer: z.string().optional(),
       }),
     ),
     outcome: outcomeSchema,

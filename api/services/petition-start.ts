@@ -12,6 +12,7 @@ import {
   searchValuesOf,
   settleRegistration,
   type Actor,
+  type BodyFacts,
   type PetitionFacts,
   type PetitionState,
 } from '../../workflows/engine';
@@ -36,11 +37,22 @@ export function petitionStart(opts: {
   registeredBy: Actor;
   registeredAt: string;
   calendar: CalendarData;
+  /** What the department registry says of the body that received it directly (its name signs documents). */
+  bodies?: Record<string, BodyFacts | null>;
 }): PetitionStart {
-  const { petitionId, definition, definitionHash, petition, registeredBy, registeredAt, calendar } = opts;
+  const { petitionId, definition, definitionHash, petition, registeredBy, registeredAt, calendar, bodies } =
+    opts;
   const settled = settleRegistration(
     definition,
-    { type: 'start', at: registeredAt, petitionId, definitionHash, petition, actor: registeredBy },
+    {
+      type: 'start',
+      at: registeredAt,
+      petitionId,
+      definitionHash,
+      petition,
+      actor: registeredBy,
+      ...(bodies && { bodies }),
+    },
     (request) => calculateDeadline(request, calendar),
   );
   const searchValues = searchValuesOf(definition, settled.state);
@@ -53,6 +65,7 @@ export function petitionStart(opts: {
       petition,
       registeredBy,
       registeredAt,
+      ...(bodies && { bodies }),
       registration: { deadlines: settled.deadlines, searchValues },
     },
     searchAttributes: initialSearchAttributes(searchValues),

@@ -28,6 +28,7 @@ import {
   viewOf,
   type ActionAnswer,
   type Actor,
+  type BodyFacts,
   type Caller,
   type PetitionFacts,
   type PetitionOutcome,
@@ -56,6 +57,7 @@ import { ApiError, refusalAsApiError, TemporalTimeoutError } from '../errors';
 import type { BodyField, DepartmentDirectory } from './department-directory';
 import { MAX_REPRESENTATIVES, type RegisterPetitionBody, type RelatedPetition } from '../schemas/petitions';
 import type { DefinitionService } from './definitions';
+import type { DepartmentService } from './departments';
 import { actionEntryOf, actionRequestIds, requestHash } from './idempotency';
 import { petitionStart, type PetitionStart } from './petition-start';
 import type { IdentityKeyer } from './identity-key';
@@ -74,6 +76,8 @@ export interface PetitionServiceDeps {
   taskQueue: string;
   /** Published definitions; without it (or when it has none) the built-in statutory default is used. */
   definitions?: DefinitionService;
+  /** The department registry: the registered name of a body that received a petition directly signs its documents. */
+  departments?: Pick<DepartmentService, 'get'>;
   /** The legal calendar in force: registration computes the first step's deadlines with it. */
   calendar: () => CalendarData;
   /** Checks the department codes a request names against the registry. */
@@ -216,6 +220,28 @@ export function createPetitionService(deps: PetitionServiceDeps) {
         `检举控告材料不得转给被检举控告的人员和单位（《信访工作条例》第三十条）: the report concerns ${body.concerns}, so it cannot be registered as received by ${body.department}.`,
         { field: 'department', article: '《信访工作条例》第三十条' },
       );
+    }
+  }
+
+  /**
+   * What the registry says of the body that received the petition directly (null: not registered); nothing when the
+   * registry cannot be read now — registration never waits on it, and the documents then carry the code.
+   */
+  async function bodiesAt(code: string | undefined): Promise<Record<string, BodyFacts | null> | undefined> {
+    if (code === undefined || !deps.departments) return undefined;
+    try {
+      const body = await deps.departments.get(code);
+      if (!body) return { [code]: null };
+      const superior = body.superior ? await deps.departments.get(body.superior) : undefined;
+      return {
+        [code]: {
+          name: body.name,
+          superior: body.superior,
+          ...(body.superior && { superiorName: superior?.name ?? null }),
+        },
+      };
+    } catch {
+      return undefined;
     }
   }
 
@@ -554,6 +580,7 @@ export function createPetitionService(deps: PetitionServiceDeps) {
           registeredBy: actor,
           registeredAt,
           calendar: deps.calendar(),
+          bodies: await bodiesAt(petition.department),
         });
       } catch (err) {
         if (err instanceof EngineError)

@@ -167,8 +167,15 @@ export function runSimulation(
           action: a.action,
           at: a.at,
           ...(a.input && { input: a.input }),
+          // The dry run tests the definition, not a token: its staff carry the approver's claim (an extension that
+          // needs approval is approved, Art. 34).
           ...(a.role && {
-            actor: { role: a.role, id: 'dry-run', ...(a.department && { department: a.department }) },
+            actor: {
+              role: a.role,
+              id: 'dry-run',
+              ...(a.department && { department: a.department }),
+              approver: true,
+            },
           }),
         })),
         ...(body.until && { until: body.until }),

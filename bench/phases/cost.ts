@@ -47,7 +47,11 @@ export async function measureLifecycle(ctx: Context): Promise<LifecycleCost> {
   const steps: Array<[string, Record<string, unknown>, Record<string, string>]> = [
     ['forward', { department: dept }, auth(ctx.tokens.registrar)],
     ['accept', {}, staff],
-    ['opinion', { outcome: 'explain', text: '经调查，供暖温度符合标准，现予解释。' }, staff],
+    [
+      'opinion',
+      { outcome: 'explain', text: '经调查，供暖温度符合标准，现予解释。', legalBasis: '某条例第十条' },
+      staff,
+    ],
     ['reply', {}, staff],
     ['request-review', { reason: '温度测量方法有误' }, petitioner],
     [
@@ -55,10 +59,13 @@ export async function measureLifecycle(ctx: Context): Promise<LifecycleCost> {
       { outcome: 'reject', text: '维持原处理意见。' },
       auth(ctx.tokens.superior('district-gov')),
     ],
+    ['serve-review-opinion', {}, auth(ctx.tokens.superior('district-gov'))],
     ['request-re-review', { reason: '仍不服' }, petitioner],
     ['hearing-start', {}, auth(ctx.tokens.superior('city-gov'))],
     ['hearing-end', {}, auth(ctx.tokens.superior('city-gov'))],
     ['re-review-opinion', { outcome: 'reject', text: '复核维持。' }, auth(ctx.tokens.superior('city-gov'))],
+    ['serve-re-review-opinion', {}, auth(ctx.tokens.superior('city-gov'))],
+    ['evaluate', { rating: 'satisfied' }, petitioner],
   ];
   let afterReply = { events: 0, bytes: 0 };
   const handle = ctx.env.client.workflow.getHandle(petitionWorkflowId(id));

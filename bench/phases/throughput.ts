@@ -60,7 +60,10 @@ const baselineWorkload: TwoPhaseWorkload<string> = {
 /** What a department does with a petition it received directly, in the order it does it. */
 export const ACTION_SEQUENCE: ReadonlyArray<{ action: string; body: Record<string, unknown> }> = [
   { action: 'accept', body: {} },
-  { action: 'opinion', body: { outcome: 'support', text: '经调查，情况属实，已责成供热单位整改。' } },
+  {
+    action: 'opinion',
+    body: { outcome: 'support', text: '经调查，情况属实，已责成供热单位整改。', legalBasis: '某条例第十条' },
+  },
   { action: 'reply', body: {} },
 ];
 

@@ -53,6 +53,11 @@ export const deadlineInputSchema = z
     extensionDays: z.number().int().nonnegative().optional(),
     /** Whole calendar days the clock stood still (Art. 36: hearing time is not counted); see {@link pausedDaysFromMs}. */
     pausedDays: z.number().int().nonnegative().optional(),
+    /**
+     * Where the extension's days count from: `period-end`, the last day of the period as the calendar fixed it (rolled
+     * over rest days), its first day not counted; absent, they lengthen the period counted from its start.
+     */
+    extensionFrom: z.enum(['period-end']).optional(),
   })
   .refine((i) => i.duration + (i.extensionDays ?? 0) + (i.pausedDays ?? 0) <= MAX_PERIOD_DAYS, {
     message: `duration + extensionDays + pausedDays must not exceed ${MAX_PERIOD_DAYS} days`,
@@ -78,6 +83,8 @@ export interface DeadlineResult {
   readonly nominalLastDay: IsoDate;
   /** The day the period ends: never a rest day (Art. 203). */
   readonly lastDay: IsoDate;
+  /** With `extensionFrom: period-end`: the last day of the period before its extension, the extension's start. */
+  readonly originalLastDay?: IsoDate;
   /** The end (24:00) of `lastDay` in Asia/Shanghai as a UTC instant, e.g. `2026-10-09T16:00:00.000Z` (Art. 203). */
   readonly dueAt: string;
   /** True when a day the computation consulted lies in a year without official holiday data (weekends only). */
@@ -137,37 +144,38 @@ export function computeDeadline(input: DeadlineInput, data: CalendarData): Deadl
   const extensionDays = parsed.data.extensionDays ?? 0;
   const pausedDays = parsed.data.pausedDays ?? 0;
   const received = civilDayOf(from) as DayNumber;
-  const count = duration + extensionDays;
   const reference = received + pausedDays;
+  const fromPeriodEnd = parsed.data.extensionFrom === 'period-end' && extensionDays > 0;
 
   const consulted: DayInfo[] = [];
   const skipped: DayInfo[] = [];
+  let original: { nominal: DayNumber; last: DayNumber; skipped: DayInfo[] } | undefined;
   let nominal: DayNumber;
   let last: DayNumber;
-  if (counting === Counting.CalendarDays) {
-    nominal = reference + count;
-    last = nominal;
-    for (let info = describeDayNumber(last, data); ; info = describeDayNumber(++last, data)) {
-      consulted.push(info);
-      if (!info.rest) break;
-      skipped.push(info);
-    }
+  if (fromPeriodEnd) {
+    // Art. 34's extension added to the period as the calendar fixed it: its own count starts the day after.
+    const originalSkipped: DayInfo[] = [];
+    original = {
+      ...countPeriod(reference, duration, counting, data, consulted, originalSkipped),
+      skipped: originalSkipped,
+    };
+    ({ nominal, last } = countPeriod(original.last, extensionDays, counting, data, consulted, skipped));
   } else {
-    last = reference;
-    for (let counted = 0; counted < count;) {
-      const info = describeDayNumber(++last, data);
-      consulted.push(info);
-      if (info.rest) skipped.push(info);
-      else counted++;
-    }
-    nominal = last;
+    ({ nominal, last } = countPeriod(
+      reference,
+      duration + extensionDays,
+      counting,
+      data,
+      consulted,
+      skipped,
+    ));
   }
 
   const unofficialYears = [
     ...new Set(consulted.filter((d) => !d.official).map((d) => Number(d.date.slice(0, 4)))),
   ];
   const dueAt = formatIsoInstant(endOfShanghaiDay(last));
-  const skippedRestDays = skipped.map(skippedOf);
+  const skippedRestDays = [...(original?.skipped ?? []), ...skipped].map(skippedOf);
   const facts = {
     calendarDays: counting === Counting.CalendarDays,
     received,
@@ -178,10 +186,13 @@ export function computeDeadline(input: DeadlineInput, data: CalendarData): Deadl
     nominal,
     last,
     dueAt,
-    skipped: skippedRestDays,
+    skipped: original ? skipped.map(skippedOf) : skippedRestDays,
     unofficialYears,
     article,
     citation: CIVIL_CODE_CITATION,
+    ...(original && {
+      original: { nominal: original.nominal, last: original.last, skipped: original.skipped.map(skippedOf) },
+    }),
   };
   return {
     from,
@@ -193,6 +204,7 @@ export function computeDeadline(input: DeadlineInput, data: CalendarData): Deadl
     pausedDays,
     nominalLastDay: formatIsoDate(nominal),
     lastDay: formatIsoDate(last),
+    ...(original && { originalLastDay: formatIsoDate(original.last) }),
     dueAt,
     provisional: unofficialYears.length > 0,
     unofficialYears,
@@ -206,14 +218,55 @@ export function computeDeadline(input: DeadlineInput, data: CalendarData): Deadl
   };
 }
 
+/**
+ * Counts `count` days (or working days) after `reference` (not counted, Art. 201): calendar days end on the nominal
+ * day rolled over rest days (Art. 203); working days end on the Nth working day. Records the days consulted and the
+ * rest days skipped.
+ */
+function countPeriod(
+  reference: DayNumber,
+  count: number,
+  counting: Counting,
+  data: CalendarData,
+  consulted: DayInfo[],
+  skipped: DayInfo[],
+): { nominal: DayNumber; last: DayNumber } {
+  if (counting === Counting.CalendarDays) {
+    const nominal = (reference + count) as DayNumber;
+    let last = nominal;
+    for (let info = describeDayNumber(last, data); ; info = describeDayNumber(++last, data)) {
+      consulted.push(info);
+      if (!info.rest) break;
+      skipped.push(info);
+    }
+    return { nominal, last };
+  }
+  let last = reference;
+  for (let counted = 0; counted < count;) {
+    const info = describeDayNumber(++last, data);
+    consulted.push(info);
+    if (info.rest) skipped.push(info);
+    else counted++;
+  }
+  return { nominal: last, last };
+}
+
 function requirePositiveDays(days: number, what: string): void {
   if (!Number.isInteger(days) || days <= 0)
     throw new DeadlineInputError([`${what} must be a positive whole number of days, got ${days}`]);
 }
 
 function inputOf(previous: DeadlineInput): DeadlineInput {
-  const { from, duration, counting, article, extensionDays, pausedDays } = previous;
-  return { from, duration, counting, article, extensionDays, pausedDays };
+  const { from, duration, counting, article, extensionDays, pausedDays, extensionFrom } = previous;
+  return {
+    from,
+    duration,
+    counting,
+    article,
+    extensionDays,
+    pausedDays,
+    ...(extensionFrom && { extensionFrom }),
+  };
 }
 
 /**

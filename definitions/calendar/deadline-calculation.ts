@@ -25,6 +25,8 @@ export interface DeadlineRequest {
   /** Whole days the clock stood still (Art. 36 hearing). */
   pausedDays: number;
   article: string;
+  /** `period-end`: the extension counts from the period's last day as the calendar fixed it (absent: from its start). */
+  extensionFrom?: 'period-end';
 }
 
 /**
@@ -42,6 +44,7 @@ export function calculateDeadline(request: DeadlineRequest, data: CalendarData):
       article: request.article,
       extensionDays: request.extensionDays,
       pausedDays: request.pausedDays,
+      ...(request.extensionFrom && { extensionFrom: request.extensionFrom }),
     },
     data,
   );

@@ -16,6 +16,16 @@ export interface ExplanationFacts {
   readonly unofficialYears: readonly number[];
   readonly article: string | undefined;
   readonly citation: string;
+  /**
+   * The period before its extension, when the extension counts from its end (Art. 34 as the statutory default
+   * reads it): its nominal and last day and the rest days that moved it. `nominal`, `last` and `skipped` above are
+   * then the extension's own.
+   */
+  readonly original?: {
+    readonly nominal: DayNumber;
+    readonly last: DayNumber;
+    readonly skipped: readonly SkippedRestDay[];
+  };
 }
 
 const ENGLISH_NAMES: Readonly<Record<string, string>> = {
@@ -84,6 +94,7 @@ function enRuns(skipped: readonly SkippedRestDay[]): string {
 
 /** The Chinese explanation a person reads: start, nominal last day, rest days skipped, last day, due instant, basis. */
 export function explainZh(f: ExplanationFacts): string {
+  if (f.original) return explainExtendedZh(f, f.original);
   const count = f.duration + f.extensionDays;
   const extension = f.extensionDays
     ? `，经批准延长${f.extensionDays}${f.calendarDays ? '日' : '个工作日'}`
@@ -107,6 +118,7 @@ export function explainZh(f: ExplanationFacts): string {
 
 /** The same explanation in English. */
 export function explainEn(f: ExplanationFacts): string {
+  if (f.original) return explainExtendedEn(f, f.original);
   const count = f.duration + f.extensionDays;
   const unit = f.calendarDays ? 'day' : 'working day';
   const extension = f.extensionDays ? `, extended by ${f.extensionDays} ${unit}(s) on approval` : '';
@@ -125,4 +137,47 @@ export function explainEn(f: ExplanationFacts): string {
     ? ` PROVISIONAL: no official holiday arrangement for ${f.unofficialYears.join(', ')}; those dates were counted on weekends alone — recompute once the State Council publishes the arrangement.`
     : '';
   return `${body}. The period ends at 24:00 Asia/Shanghai on ${formatIsoDate(f.last)}, i.e. ${f.dueAt}. ${basis}${provisional}`;
+}
+
+/** A period extended from its end: the original period as the calendar fixed it, then the extension's own count. */
+function explainExtendedZh(f: ExplanationFacts, o: NonNullable<ExplanationFacts['original']>): string {
+  const unit = f.calendarDays ? '日' : '个工作日';
+  const pause = f.pausedDays ? `，另加不计入期间的${f.pausedDays}日（如听证所需时间）` : '';
+  const roll = (nominal: DayNumber, last: DayNumber, skipped: readonly SkippedRestDay[]) =>
+    f.calendarDays
+      ? `最后一日为${zh(nominal)}` +
+        (skipped.length ? `，${zhRuns(skipped)}休息，依法顺延至${zh(last)}` : '，该日不是休息日')
+      : (skipped.length ? `其间${zhRuns(skipped)}为休息日，不计入，` : '') + `最后一日为${zh(last)}`;
+  const originalPart =
+    `原期限自${zh(f.received)}起算（首日不计入），自${zh(f.start)}开始计算${f.duration}${unit}${pause}，` +
+    roll(o.nominal, o.last, o.skipped);
+  const extensionPart =
+    `经批准延长${f.extensionDays}${unit}，自原期限按日历确定的最后一日${zh(o.last)}的次日起计算，` +
+    roll(f.nominal, f.last, f.skipped);
+  const basis = `依据${f.article ? `${f.article}及` : ''}${f.citation}。`;
+  const provisional = f.unofficialYears.length
+    ? `注意：${f.unofficialYears.join('年、')}年的节假日安排尚无官方数据，该年日期仅按周末计算，结果为暂定；国务院办公厅公布该年节假日安排后应重新计算。`
+    : '';
+  return `${originalPart}；${extensionPart}。期限于${zh(f.last)}二十四时（北京时间）届满，即 ${f.dueAt}。${basis}${provisional}`;
+}
+
+function explainExtendedEn(f: ExplanationFacts, o: NonNullable<ExplanationFacts['original']>): string {
+  const unit = f.calendarDays ? 'day' : 'working day';
+  const pause = f.pausedDays ? `, plus ${f.pausedDays} paused day(s) not counted (e.g. hearing time)` : '';
+  const roll = (nominal: DayNumber, last: DayNumber, skipped: readonly SkippedRestDay[]) =>
+    f.calendarDays
+      ? `end nominally on ${formatIsoDate(nominal)}` +
+        (skipped.length ? `, rolled over rest days ${enRuns(skipped)} to ${formatIsoDate(last)}` : '')
+      : (skipped.length ? `skip rest days ${enRuns(skipped)} and ` : '') + `end on ${formatIsoDate(last)}`;
+  const originalPart =
+    `Received ${formatIsoDate(f.received)} (first day not counted); the original ${f.duration} ${unit}(s)${pause} ` +
+    roll(o.nominal, o.last, o.skipped);
+  const extensionPart =
+    `the approved extension of ${f.extensionDays} ${unit}(s) counts from the day after that last day as the calendar fixed it, ${formatIsoDate(o.last)}, and the ${f.extensionDays} ${unit}(s) ` +
+    roll(f.nominal, f.last, f.skipped);
+  const basis = `Basis: ${f.article ? `${f.article} and ` : ''}${f.citation} (Civil Code Arts. 201, 203).`;
+  const provisional = f.unofficialYears.length
+    ? ` PROVISIONAL: no official holiday arrangement for ${f.unofficialYears.join(', ')}; those dates were counted on weekends alone — recompute once the State Council publishes the arrangement.`
+    : '';
+  return `${originalPart}; ${extensionPart}. The period ends at 24:00 Asia/Shanghai on ${formatIsoDate(f.last)}, i.e. ${f.dueAt}. ${basis}${provisional}`;
 }

@@ -24,14 +24,16 @@ export interface FeelSite {
 
 /** The FEEL name of the registered facts, in registration expressions. */
 export const PETITION_NAME = 'petition';
+/** The FEEL name of the registration instant, in registration variables. */
+export const REGISTERED_AT_NAME = 'registeredAt';
 
 function actionLabel(action: Action | GlobalAction, owner: string | undefined): string {
   return owner ? `action "${action.id}" in step "${owner}"` : `global action "${action.id}"`;
 }
 
 /**
- * Every FEEL expression of a definition: the registration's variables and message, flow conditions, the start's
- * `set`, actions' `set` and guards.
+ * Every FEEL expression of a definition: the registration's variables and message, flow conditions, the start's and
+ * service tasks' `set`, actions' `set`, guards and field bounds.
  */
 export function feelSites(definition: Definition): FeelSite[] {
   const sites: FeelSite[] = [];
@@ -44,7 +46,7 @@ export function feelSites(definition: Definition): FeelSite[] {
         label: `registration variable "${name}"`,
         inputAllowed: false,
         assigns: name,
-        names: [PETITION_NAME],
+        names: [PETITION_NAME, REGISTERED_AT_NAME],
       });
     }
     if (registration.message !== undefined) {
@@ -68,13 +70,13 @@ export function feelSites(definition: Definition): FeelSite[] {
     });
   });
   definition.elements.forEach((element, i) => {
-    if (element.type !== 'startEvent') return;
-    for (const [name, expression] of Object.entries(element.set)) {
+    if (element.type !== 'startEvent' && element.type !== 'serviceTask') return;
+    for (const [name, expression] of Object.entries(element.set ?? {})) {
       sites.push({
         expression,
         path: ['elements', i, 'set', name],
         elementId: element.id,
-        label: `\`set.${name}\` of start event "${element.id}"`,
+        label: `\`set.${name}\` of ${element.type === 'startEvent' ? 'start event' : 'service task'} "${element.id}"`,
         inputAllowed: false,
         assigns: name,
       });
@@ -94,6 +96,20 @@ export function feelSites(definition: Definition): FeelSite[] {
         action,
         assigns: name,
       });
+    }
+    for (const [field, declared] of Object.entries(action.fields)) {
+      for (const bound of ['notBefore', 'notAfter'] as const) {
+        const expression = declared[bound];
+        if (expression === undefined) continue;
+        sites.push({
+          expression,
+          path: [...site.path, 'fields', field, bound],
+          ...elementId,
+          label: `\`${bound}\` of field "${field}" of ${label}`,
+          inputAllowed: true,
+          action,
+        });
+      }
     }
     action.guards.forEach((guard, g) => {
       sites.push({

@@ -5,8 +5,11 @@ import type { Action, Deadline, Definition, Element, GlobalAction, UserTask } fr
 
 export const FROM_KEYWORDS = ['receipt', 'entered'] as const;
 
-/** FEEL names the engine provides besides the declared variables. */
-export const RESERVED_FEEL_NAMES = ['input', 'actionTime'] as const;
+/**
+ * FEEL names the engine provides besides the declared variables: the action's `input`, its instant `actionTime`, and
+ * `holder`, the code of the body holding the current step (null while none does).
+ */
+export const RESERVED_FEEL_NAMES = ['input', 'actionTime', 'holder'] as const;
 
 /**
  * Facts of the engine that flag expressions (`flags`) read besides the declared variables: how many supervision

@@ -70,6 +70,20 @@ export const FieldSchema = z
     min: z.number().int().optional(),
     max: z.number().int().optional(),
     maxLength: z.number().int().positive().optional(),
+    notBefore: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'datetime fields: FEEL giving the earliest instant accepted (e.g. when the document it dates was issued); null: no bound',
+      ),
+    notAfter: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'datetime fields: FEEL giving the latest instant accepted (e.g. `actionTime`); null: no bound',
+      ),
     description: z.string().optional(),
   })
   .strict();
@@ -88,6 +102,24 @@ export const SupervisionAnswerSchema = z
   })
   .strict();
 export type SupervisionAnswer = z.infer<typeof SupervisionAnswerSchema>;
+
+/**
+ * An accountable failure (Arts. 43–45 of the statutory default): what the body failed to do and the article that
+ * makes it accountable. The engine records a timeline entry of type `accountability` naming the body, the period,
+ * the period's article and the dates.
+ */
+export const AccountabilitySchema = z
+  .object({
+    failure: z.string().min(1).describe('the failure in words, e.g. 未在规定期限内书面告知'),
+    article: z.string().min(1).describe('the article that makes it accountable'),
+    bodyName: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('who is named when no body code holds the step (e.g. the petition bureau, 信访部门)'),
+  })
+  .strict();
+export type Accountability = z.infer<typeof AccountabilitySchema>;
 
 /** What an action does to a deadline or to the petition besides moving the token. */
 export const EffectSchema = z.discriminatedUnion('type', [
@@ -108,12 +140,43 @@ export const EffectSchema = z.discriminatedUnion('type', [
         .min(1)
         .optional()
         .describe('what the supervisor contact is told; placeholders {{reason}} and {{answerDays}}'),
+      answeredBy: IdSchema.optional().describe(
+        'the action (effect `answer-supervision`) that alone meets the answer period: the order then goes to the body holding the current step (the handling body when none does) and stays open when the step changes; absent: the order is met when its step is left',
+      ),
+      accountability: AccountabilitySchema.optional().describe(
+        'recorded when the answer period passes unanswered',
+      ),
     })
     .strict()
     .describe(
       'a supervision order to the body holding the step: arms its answer deadline; reads the fields `reason` and `answerDays`',
     ),
   z.object({ type: z.literal('evaluate') }).strict(),
+  z
+    .object({ type: z.literal('answer-supervision') })
+    .strict()
+    .describe(
+      "the supervised body's written answer: meets the oldest open supervision order addressed to the actor's body",
+    ),
+  z
+    .object({
+      type: z.literal('recuse'),
+      article: z.string().min(1).describe('the article requiring the recusal'),
+    })
+    .strict()
+    .describe('the actor (their user id) may not act on the petition from now on'),
+  z
+    .object({
+      type: z.literal('escalate'),
+      message: z
+        .string()
+        .min(1)
+        .describe(
+          'what the supervisor contact of the body concerned is told at once; placeholder {{reason}}',
+        ),
+    })
+    .strict()
+    .describe('raises the matter at once to the supervisor contact of the body holding the step'),
 ]);
 export type Effect = z.infer<typeof EffectSchema>;
 
@@ -137,6 +200,13 @@ export const ActionSchema = z
     effect: EffectSchema.optional(),
     document: IdSchema.optional().describe('a document generated and served when the action is taken'),
     guards: z.array(GuardSchema).default([]),
+    accountability: AccountabilitySchema.extend({
+      body: VariableNameSchema.describe('the variable naming the body accountable'),
+      deadline: IdSchema.optional().describe('the period it concerns, named in the entry'),
+    })
+      .strict()
+      .optional()
+      .describe('taking the action records an accountable failure of the body the variable names'),
     description: z.string().optional(),
   })
   .strict();
@@ -193,6 +263,12 @@ export const DeadlineSchema = z
           .min(1)
           .optional()
           .describe('what stops the clock (e.g. 听证), named in the timeline and in the paused explanation'),
+        counting: z
+          .enum(['inclusive', 'exclusive'])
+          .optional()
+          .describe(
+            'inclusive: every civil day the pause touches is taken out (3–4 March: 2 days); absent or exclusive: the days after the day it began (3–4 March: 1 day; at least 1)',
+          ),
       })
       .strict()
       .optional(),
@@ -202,12 +278,61 @@ export const DeadlineSchema = z
         maxTimes: z.number().int().positive().default(1),
         approvalRoles: z.array(z.string().min(1)).min(1),
         reasonRequired: z.boolean().default(true),
+        approval: z
+          .object({
+            title: z.string().min(1).describe('who approves, named in the notice (e.g. 本机关负责人)'),
+            accountability: AccountabilitySchema.optional().describe(
+              'recorded when an extension is attempted without the approver claim',
+            ),
+          })
+          .strict()
+          .optional()
+          .describe(
+            "the actor must carry the approver claim (token `approver: true`); without it the attempt is refused (403) and recorded; the approver's id is recorded",
+          ),
+        from: z
+          .enum(['period-start', 'period-end'])
+          .optional()
+          .describe(
+            'period-end: the added days count from the last day of the period as the calendar fixed it; absent or period-start: the days lengthen the period counted from its start',
+          ),
       })
       .strict()
       .optional(),
     warnings: z.array(z.number().int().positive()).default([]).describe('days before the due instant'),
     onExpiry: OnExpirySchema,
     refuseAfter: z.array(IdSchema).default([]).describe('actions refused once the deadline has passed'),
+    lateEntry: z
+      .object({
+        field: VariableNameSchema.describe(
+          'the datetime field of the `refuseAfter` actions stating when the request was received',
+        ),
+        graceDays: z
+          .number()
+          .int()
+          .positive()
+          .describe(
+            'days after the due instant during which a request received in time may still be entered',
+          ),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "a window judged on the request's receipt: a `refuseAfter` action is refused only when the received instant is past due; on expiry the step stays open `graceDays` longer before `onExpiry` applies, and the outcome is dated at the window's end",
+      ),
+    metBy: z
+      .array(IdSchema)
+      .optional()
+      .describe(
+        'actions that meet the deadline when taken, wherever the token goes next (not when it rests)',
+      ),
+    cancelledBy: z
+      .array(IdSchema)
+      .optional()
+      .describe('actions that end the deadline as no longer owed (neither met nor missed)'),
+    accountability: AccountabilitySchema.optional().describe(
+      'recorded, naming the accountable body, when the deadline is missed',
+    ),
     metric: z
       .enum(['acceptance', 'completion'])
       .optional()
@@ -275,6 +400,16 @@ export const ServiceTaskSchema = z
     activity: z.enum(ActivityKinds),
     document: IdSchema.optional(),
     recipient: z.enum(['petitioner', 'department', 'supervisor']).optional(),
+    set: z
+      .record(VariableNameSchema, z.string().min(1))
+      .optional()
+      .describe(
+        'variables set when the task completes: FEEL over the variables and `actionTime` (the instant it completed; for a notice, when its document was issued)',
+      ),
+    receiverOf: VariableNameSchema.optional().describe(
+      'a delivery to the body registered as receiving matters of the procedure this variable names (e.g. the political-legal body for litigation); nothing is delivered when none is registered',
+    ),
+    records: VariableNameSchema.optional().describe('the variable that records the body a delivery reached'),
   })
   .strict();
 export const ExclusiveGatewaySchema = z.object({ ...base, type: z.literal('exclusiveGateway') }).strict();
@@ -368,6 +503,9 @@ export const AssigneeSchema = z
       .min(1)
       .optional()
       .describe('the role whose staff act for that body: they may act only for the body the variable names'),
+    receipt: VariableNameSchema.optional().describe(
+      'the datetime variable holding when the body holding such a step received the petition: a delivery sets it to the instant it reached the body (the forwarding instant for a manual connector); a body that received the petition before keeps its first receipt',
+    ),
     description: z.string().optional(),
   })
   .strict();
@@ -407,6 +545,12 @@ export const DefinitionSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     roles: z.array(z.string().min(1)).min(1),
+    listedBody: z
+      .enum(['holder', 'handling'])
+      .optional()
+      .describe(
+        "the body a petition is listed under (PetitionDepartment, work lists, overdue lists): `holder`, the body that must act now (the holder of the current step, else the body an open supervision order awaits); absent or `handling`: the handling body (the `department` assignee's variable)",
+      ),
     overrideRoles: z
       .array(z.string().min(1))
       .optional()

@@ -10,13 +10,15 @@ export const petition2022V2: Definition = {
   version: 2,
   name: '信访事项办理（《信访工作条例》2022）',
   description:
-    "The petition (信访事项) process of the 2022 Regulation on Petition Work, step by step, every legal deadline citing\nits article. Registration at the petition bureau and forwarding or assignment within 15 days (Art. 22), or\nregistration directly at a body (Art. 23 ¶2); the written acceptance notice within 15 days of receipt, not owed\nwhere the petitioner's name or address is unclear (Art. 23 ¶2–3); the forwarded body's objection within 5 working\ndays and hand-back to the bureau (Art. 23 ¶3); routing by category — suggestions (Art. 29), reports with\nconfidentiality (Art. 30), complaints (Art. 31) diverted into their legal procedure (routes 1–4, 诉访分离), answered\nby the body acting on its duties (route 5) or investigated with the 60-day deadline and one approved extension of\nat most 30 days (route 6, Art. 34), with optional mediation (Art. 33); the opinion with its three outcomes\n(Art. 32); the written reply and its service date; the 30-day window for a review request and the 30-day review\n(Art. 35); the 30-day window for a re-review request and the 30-day re-review with the hearing's time excluded\n(Art. 36); finality (Art. 36 ¶3); withdrawal by the petitioner; supervision (Art. 40); evaluation (Art. 21).\n\nThe same matter registered again (`sameMatterAs`): not accepted again after a final re-review (Art. 36 ¶3), not\naccepted separately while the earlier one is handled (Art. 19).\n\nVariables set at registration (`registration.variables`): category, channel, intake, department, identityClear,\nreceivedAt, concerns, sameMatterAs, sameMatterFinal, sameMatterOpen. Everything else is set by the start event's `set` and by actions' `set`. Document templates use the\nplaceholder vocabulary of definitions/README.md ({{petition.*}}, {{variables.*}}, {{input.*}}, {{deadline.*}},\n{{petitionId}}, {{documentId}}, {{stepName}}, {{at}}).\n",
+    "The petition (信访事项) process of the 2022 Regulation on Petition Work, step by step, every legal deadline citing\nits article. Registration at the petition bureau and forwarding or assignment within 15 days (Art. 22), or\nregistration directly at a body (Art. 23 ¶2); the written acceptance notice within 15 days of receipt, not owed\nwhere the petitioner's name or address is unclear (Art. 23 ¶2–3); the forwarded body's objection within 5 working\ndays and hand-back to the bureau (Art. 23 ¶3); routing by category — suggestions (Art. 29), reports with\nconfidentiality (Art. 30), complaints (Art. 31) diverted into their legal procedure (routes 1–4, 诉访分离), answered\nby the body acting on its duties (route 5) or investigated with the 60-day deadline and one approved extension of\nat most 30 days (route 6, Art. 34), with optional mediation (Art. 33); the opinion with its three outcomes\n(Art. 32); the written reply and its service date; the 30-day window for a review request and the 30-day review\n(Art. 35); the 30-day window for a re-review request and the 30-day re-review with the hearing's time excluded\n(Art. 36); finality (Art. 36 ¶3); withdrawal by the petitioner; supervision (Art. 40); evaluation (Art. 21).\n\nThe same matter registered again (`sameMatterAs`): not accepted again after a final re-review (Art. 36 ¶3), not\naccepted separately while the earlier one is handled (Art. 19).\n\nVariables set at registration (`registration.variables`): category, channel, intake, department, identityClear,\nreceivedAt, concerns, registeredAt, lateRegistrationDays, sameMatterAs, sameMatterFinal, sameMatterOpen. Everything else is set by the start event's `set` and by actions' `set`. Document templates use the\nplaceholder vocabulary of definitions/README.md ({{petition.*}}, {{variables.*}}, {{names.*}},\n{{superiorNames.*}}, {{input.*}}, {{deadline.*}}, {{petitionId}}, {{documentId}}, {{stepName}}, {{at}}).\n",
   roles: ['registrar', 'department', 'superior', 'supervisor', 'designer', 'admin', 'petitioner', 'system'],
+  listedBody: 'holder',
   overrideRoles: ['admin'],
   assignees: {
     department: {
       holder: 'department',
       role: 'department',
+      receipt: 'receivedByBodyAt',
     },
     superior: {
       holder: 'reviewBody',
@@ -69,12 +71,15 @@ export const petition2022V2: Definition = {
         'matches(petition.petitioner.name, "\\S") = true and matches(petition.petitioner.address, "\\S") = true',
       receivedAt: 'petition.receivedAt',
       concerns: 'petition.concerns',
+      registeredAt: 'registeredAt',
+      lateRegistrationDays:
+        'max([0, (date(date and time(registeredAt) + duration("PT8H")) - date(date and time(petition.receivedAt) + duration("PT8H"))).days - 1])',
       sameMatterAs: 'if petition.sameMatter = null then null else petition.sameMatter.id',
       sameMatterFinal: 'if petition.sameMatter = null then false else petition.sameMatter.final = true',
       sameMatterOpen: 'if petition.sameMatter = null then false else petition.sameMatter.status = "open"',
     },
     message:
-      '"信访事项已登记：" + (if intake = "department" then "由 " + department + " 直接收到（第二十三条第二款）" else "由信访部门登记（第二十二条）") + "，渠道 " + channel + "，类别 " + category + (if sameMatterAs != null then "；与信访事项 " + sameMatterAs + " 为同一事项" else "")',
+      '"信访事项已登记：" + (if intake = "department" then "由 " + department + " 直接收到（第二十三条第二款）" else "由信访部门登记（第二十二条）") + "，渠道 " + channel + "，类别 " + category + (if lateRegistrationDays > 0 then "；登记晚于收到次日 " + string(lateRegistrationDays) + " 日" else "") + (if sameMatterAs != null then "；与信访事项 " + sameMatterAs + " 为同一事项" else "")',
   },
   variables: {
     category: {
@@ -105,6 +110,15 @@ export const petition2022V2: Definition = {
       type: 'datetime',
       description: 'When the petition was received (the `receipt` of deadlines).',
     },
+    registeredAt: {
+      type: 'datetime',
+      description: 'When the petition was registered (entered into the system, Art. 21).',
+    },
+    lateRegistrationDays: {
+      type: 'number',
+      description:
+        'Whole Asia/Shanghai days the registration came after the day following receipt (0 when registered by then); a late registration is an accountable failure (Arts. 43–44).',
+    },
     concerns: {
       type: 'string',
       description: 'For a report, the body it is about; the report is never passed to it (Art. 30).',
@@ -129,12 +143,50 @@ export const petition2022V2: Definition = {
     receivedByBureauAt: {
       type: 'datetime',
       description:
-        "When the petition bureau received the matter — at registration, or again when a body's objection hands it back (Art. 22, 23 ¶3).",
+        'When the petition bureau received the matter, at registration; an objection does not restart its period (Art. 22, 23 ¶3).',
     },
     receivedByBodyAt: {
       type: 'datetime',
       description:
-        'When the handling body received the matter — at receipt for a direct petition, at forwarding otherwise (Art. 23 ¶2–3).',
+        'When the handling body received the matter — at receipt for a direct petition; for a forwarded one when the delivery reached it (the forwarding instant for a manual connector), its first receipt if it had the matter before (Art. 23 ¶2–3).',
+    },
+    forwardedBy: {
+      type: 'string',
+      description:
+        'The body that forwarded the matter within its own system to the handling body (Art. 23 ¶1); null when the bureau did.',
+    },
+    forwardReason: {
+      type: 'string',
+      description: 'Why a body that received the matter directly forwarded it to a subordinate body.',
+    },
+    objectedAt: {
+      type: 'datetime',
+      description: 'When the forwarded body objected (Art. 23 ¶3).',
+    },
+    objectionRefusalReason: {
+      type: 'string',
+      description: "Why the bureau found the objection unfounded (the matter is the body's own).",
+    },
+    competentBody: {
+      type: 'string',
+      description: 'The body competent to handle a declined matter, when known (Art. 23 ¶1).',
+    },
+    competentBodyText: {
+      type: 'string',
+      description: 'The competent body in words, for the decline notice.',
+    },
+    declinedBy: {
+      type: 'string',
+      description: 'Who declined the matter — the code of the body, or 信访部门 for the bureau.',
+    },
+    routeName: {
+      type: 'string',
+      description: 'The handling route in words, for the acceptance notice.',
+    },
+    handlingPeriodText: {
+      type: 'string',
+      description:
+        'The period of the route chosen, in words, for the acceptance notice (Art. 34 for route 6 only).',
     },
     forwardMode: {
       type: 'string',
@@ -180,6 +232,11 @@ export const petition2022V2: Definition = {
       type: 'string',
       description: 'The explanation given with a diversion.',
     },
+    divertedToBody: {
+      type: 'string',
+      description:
+        'The political-legal body a litigation matter was handed to (诉访分离), when one is registered.',
+    },
     acceptedAt: {
       type: 'datetime',
       description: 'When the body accepted the petition (受理); the Art. 34 handling period runs from it.',
@@ -195,7 +252,20 @@ export const petition2022V2: Definition = {
     },
     opinionText: {
       type: 'string',
-      description: 'The body of the handling opinion (facts, reasons, legal basis).',
+      description: 'The body of the handling opinion (facts, reasons).',
+    },
+    legalBasis: {
+      type: 'string',
+      description: 'The legal basis of a route-6 handling opinion (Art. 32).',
+    },
+    answerIssuedAt: {
+      type: 'datetime',
+      description:
+        'When the written answer (opinion, reply, feedback) was issued; its service cannot be earlier.',
+    },
+    answeredAt: {
+      type: 'datetime',
+      description: 'When the latest written answer the petitioner may evaluate was served (Art. 21).',
     },
     replyServedAt: {
       type: 'datetime',
@@ -238,6 +308,10 @@ export const petition2022V2: Definition = {
       type: 'string',
       description: 'The body of the review opinion.',
     },
+    reviewOpinionIssuedAt: {
+      type: 'datetime',
+      description: 'When the review opinion was issued; its service cannot be earlier.',
+    },
     reviewOpinionServedAt: {
       type: 'datetime',
       description: 'When the review opinion was served; the Art. 36 re-review window runs from it.',
@@ -269,9 +343,62 @@ export const petition2022V2: Definition = {
       type: 'string',
       description: 'The body of the re-review opinion.',
     },
+    reReviewOpinionIssuedAt: {
+      type: 'datetime',
+      description: 'When the re-review opinion was issued; its service cannot be earlier.',
+    },
     reReviewOpinionServedAt: {
       type: 'datetime',
       description: 'When the re-review opinion was served.',
+    },
+    effectiveOutcome: {
+      type: 'string',
+      values: ['support', 'explain', 'reject'],
+      description:
+        "The outcome of the latest Art. 32 opinion (handling, review or re-review) on the petitioner's request.",
+    },
+    effectiveServedAt: {
+      type: 'datetime',
+      description: 'When that opinion was served; the execution of a supported opinion runs from it.',
+    },
+    executionReportedAt: {
+      type: 'datetime',
+      description: 'When the body reported the execution of a supported opinion (Art. 32 (1)).',
+    },
+    executionReport: {
+      type: 'string',
+      description: "The body's report on the execution.",
+    },
+    closesAs: {
+      type: 'string',
+      values: ['opinion-stands', 'answered', 'settled', 'review-opinion-stands', 'final'],
+      description: 'How the petition ends once nothing more is owed (the end event chosen by `end-route`).',
+    },
+    evaluationOwed: {
+      type: 'boolean',
+      description:
+        'The latest written answer closes the matter at once and the petitioner has not evaluated it yet (Art. 21).',
+    },
+    evaluatedAt: {
+      type: 'datetime',
+      description: 'When the petitioner last evaluated the handling.',
+    },
+    supervisedBody: {
+      type: 'string',
+      description:
+        'The body a supervision order was addressed to (the body that must act now), for the order.',
+    },
+    urgent: {
+      type: 'boolean',
+      description: 'Flagged as a major or urgent matter (Art. 25); the supervisor contact was told at once.',
+    },
+    urgentReason: {
+      type: 'string',
+      description: 'Why it was flagged urgent.',
+    },
+    recusalRequestedAt: {
+      type: 'datetime',
+      description: 'When the petitioner asked for a recusal (Art. 28 ¶3).',
     },
     satisfaction: {
       type: 'string',
@@ -287,67 +414,73 @@ export const petition2022V2: Definition = {
     'acceptance-notice': {
       title: '信访事项受理告知书',
       template:
-        '{{petition.petitioner.name}}：\n你（单位）于{{petition.receivedAt}}通过{{variables.channelName}}提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}），本机关已收悉并予以受理。\n本机关将依照《信访工作条例》规定的程序和期限办理，并将办理结果书面答复你（单位）。属于申诉求决类事项的，自受理之日起60日内办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，并告知延期理由（第三十四条）。\n你（单位）可以通过信访信息系统查询办理进度，并对办理情况作出评价（第二十一条）。\n{{variables.department}}\n{{at}}\n',
+        '{{petition.petitioner.name}}：\n你（单位）于{{petition.receivedAt}}通过{{variables.channelName}}提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}），本机关已收悉并予以受理。\n办理途径：{{variables.routeName}}。\n办理期限：{{variables.handlingPeriodText}}\n办理结果将书面答复你（单位）。你（单位）可以通过信访信息系统查询办理进度，并对办理情况作出评价（第二十一条）。\n{{names.department}}\n{{at}}\n',
       article: '《信访工作条例》第二十三条',
+    },
+    'forwarding-notice': {
+      title: '信访事项转送告知书',
+      template:
+        '{{petition.petitioner.name}}：\n你（单位）于{{petition.receivedAt}}向本机关提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}），属于本系统下级机关、单位职权范围，本机关已转送{{names.department}}办理（《信访工作条例》第二十三条第一款）。{{names.department}}将自收到之日起15日内书面告知你（单位）是否受理。\n{{names.forwardedBy}}\n{{at}}\n',
+      article: '《信访工作条例》第二十三条第一款',
     },
     'refusal-notice': {
       title: '信访事项不予受理告知书',
       template:
-        '{{petition.petitioner.name}}：\n你（单位）于{{petition.receivedAt}}提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}），经审查，本机关不予受理。\n理由：{{variables.declineReason}}\n你（单位）可以依照《信访工作条例》的规定，向有权处理的机关、单位提出。\n{{at}}\n',
+        '{{petition.petitioner.name}}：\n你（单位）于{{petition.receivedAt}}提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}），经审查，本机关不予受理。\n理由：{{variables.declineReason}}\n{{variables.competentBodyText}}\n{{names.declinedBy}}\n{{at}}\n',
       article: '《信访工作条例》第二十二条、第二十三条',
     },
     'diversion-notice': {
       title: '信访事项告知书（依法定途径处理）',
       template:
-        '{{petition.petitioner.name}}：\n你（单位）于{{petition.receivedAt}}提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}），属于应当通过{{variables.divertedToName}}解决的事项。依照《信访工作条例》第三十一条，请你（单位）依照有关法律、行政法规或者党内法规规定的程序，通过{{variables.divertedToName}}途径提出{{variables.divertBodyText}}。\n{{variables.divertReason}}\n本信访事项不再按照信访程序办理。\n{{at}}\n',
+        '{{petition.petitioner.name}}：\n你（单位）于{{petition.receivedAt}}提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}），属于应当通过{{variables.divertedToName}}解决的事项。依照《信访工作条例》第三十一条，请你（单位）依照有关法律、行政法规或者党内法规规定的程序，通过{{variables.divertedToName}}途径提出{{variables.divertBodyText}}。\n{{variables.divertReason}}\n本信访事项不再按照信访程序办理。\n{{names.department|信访部门}}\n{{at}}\n',
       article: '《信访工作条例》第二十八条、第三十一条',
     },
     'extension-notice': {
       title: '信访事项延期办理告知书',
       template:
-        '{{petition.petitioner.name}}：\n你（单位）提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}）情况复杂，经本机关负责人批准，办理期限延长{{input.days}}日，延长后的期限至{{deadline.lastDay}}届满（{{deadline.article}}）。\n延期理由：{{input.reason}}\n{{variables.department}}\n{{at}}\n',
+        '{{petition.petitioner.name}}：\n你（单位）提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}）情况复杂，经{{deadline.approverTitle}}批准（批准人：{{deadline.approvedBy}}），办理期限自原期限届满之日（{{deadline.originalLastDay}}）起延长{{input.days}}日，延长后的期限至{{deadline.lastDay}}届满（{{deadline.article}}）。\n延期理由：{{input.reason}}\n{{names.department}}\n{{at}}\n',
       article: '《信访工作条例》第三十四条',
     },
     'handling-opinion': {
       title: '信访处理意见书',
       template:
-        '信访人：{{petition.petitioner.name}}\n信访事项：{{petition.subject}}（编号：{{petitionId}}）\n信访请求及事实、理由：\n{{petition.content}}\n处理意见：{{variables.opinionOutcomeName}}\n{{variables.opinionText}}\n如对本处理意见不服，可以自收到本意见书之日起30日内，向本机关、单位的上一级机关、单位请求复查（《信访工作条例》第三十五条）。\n{{variables.department}}\n{{at}}\n',
+        '信访人：{{petition.petitioner.name}}\n信访事项：{{petition.subject}}（编号：{{petitionId}}）\n信访请求及事实、理由：\n{{petition.content}}\n处理意见：{{variables.opinionOutcomeName}}\n{{variables.opinionText}}\n法律依据：{{variables.legalBasis}}\n如对本处理意见不服，可以自收到本意见书之日起30日内，向{{superiorNames.department|本机关、单位的上一级机关、单位}}请求复查；复查机关、单位自收到复查请求之日起30日内提出复查意见（《信访工作条例》第三十五条）。\n{{names.department}}\n{{at}}\n',
       article: '《信访工作条例》第三十一条第六项、第三十二条',
     },
     'duty-reply': {
       title: '信访事项答复书',
       template:
-        '{{petition.petitioner.name}}：\n你（单位）提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}），本机关已依法履行职责，答复如下：\n办理结果：{{variables.opinionOutcomeName}}\n{{variables.opinionText}}\n{{variables.department}}\n{{at}}\n',
+        '{{petition.petitioner.name}}：\n你（单位）提出的信访事项“{{petition.subject}}”（编号：{{petitionId}}），本机关已依法履行职责，答复如下：\n办理结果：{{variables.opinionOutcomeName}}\n{{variables.opinionText}}\n你（单位）可以自收到本答复书之日起30日内对办理情况作出评价（第二十一条）。\n{{names.department}}\n{{at}}\n',
       article: '《信访工作条例》第三十一条第五项、第三十二条',
     },
     'suggestion-reply': {
       title: '建议意见回复书',
       template:
-        '{{petition.petitioner.name}}：\n你（单位）提出的建议意见“{{petition.subject}}”（编号：{{petitionId}}），本机关已认真研究论证，回复如下：\n研究结论：{{variables.opinionOutcomeName}}\n{{variables.opinionText}}\n感谢你（单位）对本机关工作的关心和支持。\n{{variables.department}}\n{{at}}\n',
+        '{{petition.petitioner.name}}：\n你（单位）提出的建议意见“{{petition.subject}}”（编号：{{petitionId}}），本机关已认真研究论证，回复如下：\n研究结论：{{variables.opinionOutcomeName}}\n{{variables.opinionText}}\n感谢你（单位）对本机关工作的关心和支持。你（单位）可以自收到本回复书之日起30日内对办理情况作出评价（第二十一条）。\n{{names.department}}\n{{at}}\n',
       article: '《信访工作条例》第二十九条',
     },
     'report-feedback': {
       title: '检举控告处理情况告知书',
       template:
-        '{{petition.petitioner.name}}：\n你（单位）提出的检举控告事项“{{petition.subject}}”（编号：{{petitionId}}）已依规依纪依法处理，现将处理情况告知如下：\n处理结果：{{variables.opinionOutcomeName}}\n{{variables.opinionText}}\n本告知书仅送达检举控告人本人。检举控告材料及检举控告人的信息依法保密，不得透露或者转给被检举控告的人员和单位（《信访工作条例》第三十条）。\n{{at}}\n',
+        '{{petition.petitioner.name}}：\n你（单位）提出的检举控告事项“{{petition.subject}}”（编号：{{petitionId}}）已依规依纪依法处理，现将处理情况告知如下：\n处理结果：{{variables.opinionOutcomeName}}\n{{variables.opinionText}}\n本告知书仅送达检举控告人本人。检举控告材料及检举控告人的信息依法保密，不得透露或者转给被检举控告的人员和单位（《信访工作条例》第三十条）。你（单位）可以自收到本告知书之日起30日内对办理情况作出评价（第二十一条）。\n{{names.department}}\n{{at}}\n',
       article: '《信访工作条例》第三十条',
     },
     'settlement-agreement': {
       title: '调解（和解）协议书',
       template:
-        '信访事项：{{petition.subject}}（编号：{{petitionId}}）\n信访人：{{petition.petitioner.name}}\n处理方式：{{variables.settlementKindName}}\n协议内容：\n{{input.text}}\n本协议依照《信访工作条例》第三十三条达成，各方应当履行。\n{{variables.department}}\n{{at}}\n',
+        '信访事项：{{petition.subject}}（编号：{{petitionId}}）\n信访人：{{petition.petitioner.name}}\n处理方式：{{variables.settlementKindName}}\n协议内容：\n{{input.text}}\n本协议依照《信访工作条例》第三十三条达成，各方应当履行。\n{{names.department}}\n{{at}}\n',
       article: '《信访工作条例》第三十三条',
     },
     'review-opinion': {
       title: '信访事项复查意见书',
       template:
-        '信访人：{{petition.petitioner.name}}\n信访事项：{{petition.subject}}（编号：{{petitionId}}）\n复查请求及理由：{{variables.reviewReason}}\n原处理意见：{{variables.opinionOutcomeName}}\n复查意见：{{variables.reviewOutcomeName}}\n{{variables.reviewText}}\n如对本复查意见不服，可以自收到本意见书之日起30日内，向复查机关、单位的上一级机关、单位请求复核（《信访工作条例》第三十六条）。\n{{at}}\n',
+        '信访人：{{petition.petitioner.name}}\n信访事项：{{petition.subject}}（编号：{{petitionId}}）\n复查请求及理由：{{variables.reviewReason}}\n原处理意见：{{variables.opinionOutcomeName}}\n复查意见：{{variables.reviewOutcomeName}}\n{{variables.reviewText}}\n如对本复查意见不服，可以自收到本意见书之日起30日内，向{{superiorNames.reviewBody|复查机关、单位的上一级机关、单位}}请求复核；复核机关、单位自收到复核请求之日起30日内提出复核意见（《信访工作条例》第三十六条）。\n{{names.reviewBody}}\n{{at}}\n',
       article: '《信访工作条例》第三十五条',
     },
     're-review-opinion': {
       title: '信访事项复核意见书',
       template:
-        '信访人：{{petition.petitioner.name}}\n信访事项：{{petition.subject}}（编号：{{petitionId}}）\n复核请求及理由：{{variables.reReviewReason}}\n复查意见：{{variables.reviewOutcomeName}}\n复核意见：{{variables.reReviewOutcomeName}}\n{{variables.reReviewText}}\n信访人对复核意见不服，仍以同一事实和理由提出信访事项的，各级机关、单位不再受理（《信访工作条例》第三十六条）。\n{{at}}\n',
+        '信访人：{{petition.petitioner.name}}\n信访事项：{{petition.subject}}（编号：{{petitionId}}）\n复核请求及理由：{{variables.reReviewReason}}\n复查意见：{{variables.reviewOutcomeName}}\n复核意见：{{variables.reReviewOutcomeName}}\n{{variables.reReviewText}}\n信访人对复核意见不服，仍以同一事实和理由提出信访事项的，各级机关、单位不再受理（《信访工作条例》第三十六条）。\n{{names.reReviewBody}}\n{{at}}\n',
       article: '《信访工作条例》第三十六条',
     },
     'not-accepted-again-notice': {
@@ -365,7 +498,7 @@ export const petition2022V2: Definition = {
     'supervision-order': {
       title: '信访事项督办函',
       template:
-        '{{variables.department}}：\n信访事项“{{petition.subject}}”（编号：{{petitionId}}，当前环节：{{stepName}}）需要督办。\n督办事由及建议：{{input.reason}}\n依照《信访工作条例》第四十条，请于收到本函之日起{{input.answerDays}}日内将办理情况书面反馈信访部门。\n{{at}}\n',
+        '{{names.supervisedBody|有关机关、单位}}：\n信访事项“{{petition.subject}}”（编号：{{petitionId}}，当前环节：{{stepName}}）需要督办。\n督办事由及建议：{{input.reason}}\n依照《信访工作条例》第四十条，请于收到本函之日起{{input.answerDays}}日内将办理情况书面反馈信访部门。\n{{at}}\n',
       article: '《信访工作条例》第四十条',
     },
   },
@@ -392,7 +525,7 @@ export const petition2022V2: Definition = {
       id: 'forward',
       name: '转送、交办',
       description:
-        "The petition bureau sends the matter to the body with authority to handle it (转送), or assigns it and expects a report of the result (交办), within 15 days of receipt (Art. 22). Litigation letters go to the 政法 body; reports within 纪检监察's remit go there. A report is never forwarded to the body it is about (Art. 30). A complaint that belongs in a legal procedure is diverted (Art. 31 (1)–(4)). A body's objection (Art. 23 ¶3) hands the matter back here, and the 15 days run again from the hand-back.",
+        "The petition bureau sends the matter to the body with authority to handle it (转送), or assigns it and expects a report of the result (交办), within 15 days of receipt (Art. 22). Litigation letters go to the 政法 body; reports within 纪检监察's remit go there. A report is never forwarded to the body it is about (Art. 30). A complaint that belongs in a legal procedure is diverted (Art. 31 (1)–(4)). The 15 days are met by the forwarding itself: the time the delivery takes is not the bureau's. A body's objection (Art. 23 ¶3) agreed by the bureau brings the matter back here, and the 15 days keep running from the bureau's original receipt.",
       type: 'userTask',
       assignee: 'bureau',
       actions: [
@@ -417,7 +550,7 @@ export const petition2022V2: Definition = {
           set: {
             department: 'input.department',
             forwardMode: 'if input.mode != null then input.mode else "transfer"',
-            receivedByBodyAt: 'actionTime',
+            forwardedBy: 'null',
           },
           guards: [
             {
@@ -485,10 +618,19 @@ export const petition2022V2: Definition = {
               required: true,
               description: 'Why the matter is not accepted, told to the petitioner.',
             },
+            competentBody: {
+              type: 'string',
+              required: false,
+              description: 'The body competent to handle it, named in the notice, when known.',
+            },
           },
           to: 'refusal-notice-owed',
           set: {
             declineReason: 'input.reason',
+            competentBody: 'input.competentBody',
+            competentBodyText:
+              'if input.competentBody != null then "请你（单位）向" + input.competentBody + "提出。" else "你（单位）可以依照《信访工作条例》的规定，向有权处理的机关、单位提出。"',
+            declinedBy: 'if department != null then department else "信访部门"',
           },
           guards: [],
         },
@@ -508,7 +650,14 @@ export const petition2022V2: Definition = {
             escalate: true,
           },
           refuseAfter: [],
-          description: 'Within 15 days of receiving the matter the bureau forwards, assigns or decides.',
+          metBy: ['forward', 'divert', 'decline'],
+          accountability: {
+            failure: '未在规定期限内转送、交办信访事项',
+            article: '《信访工作条例》第四十三条',
+            bodyName: '信访部门',
+          },
+          description:
+            "Within 15 days of receiving the matter the bureau forwards, assigns or decides; the action meets it (the delivery's time is not the bureau's).",
         },
       ],
     },
@@ -525,7 +674,7 @@ export const petition2022V2: Definition = {
       id: 'hand-back',
       name: '退回信访部门',
       description:
-        "The forwarded body's objection hands the matter back to the petition bureau (Art. 23 ¶3), which verifies it and forwards it again; the bureau's 15 days run again from the hand-back.",
+        "Once the bureau has verified and agreed to a forwarded body's objection, the materials are returned to it (Art. 23 ¶3) and it forwards the matter again; its 15 days keep running from its original receipt.",
       type: 'serviceTask',
       activity: 'delivery',
       recipient: 'department',
@@ -534,7 +683,7 @@ export const petition2022V2: Definition = {
       id: 'accept-notice',
       name: '受理告知',
       description:
-        "The body decides whether to accept and tells the petitioner in writing within 15 days of receiving the matter (Art. 23 ¶2 for a direct petition, ¶3 for a forwarded one); the notice is not owed where the petitioner's name or address is unclear. A forwarded body that finds the matter outside its remit objects, with detailed reasons, within 5 working days; the bureau verifies and takes it back (Art. 23 ¶3).",
+        "The body decides whether to accept and tells the petitioner in writing within 15 days of receiving the matter (Art. 23 ¶2 for a direct petition, ¶3 for a forwarded one); the notice is not owed where the petitioner's name or address is unclear. A body that received the matter directly forwards what belongs to a subordinate body of its system, telling the petitioner where it went, and declines what is outside its system, naming the body competent (Art. 23 ¶1). A forwarded body that finds the matter outside its remit objects, with detailed reasons, within 5 working days; the bureau verifies it, and neither the objection nor the verification meets or restarts any period (Art. 23 ¶3).",
       type: 'userTask',
       assignee: 'department',
       actions: [
@@ -556,6 +705,10 @@ export const petition2022V2: Definition = {
             acceptedAt: 'actionTime',
             route:
               'if category = "complaint" then (if input.route = "duty" then "duty" else "investigation") else null',
+            routeName:
+              'if category = "suggestion" then "研究论证，采纳或者部分采纳的予以落实（《信访工作条例》第二十九条）" else if category = "report" then "依规依纪依法处理检举控告（《信访工作条例》第三十条）" else if input.route = "duty" then "依法履行职责或者答复（《信访工作条例》第三十一条第五项）" else "听取陈述、调查核实，出具信访处理意见书（《信访工作条例》第三十一条第六项）"',
+            handlingPeriodText:
+              'if category = "complaint" and input.route != "duty" then "自受理之日起60日内办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，并告知延期理由（《信访工作条例》第三十四条）。" else if category = "complaint" then "依照有关法律、行政法规规定的期限办理。" else "《信访工作条例》对此类事项未规定专门的办理期限，本机关将及时办理并书面答复。"',
           },
           guards: [],
         },
@@ -569,12 +722,66 @@ export const petition2022V2: Definition = {
               required: true,
               description: 'Why the matter is not accepted, and where to turn.',
             },
+            competentBody: {
+              type: 'string',
+              required: false,
+              description:
+                "The body competent to handle it (outside this body's system), named in the notice, when known (Art. 23 ¶1).",
+            },
           },
           to: 'refusal-notice-owed',
           set: {
             declineReason: 'input.reason',
+            competentBody: 'input.competentBody',
+            competentBodyText:
+              'if input.competentBody != null then "请你（单位）向" + input.competentBody + "提出。" else "你（单位）可以依照《信访工作条例》的规定，向有权处理的机关、单位提出。"',
+            declinedBy: 'if department != null then department else "信访部门"',
           },
           guards: [],
+        },
+        {
+          id: 'forward',
+          name: '转送本系统下级机关',
+          roles: ['department'],
+          fields: {
+            department: {
+              type: 'string',
+              required: true,
+              description: 'The code of the subordinate body with authority to handle it.',
+            },
+            reason: {
+              type: 'text',
+              required: false,
+              description: 'Why it belongs to that body.',
+            },
+          },
+          to: 'deliver-to-department',
+          set: {
+            forwardedBy: 'department',
+            forwardReason: 'input.reason',
+            department: 'input.department',
+            forwardMode: '"transfer"',
+          },
+          guards: [
+            {
+              condition: 'intake = "department" and forwardedBy = null',
+              message:
+                '只有直接收到信访事项的机关、单位可以转送本系统下级机关、单位；转送来的信访事项不属于本机关职权范围的，应当提出异议',
+              article: '《信访工作条例》第二十三条第一款',
+            },
+            {
+              condition: 'input.department != department',
+              message: '不能转送给本机关、单位自己',
+              article: '《信访工作条例》第二十三条第一款',
+            },
+            {
+              condition: 'category != "report" or concerns = null or input.department != concerns',
+              message: '检举控告材料不得转给被检举控告的人员和单位',
+              article: '《信访工作条例》第三十条',
+            },
+          ],
+          description:
+            "A body that received the matter directly forwards it to the subordinate body of its system with authority to handle it, and the petitioner is told where it went (Art. 23 ¶1); that body's period runs from its own receipt.",
         },
         {
           id: 'object',
@@ -587,17 +794,16 @@ export const petition2022V2: Definition = {
               description: "The detailed reasons the matter is not this body's.",
             },
           },
-          to: 'hand-back',
+          to: 'verify-objection',
           set: {
             objectionReason: 'input.reason',
-            receivedByBureauAt: 'actionTime',
-            department: 'null',
+            objectedAt: 'actionTime',
           },
           guards: [
             {
-              condition: 'intake = "bureau"',
+              condition: 'intake = "bureau" and forwardedBy = null',
               message:
-                '只有信访部门转送、交办的信访事项才能提出异议并退回；直接收到的信访事项不属于本机关职权范围的，应当告知信访人向有权处理的机关、单位提出（不予受理）',
+                '只有信访部门转送、交办的信访事项才能提出异议；直接收到的信访事项不属于本机关职权范围的，应当告知信访人向有权处理的机关、单位提出（不予受理）',
               article: '《信访工作条例》第二十三条第三款',
             },
           ],
@@ -659,16 +865,22 @@ export const petition2022V2: Definition = {
           duration: 15,
           counting: 'calendar-days',
           from: 'receivedByBodyAt',
-          spans: [],
+          spans: ['verify-objection'],
           warnings: [5, 2],
           onExpiry: {
             kind: 'overdue',
             escalate: true,
           },
           refuseAfter: [],
+          metBy: ['forward'],
+          cancelledBy: ['agree-objection'],
+          accountability: {
+            failure: '未在规定期限内书面告知信访人是否受理',
+            article: '《信访工作条例》第四十四条',
+          },
           metric: 'acceptance',
           description:
-            'Written notice of acceptance (or not) within 15 days of the body receiving the matter; feeds the 及时受理率.',
+            'Written notice of acceptance (or not) within 15 days of the body receiving the matter; it runs on while the bureau verifies an objection, ends (not owed) when the bureau agrees to it, and is met when a body that received the matter directly forwards it within its system; feeds the 及时受理率.',
         },
         {
           id: 'objection-window',
@@ -677,7 +889,7 @@ export const petition2022V2: Definition = {
           duration: 5,
           counting: 'working-days',
           from: 'receivedByBodyAt',
-          spans: [],
+          spans: ['verify-objection'],
           warnings: [],
           onExpiry: {
             kind: 'lapse',
@@ -686,6 +898,72 @@ export const petition2022V2: Definition = {
           description: 'A forwarded body may object only within 5 working days of receiving the matter.',
         },
       ],
+    },
+    {
+      id: 'verify-objection',
+      name: '核实异议',
+      description:
+        "The bureau verifies a forwarded body's objection (Art. 23 ¶3): it agrees and takes the materials back (the matter returns to forwarding, whose period keeps running from the bureau's receipt), or it refuses and the body must handle the matter (its acceptance period keeps running from its receipt). A refused objection is on the record as the body's attempt to return a matter that is its own.",
+      type: 'userTask',
+      assignee: 'bureau',
+      actions: [
+        {
+          id: 'agree-objection',
+          name: '核实同意异议',
+          roles: ['registrar'],
+          fields: {
+            reason: {
+              type: 'text',
+              required: false,
+              description: 'What the verification found.',
+            },
+          },
+          to: 'hand-back',
+          set: {
+            department: 'null',
+          },
+          guards: [],
+        },
+        {
+          id: 'refuse-objection',
+          name: '核实不同意异议',
+          roles: ['registrar'],
+          fields: {
+            reason: {
+              type: 'text',
+              required: true,
+              description: "Why the matter is the body's own, told to it.",
+            },
+          },
+          to: 'accept-notice',
+          set: {
+            objectionRefusalReason: 'input.reason',
+          },
+          guards: [],
+          accountability: {
+            failure: '对属于其职权范围的信访事项推诿、拒不受理（提出的异议经核实不成立）',
+            article: '《信访工作条例》第四十四条',
+            body: 'department',
+            deadline: 'acceptance',
+          },
+        },
+      ],
+      deadlines: [],
+    },
+    {
+      id: 'forwarding-notice-owed',
+      name: '是否告知转送去向',
+      description:
+        'A body that forwarded a matter it received directly tells the petitioner where it went (Art. 23 ¶1).',
+      type: 'exclusiveGateway',
+    },
+    {
+      id: 'send-forwarding-notice',
+      name: '送达转送告知书',
+      type: 'serviceTask',
+      activity: 'notice',
+      document: 'forwarding-notice',
+      recipient: 'petitioner',
     },
     {
       id: 'acceptance-notice-owed',
@@ -710,7 +988,7 @@ export const petition2022V2: Definition = {
       id: 'handle',
       name: '调查核实、提出处理意见',
       description:
-        "Route 6 of Art. 31: hear the petitioner, investigate and verify, and issue a written 信访处理意见书 with one of the three outcomes of Art. 32. The matter is finished within 60 days of acceptance — the deadline runs on until the reply is served; if complex, the body's head may approve one extension of at most 30 days and the petitioner is told the reason (Art. 34). A complaint may be settled by mediation or conciliation (Art. 33).",
+        "Route 6 of Art. 31: hear the petitioner, investigate and verify, and issue a written 信访处理意见书 with one of the three outcomes of Art. 32 and its legal basis. The matter is finished within 60 days of acceptance — the deadline runs on until the reply is served; if complex, the body's head may approve one extension of at most 30 days, counted from the end of the 60 days, and the petitioner is told the reason (Art. 34). A complaint may be settled by mediation or conciliation (Art. 33).",
       type: 'userTask',
       assignee: 'department',
       actions: [
@@ -728,8 +1006,12 @@ export const petition2022V2: Definition = {
             text: {
               type: 'text',
               required: true,
-              description:
-                'The request, the facts and reasons found, the opinion and its legal basis (Art. 32).',
+              description: 'The request, the facts and reasons found and the opinion (Art. 32).',
+            },
+            legalBasis: {
+              type: 'text',
+              required: true,
+              description: 'The legal basis of the opinion (Art. 32), stated in the 信访处理意见书.',
             },
           },
           to: 'issue-opinion',
@@ -738,6 +1020,8 @@ export const petition2022V2: Definition = {
             opinionOutcomeName:
               'if input.outcome = "support" then "予以支持" else if input.outcome = "explain" then "解释说明" else "不予支持"',
             opinionText: 'input.text',
+            legalBasis: 'input.legalBasis',
+            effectiveOutcome: 'input.outcome',
           },
           guards: [],
         },
@@ -767,7 +1051,7 @@ export const petition2022V2: Definition = {
           document: 'extension-notice',
           guards: [],
           description:
-            "Approved by the body's head; the petitioner is told the reason by the extension notice (Art. 34).",
+            "Approved by the body's head: the caller's token carries the approver claim, and the approver is named in the extension notice, which tells the petitioner the reason (Art. 34).",
         },
         {
           id: 'mediate',
@@ -786,10 +1070,13 @@ export const petition2022V2: Definition = {
               description: 'The terms agreed.',
             },
           },
-          to: 'settled',
+          to: 'closing',
           set: {
             settlementKind: 'input.kind',
             settlementKindName: 'if input.kind = "mediation" then "调解" else "和解"',
+            closesAs: '"settled"',
+            evaluationOwed: 'true',
+            answeredAt: 'actionTime',
           },
           document: 'settlement-agreement',
           guards: [],
@@ -809,6 +1096,14 @@ export const petition2022V2: Definition = {
             maxTimes: 1,
             approvalRoles: ['department'],
             reasonRequired: true,
+            approval: {
+              title: '本机关负责人',
+              accountability: {
+                failure: '未经本机关负责人批准延长办理期限',
+                article: '《信访工作条例》第三十四条、第四十五条',
+              },
+            },
+            from: 'period-end',
           },
           warnings: [15, 5],
           onExpiry: {
@@ -816,9 +1111,13 @@ export const petition2022V2: Definition = {
             escalate: true,
           },
           refuseAfter: [],
+          accountability: {
+            failure: '未在法定期限内办结信访事项',
+            article: '《信访工作条例》第四十五条',
+          },
           metric: 'completion',
           description:
-            '60 days from acceptance until the reply is served; one extension of at most 30 days; feeds the 按期办结率.',
+            "60 days from acceptance until the reply is served; one extension of at most 30 days approved by the body's head, counted from the last day of the 60 days as the calendar fixed it; feeds the 按期办结率.",
         },
       ],
     },
@@ -920,8 +1219,7 @@ export const petition2022V2: Definition = {
             text: {
               type: 'text',
               required: true,
-              description:
-                'The request, the facts and reasons found, the opinion and its legal basis (Art. 32).',
+              description: 'What the body did on its duties, or its answer, and the legal basis.',
             },
           },
           to: 'issue-duty-reply',
@@ -954,6 +1252,9 @@ export const petition2022V2: Definition = {
           set: {
             settlementKind: 'input.kind',
             settlementKindName: 'if input.kind = "mediation" then "调解" else "和解"',
+            closesAs: '"settled"',
+            evaluationOwed: 'true',
+            answeredAt: 'actionTime',
           },
           document: 'settlement-agreement',
           guards: [],
@@ -968,6 +1269,9 @@ export const petition2022V2: Definition = {
       activity: 'notice',
       document: 'handling-opinion',
       recipient: 'petitioner',
+      set: {
+        answerIssuedAt: 'actionTime',
+      },
     },
     {
       id: 'issue-duty-reply',
@@ -976,6 +1280,9 @@ export const petition2022V2: Definition = {
       activity: 'notice',
       document: 'duty-reply',
       recipient: 'petitioner',
+      set: {
+        answerIssuedAt: 'actionTime',
+      },
     },
     {
       id: 'issue-suggestion-reply',
@@ -984,6 +1291,9 @@ export const petition2022V2: Definition = {
       activity: 'notice',
       document: 'suggestion-reply',
       recipient: 'petitioner',
+      set: {
+        answerIssuedAt: 'actionTime',
+      },
     },
     {
       id: 'issue-report-feedback',
@@ -992,6 +1302,9 @@ export const petition2022V2: Definition = {
       activity: 'notice',
       document: 'report-feedback',
       recipient: 'petitioner',
+      set: {
+        answerIssuedAt: 'actionTime',
+      },
     },
     {
       id: 'reply',
@@ -1009,21 +1322,23 @@ export const petition2022V2: Definition = {
             servedAt: {
               type: 'datetime',
               required: false,
-              description: 'When the reply was served; the time of the action when omitted.',
+              notBefore: 'answerIssuedAt',
+              notAfter: 'actionTime',
+              description:
+                'When the reply was served; the time of the action when omitted. Between its issue and now.',
             },
           },
           to: 'review-available',
           set: {
             replyServedAt: 'if input.servedAt != null then input.servedAt else actionTime',
+            answeredAt: 'if input.servedAt != null then input.servedAt else actionTime',
+            effectiveServedAt:
+              'if category = "complaint" and route = "investigation" then (if input.servedAt != null then input.servedAt else actionTime) else effectiveServedAt',
+            closesAs:
+              'if category = "complaint" and route = "investigation" then "opinion-stands" else "answered"',
+            evaluationOwed: 'not(category = "complaint" and route = "investigation") and evaluatedAt = null',
           },
-          guards: [
-            {
-              condition:
-                'input.servedAt = null or date and time(input.servedAt) <= date and time(actionTime)',
-              message: '送达时间不得晚于登记送达的时间',
-              article: '《信访工作条例》第三十五条',
-            },
-          ],
+          guards: [],
         },
       ],
       deadlines: [],
@@ -1038,7 +1353,7 @@ export const petition2022V2: Definition = {
       id: 'review-window',
       name: '复查请求期间',
       description:
-        "The petitioner may ask the original body's superior for a review within 30 days of receiving the written reply (Art. 35). When the window closes without a request, the handling opinion stands.",
+        "The petitioner may ask the original body's superior for a review within 30 days of receiving the written reply (Art. 35). The window is judged on when the superior received the request, not when it is entered: a request received in time may be entered up to 15 days after the window's end. When the window closes without a request, the handling opinion stands, as of the window's last day.",
       type: 'userTask',
       assignee: 'petitioner',
       actions: [
@@ -1055,8 +1370,10 @@ export const petition2022V2: Definition = {
             receivedAt: {
               type: 'datetime',
               required: false,
+              notBefore: 'replyServedAt',
+              notAfter: 'actionTime',
               description:
-                'When the superior body received a written request; the time of the action when omitted.',
+                'When the superior body received a written request; the time of the action when omitted. Not before the reply was served, not in the future.',
             },
           },
           to: 'deliver-to-reviewer',
@@ -1079,10 +1396,15 @@ export const petition2022V2: Definition = {
           warnings: [],
           onExpiry: {
             kind: 'follow',
-            to: 'closed',
+            to: 'closing',
           },
           refuseAfter: ['request-review'],
-          description: '30 days from receiving the written reply.',
+          lateEntry: {
+            field: 'receivedAt',
+            graceDays: 15,
+          },
+          description:
+            "30 days from receiving the written reply, judged on the request's receipt; requests received in time are entered up to 15 days after (the 15 days a body has for what it receives, Art. 23).",
         },
       ],
     },
@@ -1099,7 +1421,7 @@ export const petition2022V2: Definition = {
       id: 'review',
       name: '复查',
       description:
-        'The superior of the original body reviews and answers in writing within 30 days of receiving the request (Art. 35).',
+        'The superior of the original body reviews and answers in writing within 30 days of receiving the request (Art. 35); the period runs until the review opinion is served.',
       type: 'userTask',
       assignee: 'superior',
       actions: [
@@ -1119,11 +1441,6 @@ export const petition2022V2: Definition = {
               required: true,
               description: 'The review opinion and its reasons.',
             },
-            servedAt: {
-              type: 'datetime',
-              required: false,
-              description: 'When the review opinion was served; the time of the action when omitted.',
-            },
           },
           to: 'issue-review-opinion',
           set: {
@@ -1131,7 +1448,9 @@ export const petition2022V2: Definition = {
             reviewOutcomeName:
               'if input.outcome = "support" then "予以支持" else if input.outcome = "explain" then "解释说明" else "不予支持"',
             reviewText: 'input.text',
-            reviewOpinionServedAt: 'if input.servedAt != null then input.servedAt else actionTime',
+            effectiveOutcome: 'input.outcome',
+            closesAs: '"review-opinion-stands"',
+            evaluationOwed: 'false',
           },
           guards: [],
         },
@@ -1144,14 +1463,18 @@ export const petition2022V2: Definition = {
           duration: 30,
           counting: 'calendar-days',
           from: 'reviewRequestedAt',
-          spans: [],
+          spans: ['issue-review-opinion', 'serve-review-opinion'],
           warnings: [10, 3],
           onExpiry: {
             kind: 'overdue',
             escalate: true,
           },
           refuseAfter: [],
-          description: '30 days from receiving the review request.',
+          accountability: {
+            failure: '未在法定期限内提出复查意见',
+            article: '《信访工作条例》第四十五条',
+          },
+          description: '30 days from receiving the review request until the review opinion is served.',
         },
       ],
     },
@@ -1162,12 +1485,48 @@ export const petition2022V2: Definition = {
       activity: 'notice',
       document: 'review-opinion',
       recipient: 'petitioner',
+      set: {
+        reviewOpinionIssuedAt: 'actionTime',
+      },
+    },
+    {
+      id: 'serve-review-opinion',
+      name: '送达复查意见书',
+      description:
+        'The reviewing body records when the review opinion was served; the Art. 36 window runs from that day.',
+      type: 'userTask',
+      assignee: 'superior',
+      actions: [
+        {
+          id: 'serve-review-opinion',
+          name: '送达复查意见',
+          roles: ['superior'],
+          fields: {
+            servedAt: {
+              type: 'datetime',
+              required: false,
+              notBefore: 'reviewOpinionIssuedAt',
+              notAfter: 'actionTime',
+              description:
+                'When the review opinion was served; the time of the action when omitted. Between its issue and now.',
+            },
+          },
+          to: 're-review-window',
+          set: {
+            reviewOpinionServedAt: 'if input.servedAt != null then input.servedAt else actionTime',
+            effectiveServedAt: 'if input.servedAt != null then input.servedAt else actionTime',
+            answeredAt: 'if input.servedAt != null then input.servedAt else actionTime',
+          },
+          guards: [],
+        },
+      ],
+      deadlines: [],
     },
     {
       id: 're-review-window',
       name: '复核请求期间',
       description:
-        "The petitioner may ask the reviewing body's superior for a re-review within 30 days of receiving the review opinion (Art. 36). When the window closes without a request, the review opinion stands.",
+        "The petitioner may ask the reviewing body's superior for a re-review within 30 days of receiving the review opinion (Art. 36), judged on when that body received the request (entered up to 15 days after the window's end). When the window closes without a request, the review opinion stands, as of the window's last day.",
       type: 'userTask',
       assignee: 'petitioner',
       actions: [
@@ -1184,8 +1543,10 @@ export const petition2022V2: Definition = {
             receivedAt: {
               type: 'datetime',
               required: false,
+              notBefore: 'reviewOpinionServedAt',
+              notAfter: 'actionTime',
               description:
-                'When the re-reviewing body received a written request; the time of the action when omitted.',
+                'When the re-reviewing body received a written request; the time of the action when omitted. Not before the review opinion was served, not in the future.',
             },
           },
           to: 'deliver-to-re-reviewer',
@@ -1208,10 +1569,15 @@ export const petition2022V2: Definition = {
           warnings: [],
           onExpiry: {
             kind: 'follow',
-            to: 'review-closed',
+            to: 'closing',
           },
           refuseAfter: ['request-re-review'],
-          description: '30 days from receiving the review opinion.',
+          lateEntry: {
+            field: 'receivedAt',
+            graceDays: 15,
+          },
+          description:
+            "30 days from receiving the review opinion, judged on the request's receipt; requests received in time are entered up to 15 days after.",
         },
       ],
     },
@@ -1228,7 +1594,7 @@ export const petition2022V2: Definition = {
       id: 're-review',
       name: '复核',
       description:
-        "The reviewing body's superior re-reviews within 30 days of receiving the request; it may hold a hearing, whose time is not counted, and may publish a re-review opinion reached after a hearing (Art. 36).",
+        "The reviewing body's superior re-reviews within 30 days of receiving the request; it may hold a hearing, whose time is not counted (every civil day the hearing touches), and may publish a re-review opinion reached after a hearing (Art. 36).",
       type: 'userTask',
       assignee: 'superior-of-superior',
       actions: [
@@ -1273,11 +1639,6 @@ export const petition2022V2: Definition = {
               required: true,
               description: 'The re-review opinion and its reasons.',
             },
-            servedAt: {
-              type: 'datetime',
-              required: false,
-              description: 'When the re-review opinion was served; the time of the action when omitted.',
-            },
           },
           to: 'issue-re-review-opinion',
           set: {
@@ -1285,7 +1646,9 @@ export const petition2022V2: Definition = {
             reReviewOutcomeName:
               'if input.outcome = "support" then "予以支持" else if input.outcome = "explain" then "解释说明" else "不予支持"',
             reReviewText: 'input.text',
-            reReviewOpinionServedAt: 'if input.servedAt != null then input.servedAt else actionTime',
+            effectiveOutcome: 'input.outcome',
+            closesAs: '"final"',
+            evaluationOwed: 'false',
           },
           guards: [],
         },
@@ -1298,11 +1661,12 @@ export const petition2022V2: Definition = {
           duration: 30,
           counting: 'calendar-days',
           from: 'reReviewRequestedAt',
-          spans: [],
+          spans: ['issue-re-review-opinion', 'serve-re-review-opinion'],
           pause: {
             start: 'hearing-start',
             end: 'hearing-end',
             name: '听证',
+            counting: 'inclusive',
           },
           warnings: [10, 3],
           onExpiry: {
@@ -1310,7 +1674,12 @@ export const petition2022V2: Definition = {
             escalate: true,
           },
           refuseAfter: [],
-          description: "30 days from receiving the re-review request; the hearing's time is not counted.",
+          accountability: {
+            failure: '未在法定期限内提出复核意见',
+            article: '《信访工作条例》第四十五条',
+          },
+          description:
+            "30 days from receiving the re-review request until the opinion is served; the hearing's time (every civil day it touches) is not counted.",
         },
       ],
     },
@@ -1321,6 +1690,162 @@ export const petition2022V2: Definition = {
       activity: 'notice',
       document: 're-review-opinion',
       recipient: 'petitioner',
+      set: {
+        reReviewOpinionIssuedAt: 'actionTime',
+      },
+    },
+    {
+      id: 'serve-re-review-opinion',
+      name: '送达复核意见书',
+      description: 'The re-reviewing body records when the re-review opinion was served.',
+      type: 'userTask',
+      assignee: 'superior-of-superior',
+      actions: [
+        {
+          id: 'serve-re-review-opinion',
+          name: '送达复核意见',
+          roles: ['superior'],
+          fields: {
+            servedAt: {
+              type: 'datetime',
+              required: false,
+              notBefore: 'reReviewOpinionIssuedAt',
+              notAfter: 'actionTime',
+              description:
+                'When the re-review opinion was served; the time of the action when omitted. Between its issue and now.',
+            },
+          },
+          to: 'closing',
+          set: {
+            reReviewOpinionServedAt: 'if input.servedAt != null then input.servedAt else actionTime',
+            effectiveServedAt: 'if input.servedAt != null then input.servedAt else actionTime',
+            answeredAt: 'if input.servedAt != null then input.servedAt else actionTime',
+            evaluationOwed: 'true',
+          },
+          guards: [],
+        },
+      ],
+      deadlines: [],
+    },
+    {
+      id: 'closing',
+      name: '办结前',
+      description:
+        "What is still owed before the petition ends: the execution of a supported opinion (Art. 32 (1)), then the petitioner's evaluation of an answer that would otherwise close the matter at once (Art. 21).",
+      type: 'exclusiveGateway',
+    },
+    {
+      id: 'execute',
+      name: '督促执行',
+      description:
+        'The opinion supported the request (Art. 32 (1)): the handling body sees to its execution and reports it in writing. Until then the petition stays open, listed under that body, and can be supervised.',
+      type: 'userTask',
+      assignee: 'department',
+      actions: [
+        {
+          id: 'report-execution',
+          name: '报告执行情况',
+          roles: ['department'],
+          fields: {
+            text: {
+              type: 'text',
+              required: true,
+              description: 'How the supported opinion was executed.',
+            },
+          },
+          to: 'closing',
+          set: {
+            executionReport: 'input.text',
+            executionReportedAt: 'actionTime',
+          },
+          guards: [],
+        },
+      ],
+      deadlines: [
+        {
+          id: 'execution',
+          name: '执行期限',
+          article: '《信访工作条例》第三十二条',
+          duration: 60,
+          counting: 'calendar-days',
+          from: 'effectiveServedAt',
+          spans: [],
+          warnings: [10],
+          onExpiry: {
+            kind: 'overdue',
+            escalate: true,
+          },
+          refuseAfter: [],
+          accountability: {
+            failure: '未执行支持信访请求的处理意见',
+            article: '《信访工作条例》第四十五条',
+          },
+          description:
+            '60 days from the service of the supporting opinion (a local choice: the statute sets no period for execution).',
+        },
+      ],
+    },
+    {
+      id: 'evaluation-window',
+      name: '评价期间',
+      description:
+        'The written answer closes the matter: the petitioner may still evaluate the handling within 30 days of receiving it (Art. 21; the same 30 days as a review request) before the petition ends.',
+      type: 'userTask',
+      assignee: 'petitioner',
+      actions: [
+        {
+          id: 'evaluate',
+          name: '评价',
+          roles: ['petitioner'],
+          fields: {
+            rating: {
+              type: 'enum',
+              required: true,
+              values: ['satisfied', 'basically-satisfied', 'unsatisfied'],
+            },
+            comment: {
+              type: 'text',
+              required: false,
+              description: 'Free comments.',
+            },
+          },
+          to: 'end-route',
+          set: {
+            satisfaction: 'input.rating',
+            evaluationOwed: 'false',
+            evaluatedAt: 'actionTime',
+          },
+          effect: {
+            type: 'evaluate',
+          },
+          guards: [],
+        },
+      ],
+      deadlines: [
+        {
+          id: 'evaluation-window',
+          name: '评价期间',
+          article: '《信访工作条例》第二十一条',
+          duration: 30,
+          counting: 'calendar-days',
+          from: 'answeredAt',
+          spans: [],
+          warnings: [],
+          onExpiry: {
+            kind: 'follow',
+            to: 'end-route',
+          },
+          refuseAfter: [],
+          description:
+            '30 days from receiving the answer (a local choice; the statute sets no period for evaluating).',
+        },
+      ],
+    },
+    {
+      id: 'end-route',
+      name: '办结方式',
+      description: 'The end the petition reaches, as the last answer decided (`closesAs`).',
+      type: 'exclusiveGateway',
     },
     {
       id: 'refusal-notice-owed',
@@ -1342,6 +1867,24 @@ export const petition2022V2: Definition = {
       activity: 'notice',
       document: 'diversion-notice',
       recipient: 'petitioner',
+    },
+    {
+      id: 'handover-owed',
+      name: '是否移交政法机关',
+      description:
+        'A matter for litigation (诉访分离) is handed to the political-legal body that receives it (Art. 22, 31 (1)).',
+      type: 'exclusiveGateway',
+    },
+    {
+      id: 'hand-to-political-legal-body',
+      name: '移交政法机关',
+      description:
+        'Hands a litigation-related matter to the body registered as receiving such matters (`receives: [litigation]` in the department registry), through its connector; nothing is handed over where none is registered.',
+      type: 'serviceTask',
+      activity: 'delivery',
+      recipient: 'department',
+      receiverOf: 'divertedTo',
+      records: 'divertedToBody',
     },
     {
       id: 'same-matter',
@@ -1553,6 +2096,25 @@ export const petition2022V2: Definition = {
     {
       id: 'delivered',
       from: 'deliver-to-department',
+      to: 'forwarding-notice-owed',
+      default: false,
+    },
+    {
+      id: 'forwarding-notice-due',
+      from: 'forwarding-notice-owed',
+      to: 'send-forwarding-notice',
+      condition: 'forwardedBy != null and identityClear = true',
+      default: false,
+    },
+    {
+      id: 'forwarding-notice-not-owed',
+      from: 'forwarding-notice-owed',
+      to: 'accept-notice',
+      default: true,
+    },
+    {
+      id: 'forwarding-notice-sent',
+      from: 'send-forwarding-notice',
       to: 'accept-notice',
       default: false,
     },
@@ -1655,20 +2217,75 @@ export const petition2022V2: Definition = {
     {
       id: 'not-reviewable',
       from: 'review-available',
-      to: 'answered',
+      to: 'closing',
       default: true,
     },
     {
       id: 'review-opinion-issued',
       from: 'issue-review-opinion',
-      to: 're-review-window',
+      to: 'serve-review-opinion',
       default: false,
     },
     {
       id: 're-review-opinion-issued',
       from: 'issue-re-review-opinion',
-      to: 'final',
+      to: 'serve-re-review-opinion',
       default: false,
+    },
+    {
+      id: 'execution-owed',
+      from: 'closing',
+      to: 'execute',
+      condition: 'effectiveOutcome = "support" and executionReportedAt = null',
+      default: false,
+      name: '予以支持，督促执行',
+    },
+    {
+      id: 'evaluation-owed',
+      from: 'closing',
+      to: 'evaluation-window',
+      condition: 'evaluationOwed = true',
+      default: false,
+    },
+    {
+      id: 'nothing-owed',
+      from: 'closing',
+      to: 'end-route',
+      default: true,
+    },
+    {
+      id: 'ends-final',
+      from: 'end-route',
+      to: 'final',
+      condition: 'closesAs = "final"',
+      default: false,
+    },
+    {
+      id: 'ends-review-opinion-stands',
+      from: 'end-route',
+      to: 'review-closed',
+      condition: 'closesAs = "review-opinion-stands"',
+      default: false,
+    },
+    {
+      id: 'ends-settled',
+      from: 'end-route',
+      to: 'settled',
+      condition: 'closesAs = "settled"',
+      default: false,
+    },
+    {
+      id: 'ends-opinion-stands',
+      from: 'end-route',
+      to: 'closed',
+      condition: 'closesAs = "opinion-stands"',
+      default: false,
+    },
+    {
+      id: 'ends-answered',
+      from: 'end-route',
+      to: 'answered',
+      default: true,
     },
     {
       id: 'refusal-notice-due',
@@ -1693,6 +2310,25 @@ export const petition2022V2: Definition = {
     {
       id: 'diversion-notice-sent',
       from: 'send-diversion-notice',
+      to: 'handover-owed',
+      default: false,
+    },
+    {
+      id: 'litigation-handed-over',
+      from: 'handover-owed',
+      to: 'hand-to-political-legal-body',
+      condition: 'divertedTo = "litigation"',
+      default: false,
+    },
+    {
+      id: 'no-handover',
+      from: 'handover-owed',
+      to: 'diverted',
+      default: true,
+    },
+    {
+      id: 'handed-over',
+      from: 'hand-to-political-legal-body',
       to: 'diverted',
       default: false,
     },
@@ -1717,6 +2353,7 @@ export const petition2022V2: Definition = {
       steps: [
         'forward',
         'accept-notice',
+        'verify-objection',
         'handle',
         'handle-suggestion',
         'handle-report',
@@ -1742,7 +2379,9 @@ export const petition2022V2: Definition = {
           description: 'Days within which the body answers in writing.',
         },
       },
-      set: {},
+      set: {
+        supervisedBody: 'if holder != null then holder else department',
+      },
       effect: {
         type: 'supervise',
         answer: {
@@ -1753,21 +2392,35 @@ export const petition2022V2: Definition = {
         },
         message: '信访部门督办：{{reason}}；应于 {{answerDays}} 日内书面答复（第四十条）',
         notice: '督办：{{reason}}（{{answerDays}}日内书面答复，《信访工作条例》第四十条）',
+        answeredBy: 'answer-supervision',
+        accountability: {
+          failure: '未在督办期限内书面反馈办理情况',
+          article: '《信访工作条例》第四十条、第四十五条',
+        },
       },
       document: 'supervision-order',
       guards: [],
       description:
-        "The petition bureau's supervision order to a body that is late or evasive; the body answers in writing (Art. 40).",
-      steps: [
-        'accept-notice',
-        'handle',
-        'handle-suggestion',
-        'handle-report',
-        'handle-request',
-        'reply',
-        'review',
-        're-review',
-      ],
+        "The petition bureau's supervision order to the body that must act now (during a review, the reviewing body; in a request window, the handling body), in any open step; only that body's written answer meets it (Art. 40).",
+    },
+    {
+      id: 'answer-supervision',
+      name: '答复督办',
+      roles: ['department', 'superior', 'registrar'],
+      fields: {
+        text: {
+          type: 'text',
+          required: true,
+          description: 'How the matter was handled, in writing.',
+        },
+      },
+      set: {},
+      effect: {
+        type: 'answer-supervision',
+      },
+      guards: [],
+      description:
+        "The supervised body's written answer to a supervision order (Art. 40); only it meets the order.",
     },
     {
       id: 'evaluate',
@@ -1787,14 +2440,90 @@ export const petition2022V2: Definition = {
       },
       set: {
         satisfaction: 'input.rating',
+        evaluationOwed: 'false',
+        evaluatedAt: 'actionTime',
       },
       effect: {
         type: 'evaluate',
       },
       guards: [],
       description:
-        'The petitioner evaluates the handling once the written reply is issued (Art. 21; the 群众满意率).',
-      steps: ['reply', 'review-window', 'review', 're-review-window', 're-review'],
+        'The petitioner evaluates the handling once a written answer is issued (Art. 21; the 群众满意率).',
+      steps: [
+        'reply',
+        'review-window',
+        'review',
+        'serve-review-opinion',
+        're-review-window',
+        're-review',
+        'serve-re-review-opinion',
+        'execute',
+      ],
+    },
+    {
+      id: 'recuse',
+      name: '回避',
+      roles: ['registrar', 'department', 'superior', 'supervisor'],
+      fields: {
+        reason: {
+          type: 'text',
+          required: true,
+          description: 'The interest that requires the recusal.',
+        },
+      },
+      set: {},
+      effect: {
+        type: 'recuse',
+        article: '《信访工作条例》第二十八条第三款',
+      },
+      guards: [],
+      description:
+        'Staff with a direct interest in the matter or the petitioner withdraw from it; from then they may not act on the petition (Art. 28 ¶3).',
+    },
+    {
+      id: 'request-recusal',
+      name: '申请回避',
+      roles: ['petitioner'],
+      fields: {
+        reason: {
+          type: 'text',
+          required: true,
+          description: 'Who should withdraw, and why.',
+        },
+      },
+      set: {
+        recusalRequestedAt: 'actionTime',
+      },
+      effect: {
+        type: 'escalate',
+        message: '信访人申请回避：{{reason}}（《信访工作条例》第二十八条第三款）',
+      },
+      guards: [],
+      description:
+        'The petitioner asks that staff with a direct interest withdraw (Art. 28 ¶3); the request is recorded and raised at once to the supervisor contact of the body holding the matter.',
+    },
+    {
+      id: 'flag-urgent',
+      name: '标记重大紧急',
+      roles: ['registrar', 'department', 'superior'],
+      fields: {
+        reason: {
+          type: 'text',
+          required: true,
+          description: 'Why the matter is major or urgent.',
+        },
+      },
+      set: {
+        urgent: 'true',
+        urgentReason: 'input.reason',
+      },
+      effect: {
+        type: 'escalate',
+        message: '重大、紧急信访事项：{{reason}}（《信访工作条例》第二十五条）',
+      },
+      guards: [],
+      description:
+        'A major or urgent matter: it is reported at once (to the supervisor contact of the body holding it) and the petition carries the `urgent` flag (Art. 25).',
     },
   ],
   flags: {
@@ -1813,8 +2542,10 @@ export const petition2022V2: Definition = {
       'if reReviewOutcome != null then "re-review:" + reReviewOutcome else if reReviewRequestedAt != null then "re-review:pending" else null',
     evaluated: 'evaluated',
     'same-matter': 'sameMatterAs != null',
+    urgent: 'urgent = true',
+    'late-registration': 'lateRegistrationDays > 0',
   },
 };
 
 /** Content hash (`hashDefinition`) of `petition2022V2`: what a petition following it records. */
-export const petition2022V2Hash = '3d43c9c884d79f6dbbf9c09e74c0115b9ce76707265d493098fbd5c848936f33';
+export const petition2022V2Hash = '4ecd8a76ecb4dc48eb644c7b00ab843e13d2ae378f5eb9671290eb8a99b0f97f';

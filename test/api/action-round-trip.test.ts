@@ -233,7 +233,7 @@ describe('refusals by the petition’s validator', () => {
     const staff = token('department', handler);
     for (const [action, payload] of [
       ['accept', {}],
-      ['opinion', { outcome: 'reject', text: '经调查不予支持。' }],
+      ['opinion', { outcome: 'reject', text: '经调查不予支持。', legalBasis: '某条例第十条' }],
       ['reply', {}],
     ] as const)
       expect((await act(staff, review.id, action, payload)).res.statusCode).toBe(200);

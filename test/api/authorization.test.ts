@@ -107,7 +107,7 @@ beforeAll(async () => {
   const deptA = t.token('department', A);
   for (const [token, action, payload] of [
     [deptA, 'accept', {}],
-    [deptA, 'opinion', { outcome: 'reject', text: '经调查不予支持。' }],
+    [deptA, 'opinion', { outcome: 'reject', text: '经调查不予支持。', legalBasis: '某条例第十条' }],
     [deptA, 'reply', {}],
   ] as const) {
     const res = await t.call(token, {
@@ -186,7 +186,8 @@ describe('authorization matrix', () => {
     ['code-wrong', 'atA', 'withdraw', {}, 404],
     ['code-right', 'atA', 'accept', {}, 403],
     ['supervisor', 'atA', 'accept', {}, 403],
-    ['dept-A', 'inReview', 'review-opinion', { outcome: 'reject', text: 'x' }, 403],
+    // In review the petition is held by the reviewing body (Arts. 43–45): the handler no longer sees it.
+    ['dept-A', 'inReview', 'review-opinion', { outcome: 'reject', text: 'x' }, 404],
   ])(
     'POST /v1/petitions/:id/actions as %s on %s (%s) → %i, nothing changes',
     async (who, which, action, payload, status) => {
@@ -209,7 +210,7 @@ describe('authorization matrix', () => {
       text: '维持原意见。',
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json().step).toBe('re-review-window');
+    expect(res.json().step).toBe('serve-review-opinion');
     // Now S, G's direct subordinate, has handled it: G sees it (it would re-review it, Art. 36); T still does not.
     expect((await call('superior-G', 'GET', `/v1/petitions/${ids.inReview}`)).statusCode).toBe(200);
     expect((await call('superior-T', 'GET', `/v1/petitions/${ids.inReview}`)).statusCode).toBe(404);

@@ -218,15 +218,15 @@ describe('the role picker and action forms', () => {
     const supervisor = await stack.call('GET', `/v1/petitions/${id}/action-forms`, {
       token: stack.token('supervisor'),
     });
-    expect(supervisor.json.actions.map((a: { id: string }) => a.id)).toEqual(['supervise']);
+    expect(supervisor.json.actions.map((a: { id: string }) => a.id)).toEqual(['supervise', 'recuse']);
     expect(supervisor.json.actions[0].fields).toEqual({
       reason: expect.objectContaining({ type: 'text', required: true }),
       answerDays: expect.objectContaining({ type: 'integer', required: true, min: 1 }),
     });
-    // The petitioner, with the access code: only what a petitioner may do (here: withdraw).
+    // The petitioner, with the access code: only what a petitioner may do (here: withdraw, ask for a recusal).
     const petitioner = await stack.call('GET', `/v1/petitions/${id}/action-forms`, { accessCode });
     expect(petitioner.status).toBe(200);
-    expect(petitioner.json.actions.map((a: { id: string }) => a.id)).toEqual(['withdraw']);
+    expect(petitioner.json.actions.map((a: { id: string }) => a.id)).toEqual(['withdraw', 'request-recusal']);
     // Another body, a wrong code, an unknown id: 404 as if it did not exist.
     expect(
       (

@@ -47,7 +47,7 @@ describe('POST /v1/definitions/simulate', () => {
         {
           action: 'opinion',
           at: '2026-10-20T10:00:00+08:00',
-          input: { outcome: 'reject', text: '不予支持。' },
+          input: { outcome: 'reject', text: '不予支持。', legalBasis: '某条例第十条' },
         },
         { action: 'reply', at: '2026-10-21T10:00:00+08:00' },
       ],

@@ -13,11 +13,13 @@ const dept = uniqueDept('P');
 const other = uniqueDept('Q');
 let registrar: string;
 let staff: string;
+let head: string;
 
 beforeAll(async () => {
   t = await startApiTest();
   registrar = t.token('registrar', undefined, 'reg-1');
   staff = t.token('department', dept, 'staff-1');
+  head = t.token('department', dept, 'head-1', true);
 });
 afterAll(async () => {
   await t?.close();
@@ -71,7 +73,19 @@ describe('POST /v1/petitions: registration', () => {
     });
     expect(acceptance.dueAt).toMatch(/Z$/);
     expect(acceptance.explanation).toContain('期限');
-    expect(body.availableActions).toEqual(['withdraw']);
+    // Version 2: a registrar may also recuse themselves (Art. 28 ¶3) or flag the matter urgent (Art. 25).
+    expect(body.availableActions).toEqual(['withdraw', 'recuse', 'flag-urgent']);
+  });
+
+  it('records when it was registered beside when it was received, and a registration later than the day after receipt in whole days (Arts. 43–44)', async () => {
+    const receivedAt = new Date(Date.now() - 5 * 24 * 3_600_000).toISOString();
+    const late = await register({ receivedAt });
+    expect(late.statusCode).toBe(201);
+    expect(late.json()).toMatchObject({ receivedAt, lateRegistrationDays: 4 });
+    expect(Date.parse(late.json().registeredAt)).toBeGreaterThan(Date.parse(receivedAt));
+    const onTime = (await register()).json();
+    expect(onTime.lateRegistrationDays).toBe(0);
+    expect(typeof onTime.registeredAt).toBe('string');
   });
 
   it('registers at the petition bureau when no department is given: the first step is forwarding (Art. 22)', async () => {
@@ -246,7 +260,15 @@ describe('GET /v1/petitions/:id', () => {
     ]) {
       expect(body).toHaveProperty(field);
     }
-    expect(body.availableActions).toEqual(['accept', 'decline', 'object', 'divert']);
+    expect(body.availableActions).toEqual([
+      'accept',
+      'decline',
+      'forward',
+      'object',
+      'divert',
+      'recuse',
+      'flag-urgent',
+    ]);
     expect(body.timeline[0]).toMatchObject({ type: 'registered' });
     expect(body.outcome).toBeNull();
     expect(body.petitioner.name).toBe('李四');
@@ -349,13 +371,32 @@ describe('POST /v1/petitions/:id/actions/:action', () => {
   it('refuses a second extension (Art. 34): 422 citing 第三十四条, and the history records none of it', async () => {
     const { id } = (await register()).json();
     await act(staff, id, 'accept');
-    expect((await act(staff, id, 'extend', { days: 30, reason: '需要现场检测' })).statusCode).toBe(200);
-    const res = await act(staff, id, 'extend', { days: 5, reason: '再延' });
+    expect((await act(head, id, 'extend', { days: 30, reason: '需要现场检测' })).statusCode).toBe(200);
+    const res = await act(head, id, 'extend', { days: 5, reason: '再延' });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ error: 'statutory_rule' });
     expect(res.json().message).toContain('第三十四条');
     const view = (await t.call(staff, { method: 'GET', url: `/v1/petitions/${id}` })).json();
     expect(view.timeline.filter((e: { action?: string }) => e.action === 'extend')).toHaveLength(1);
+  });
+
+  it('refuses an extension by a token without the approver claim: 403 citing 第三十四条, the attempt on the record as an accountable failure; the approver is named (Art. 34)', async () => {
+    const { id } = (await register()).json();
+    await act(staff, id, 'accept');
+    const res = await act(staff, id, 'extend', { days: 30, reason: '需要现场检测' });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ error: 'forbidden' });
+    expect(res.json().message).toContain('第三十四条');
+    let view = (await t.call(staff, { method: 'GET', url: `/v1/petitions/${id}` })).json();
+    expect(view.timeline.filter((e: { type: string }) => e.type === 'accountability')).toHaveLength(1);
+    expect(view.deadlines.find((d: { id: string }) => d.id === 'handling').extendedDays).toBe(0);
+    expect((await act(head, id, 'extend', { days: 30, reason: '需要现场检测' })).statusCode).toBe(200);
+    view = (await t.call(staff, { method: 'GET', url: `/v1/petitions/${id}` })).json();
+    expect(view.deadlines.find((d: { id: string }) => d.id === 'handling')).toMatchObject({
+      extendedDays: 30,
+      approvedBy: 'head-1',
+      approverTitle: '本机关负责人',
+    });
   });
 
   it('refuses a role the action is not for: 403 from the workflow', async () => {

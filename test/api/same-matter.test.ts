@@ -172,16 +172,20 @@ describe('registering the same matter again (sameMatterAs)', () => {
     const staff = t.token('department', D, 'staff-m');
     const superior = t.token('superior', uniqueDept('S'), 'sup-m');
     await act(staff, id, 'accept');
-    await act(staff, id, 'opinion', { outcome: 'reject', text: '不予支持。' });
+    await act(staff, id, 'opinion', { outcome: 'reject', text: '不予支持。', legalBasis: '某条例第十条' });
     await act(staff, id, 'reply');
     await act(undefined, id, 'request-review', { reason: '不服' }, code);
     // Hand-overs to the reviewing bodies run in the background: they act once the delivery has completed.
     await untilStep(t, id, 'review');
     await act(superior, id, 'review-opinion', { outcome: 'reject', text: '维持。' });
+    await act(superior, id, 'serve-review-opinion');
     await untilStep(t, id, 're-review-window');
     await act(undefined, id, 'request-re-review', { reason: '仍不服' }, code);
     await untilStep(t, id, 're-review');
     await act(superior, id, 're-review-opinion', { outcome: 'reject', text: '复核维持。' });
+    await act(superior, id, 'serve-re-review-opinion');
+    // The final opinion waits for the petitioner's evaluation (Art. 21) before the petition closes.
+    await act(undefined, id, 'evaluate', { rating: 'unsatisfied' }, code);
     await closed(id);
 
     const again = await register({ petitioner: person, sameMatterAs: id });

@@ -142,7 +142,7 @@ describe('BPMN mapping: deadlines', () => {
     expect(timer.get('cancelActivity')).toBe(true);
     const [out] = timer.get('outgoing') as ModdleElement[];
     expect(out!.get('id')).toBe('review-window__expiry__review-request-window');
-    expect((out!.get('targetRef') as ModdleElement).get('id')).toBe('closed');
+    expect((out!.get('targetRef') as ModdleElement).get('id')).toBe('closing');
     const [pe] = extensions('review-window__deadline__review-request-window');
     expect((pe!.get('onExpiry') as ModdleElement).get('kind')).toBe('follow');
     expect(pe!.get('refuseAfter')).toBe('request-review');

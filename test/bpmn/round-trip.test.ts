@@ -92,5 +92,6 @@ describe('BPMN round trip', () => {
       }),
       { numRuns: 12 },
     );
-  });
+    // Twelve exports and imports of the whole statutory definition: about 20 s of CPU, more on a shared machine.
+  }, 120_000);
 });

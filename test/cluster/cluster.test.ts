@@ -128,7 +128,7 @@ describe('npm run cluster: Temporal on PostgreSQL, two workers, two APIs', () =>
       [
         tokens.staff,
         'opinion',
-        { outcome: 'explain', text: '经调查，供暖温度符合标准，现予解释。' },
+        { outcome: 'explain', text: '经调查，供暖温度符合标准，现予解释。', legalBasis: '某条例第十条' },
         'reply',
       ],
       [tokens.staff, 'reply', {}, 'review-window'],
@@ -137,10 +137,18 @@ describe('npm run cluster: Temporal on PostgreSQL, two workers, two APIs', () =>
         tokens.superior,
         'review-opinion',
         { outcome: 'reject', text: '维持原处理意见。' },
-        're-review-window',
+        'serve-review-opinion',
       ],
+      [tokens.superior, 'serve-review-opinion', {}, 're-review-window'],
       [undefined, 'request-re-review', { reason: '仍不服' }, 're-review', petitioner],
-      [tokens.superior, 're-review-opinion', { outcome: 'reject', text: '复核维持。' }, 'final'],
+      [
+        tokens.superior,
+        're-review-opinion',
+        { outcome: 'reject', text: '复核维持。' },
+        'serve-re-review-opinion',
+      ],
+      [tokens.superior, 'serve-re-review-opinion', {}, 'evaluation-window'],
+      [undefined, 'evaluate', { rating: 'satisfied' }, 'final', petitioner],
     ];
     for (const [token, action, body, expected, headers] of steps) {
       const res = await call<Acted>(api1, token, 'POST', `/v1/petitions/${id}/actions/${action}`, {

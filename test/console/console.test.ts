@@ -314,6 +314,7 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await opinion.waitFor();
     await pickOption(p, '处理意见', '解释说明');
     await opinion.getByLabel('正文').fill('经现场核查，楼道照明已于本周修复，现予解释说明。');
+    await opinion.getByLabel('法律依据').fill('《城市照明管理规定》第十条');
     await screenshot(p, 'opinion-form');
     await opinion.getByRole('button').last().click();
     await p.getByTestId('action-form-reply').waitFor();

@@ -120,6 +120,18 @@ describe('the statutory default petition-2022', () => {
         'evaluate',
         'withdraw',
         'supervise',
+        // Issue 12: the bureau verifies an objection (Art. 23 ¶3), the opinions' service is recorded (Art. 35–36),
+        // the execution of a supported opinion is reported (Art. 32), the supervised body answers (Art. 40), staff
+        // recuse themselves and the petitioner asks for a recusal (Art. 28 ¶3), urgent matters are flagged (Art. 25).
+        'agree-objection',
+        'refuse-objection',
+        'serve-review-opinion',
+        'serve-re-review-opinion',
+        'report-execution',
+        'answer-supervision',
+        'recuse',
+        'request-recusal',
+        'flag-urgent',
       ].sort(),
     );
   });
@@ -177,21 +189,34 @@ describe('the statutory default petition-2022', () => {
     ],
     ['withdraw', { reason: { required: false } }],
     ['supervise', { reason: { required: true }, answerDays: { type: 'integer', required: true } }],
+    ['agree-objection', {}],
+    ['refuse-objection', { reason: { required: true } }],
+    ['serve-review-opinion', { servedAt: { type: 'datetime', required: false } }],
+    ['serve-re-review-opinion', { servedAt: { type: 'datetime', required: false } }],
+    ['report-execution', { text: { required: true } }],
+    ['answer-supervision', { text: { required: true } }],
+    ['recuse', { reason: { required: true } }],
+    ['request-recusal', { reason: { required: true } }],
+    ['flag-urgent', { reason: { required: true } }],
   ];
+  /** Fields one step requires beyond the contract: the legal basis of a route-6 opinion (Art. 32). */
+  const requiredInStep: Record<string, string[]> = { 'handle:opinion': ['legalBasis'] };
   it.each(contract)('offers %s with the payload of the public contract in every step', (id, fields) => {
     const offered = offerings.filter(([, a]) => a.id === id);
     expect(offered.length).toBeGreaterThan(0);
-    for (const [, action] of offered) {
+    for (const [step, action] of offered) {
       for (const [name, expected] of Object.entries(fields))
         expect(action.fields[name]).toMatchObject(expected);
       const required = Object.entries(action.fields)
         .filter(([, f]) => f.required)
         .map(([n]) => n);
       expect(required.sort()).toEqual(
-        Object.entries(fields)
-          .filter(([, f]) => f.required)
-          .map(([n]) => n)
-          .sort(),
+        [
+          ...Object.entries(fields)
+            .filter(([, f]) => f.required)
+            .map(([n]) => n),
+          ...(requiredInStep[`${step}:${id}`] ?? []),
+        ].sort(),
       );
     }
   });
@@ -218,8 +243,11 @@ describe('the statutory default petition-2022', () => {
       /第三十六条/,
     ],
     ['re-review', 're-review', 30, 'calendar-days', 'reReviewRequestedAt', /第三十六条/],
+    // Local choices where the statute sets no period (definitions/README.md, "Choices the statute leaves open").
+    ['execution', 'execute', 60, 'calendar-days', 'effectiveServedAt', /第三十二条/],
+    ['evaluation-window', 'evaluation-window', 30, 'calendar-days', 'answeredAt', /第二十一条/],
   ];
-  it('has exactly the statutory periods: 15, 15, 5 working days, 60 (+30), 30, 30, 30, 30', () => {
+  it('has exactly the statutory periods: 15, 15, 5 working days, 60 (+30), 30, 30, 30, 30, and the local 60 and 30', () => {
     expect(deadlines.map((d) => d.deadline.id).sort()).toEqual(periods.map(([id]) => id).sort());
   });
   it.each(periods)(
@@ -240,6 +268,15 @@ describe('the statutory default petition-2022', () => {
       maxTimes: 1,
       approvalRoles: ['department'],
       reasonRequired: true,
+      // The body's head approves (the approver claim), and the days count from the end of the 60 (Art. 34).
+      approval: {
+        title: '本机关负责人',
+        accountability: {
+          failure: '未经本机关负责人批准延长办理期限',
+          article: '《信访工作条例》第三十四条、第四十五条',
+        },
+      },
+      from: 'period-end',
     });
     expect(extendable[0]!.deadline.spans).toEqual(['issue-opinion', 'reply']);
     expect(extendable[0]!.deadline.metric).toBe('completion');
@@ -253,23 +290,28 @@ describe('the statutory default petition-2022', () => {
   it('excludes the hearing from the re-review period only (Art. 36)', () => {
     const pausable = deadlines.filter((d) => d.deadline.pause);
     expect(pausable.map((d) => [d.deadline.id, d.deadline.pause])).toEqual([
-      ['re-review', { start: 'hearing-start', end: 'hearing-end', name: '听证' }],
+      ['re-review', { start: 'hearing-start', end: 'hearing-end', name: '听证', counting: 'inclusive' }],
     ]);
   });
 
   it("closes the petitioner's windows on expiry and refuses late requests (Art. 23 ¶3, 35, 36)", () => {
     const byId = Object.fromEntries(deadlines.map((d) => [d.deadline.id, d.deadline]));
     expect(byId['objection-window']).toMatchObject({ onExpiry: { kind: 'lapse' }, refuseAfter: ['object'] });
+    // Judged on the request's receipt, entered up to 15 days after the window (Art. 35, 36).
     expect(byId['review-request-window']).toMatchObject({
-      onExpiry: { kind: 'follow', to: 'closed' },
+      onExpiry: { kind: 'follow', to: 'closing' },
       refuseAfter: ['request-review'],
+      lateEntry: { field: 'receivedAt', graceDays: 15 },
     });
     expect(byId['re-review-request-window']).toMatchObject({
-      onExpiry: { kind: 'follow', to: 'review-closed' },
+      onExpiry: { kind: 'follow', to: 'closing' },
       refuseAfter: ['request-re-review'],
+      lateEntry: { field: 'receivedAt', graceDays: 15 },
     });
-    for (const id of ['forwarding', 'acceptance', 'handling', 'review', 're-review'])
+    for (const id of ['forwarding', 'acceptance', 'handling', 'review', 're-review', 'execution']) {
       expect(byId[id]!.onExpiry.kind).toBe('overdue');
+      expect(byId[id]!.accountability?.article).toMatch(/^《信访工作条例》第四十[三四五]条/);
+    }
     expect(byId['acceptance']!.metric).toBe('acceptance');
   });
 
@@ -306,7 +348,7 @@ describe('the statutory default petition-2022', () => {
 
   it('declares the bodies behind the assignees: the handler, its superior (Art. 35) and the next one up (Art. 36)', () => {
     expect(definition.assignees).toEqual({
-      department: { holder: 'department', role: 'department' },
+      department: { holder: 'department', role: 'department', receipt: 'receivedByBodyAt' },
       superior: { holder: 'reviewBody', role: 'superior' },
       'superior-of-superior': { holder: 'reReviewBody', role: 'superior' },
     });
@@ -334,6 +376,8 @@ describe('the statutory default petition-2022', () => {
       'identityClear',
       'receivedAt',
       'concerns',
+      'registeredAt',
+      'lateRegistrationDays',
       'sameMatterAs',
       'sameMatterFinal',
       'sameMatterOpen',
@@ -405,8 +449,9 @@ describe('the statutory default petition-2022', () => {
       expect(choose(definition, 'review-available', { ...base, route: 'investigation' })).toBe(
         'review-window',
       );
-      expect(choose(definition, 'review-available', { ...base, route: 'duty' })).toBe('answered');
-      expect(choose(definition, 'review-available', { ...base, category: 'suggestion' })).toBe('answered');
+      // The others close once nothing is owed: the execution of a supported opinion, then an evaluation (Art. 21).
+      expect(choose(definition, 'review-available', { ...base, route: 'duty' })).toBe('closing');
+      expect(choose(definition, 'review-available', { ...base, category: 'suggestion' })).toBe('closing');
     });
 
     it('sets the complaint route on acceptance, route 6 unless the body chooses route 5', () => {
@@ -432,9 +477,14 @@ describe('the statutory default petition-2022', () => {
     it('lets only a forwarded body object (Art. 23 ¶3) and diverts complaints only (Art. 31)', () => {
       const object = stepOf('accept-notice').actions.find((a) => a.id === 'object')!;
       expect(evaluate(object.guards[0]!.condition, { ...base, intake: 'department' }).value).toBe(false);
-      expect(evaluate(object.guards[0]!.condition, { ...base, intake: 'bureau' }).value).toBe(true);
-      // The hand-back is a delivery back to the bureau, which then holds `forward` again.
-      expect(object.to).toBe('hand-back');
+      expect(
+        evaluate(object.guards[0]!.condition, { ...base, intake: 'bureau', forwardedBy: null }).value,
+      ).toBe(true);
+      // The bureau verifies the objection; agreed, the hand-back is a delivery back to the bureau, which then holds
+      // `forward` again.
+      expect(object.to).toBe('verify-objection');
+      const agree = stepOf('verify-objection').actions.find((a) => a.id === 'agree-objection')!;
+      expect(agree.to).toBe('hand-back');
       expect(definition.flows.find((f) => f.from === 'hand-back')?.to).toBe('forward');
       for (const [, action] of offerings.filter(([, a]) => a.id === 'divert')) {
         expect(evaluate(action.guards[0]!.condition, { ...base, category: 'report' }).value).toBe(false);
@@ -472,49 +522,57 @@ describe('petition-2022@1, frozen: petitions registered before version 2 keep fo
     });
   });
 
-  it('means, read as the language now defines it, version 2 but for what version 2 adds (its flags; the same matter, Arts. 19, 36 ¶3)', () => {
-    expect(upgradeDefinition(v1).flags).toEqual({});
-    expect(withoutV2Additions(upgradeDefinition(v1))).toEqual(
-      withoutV2Additions({ ...definition, version: 1, description: v1.description }),
-    );
+  /**
+   * Version 2 began as version 1 with its implicit declarations written out; issues 12 and 13 then gave version 2
+   * behaviour of its own (new steps, periods and declarations; its flags; the same matter, Arts. 19, 36 ¶3). What
+   * still holds: upgrading version 1 writes out exactly the
+   * declarations version 2 shares with it, and adds none of version 2's new ones — so version 1, and every history
+   * recorded against it, behaves as it always did.
+   */
+  it('means, read as the language now defines it, what it always meant: the declarations version 2 shares, none of its new ones', () => {
+    const upgraded = upgradeDefinition(v1);
+    expect(upgraded.registration.categories).toEqual(definition.registration!.categories);
+    expect(upgraded.registration.channels).toEqual(definition.registration!.channels);
+    const {
+      registeredAt: _r,
+      lateRegistrationDays: _l,
+      sameMatterAs: _s,
+      sameMatterFinal: _sf,
+      sameMatterOpen: _so,
+      ...sharedVariables
+    } = definition.registration!.variables;
+    expect(upgraded.registration.variables).toEqual(sharedVariables);
+    const { receipt: _receipt, ...department } = definition.assignees!.department!;
+    expect(upgraded.assignees).toEqual({ ...definition.assignees, department });
+    expect(upgraded.overrideRoles).toEqual(definition.overrideRoles);
+    const supervise = (d: Definition) => d.globalActions.find((a) => a.id === 'supervise')!.effect;
+    const {
+      answeredBy: _a,
+      accountability: _acc,
+      ...sharedSupervision
+    } = supervise(definition) as Extract<NonNullable<Action['effect']>, { type: 'supervise' }>;
+    expect(supervise(upgraded)).toEqual(sharedSupervision);
+    const pause = (d: Definition) =>
+      d.elements.flatMap((e) => (e.type === 'userTask' ? e.deadlines : [])).find((x) => x.pause)!.pause;
+    const { counting: _c, ...sharedPause } = pause(definition)!;
+    expect(pause(upgraded)).toEqual(sharedPause);
+    const final = (d: Definition) => d.elements.find((e) => e.id === 'final');
+    expect(final(upgraded)).toEqual(final(definition));
+    // None of version 2's declarations of issue 12, its flags or the same matter reach version 1.
+    expect(upgraded.flags).toEqual({});
+    const json = JSON.stringify(upgraded);
+    for (const key of [
+      'listedBody',
+      'lateEntry',
+      'metBy',
+      'cancelledBy',
+      'accountability',
+      'answeredBy',
+      'receipt"',
+      'sameMatter',
+      'same-matter',
+    ])
+      expect(json).not.toContain(key);
     expect(upgradeDefinition(definition)).toBe(definition);
   });
 });
-
-/**
- * A definition without what version 2 adds to version 1: the flags of the annual report (Art. 41), and the same
- * matter registered again (Arts. 19, 36 ¶3) — its registration variables, variables, notices, gateway, service tasks,
- * ends and flows (the start leads to the intake gateway directly without them).
- */
-function withoutV2Additions(d: Definition): unknown {
-  const { flags: _flags, ...rest } = d;
-  const sameMatterVariables = ['sameMatterAs', 'sameMatterFinal', 'sameMatterOpen'];
-  const sameMatterElements = [
-    'same-matter',
-    'not-accepted-again-notice-owed',
-    'merged-notice-owed',
-    'send-not-accepted-again-notice',
-    'send-merged-notice',
-    'not-accepted-again',
-    'merged',
-  ];
-  const omit = <T>(record: Record<string, T>, keys: string[]) =>
-    Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
-  return {
-    ...rest,
-    registration: rest.registration && {
-      ...rest.registration,
-      variables: omit(rest.registration.variables, sameMatterVariables),
-      message: rest.registration.message?.replace(/ \+ \(if sameMatterAs != null then .*$/, ''),
-    },
-    variables: omit(rest.variables, sameMatterVariables),
-    documents: omit(rest.documents, ['not-accepted-again-notice', 'merged-notice']),
-    elements: rest.elements.filter((e) => !sameMatterElements.includes(e.id)),
-    flows: rest.flows
-      .filter(
-        (f) =>
-          (!sameMatterElements.includes(f.from) && !sameMatterElements.includes(f.to)) || f.from === 'start',
-      )
-      .map((f) => (f.from === 'start' ? { ...f, id: 'start-to-intake-route', to: 'intake-route' } : f)),
-  };
-}

@@ -44,7 +44,11 @@ describe('routing by the department registry (Art. 23 ¶3, 35, 36)', () => {
       });
       const p = await t.startPetition({ department: handler });
       await t.act(p, 'accept', staff(handler));
-      await t.act(p, 'opinion', staff(handler), { outcome: 'reject', text: '经调查，供暖温度符合标准。' });
+      await t.act(p, 'opinion', staff(handler), {
+        outcome: 'reject',
+        text: '经调查，供暖温度符合标准。',
+        legalBasis: '某条例第十条',
+      });
       await t.act(p, 'reply', staff(handler));
 
       let view = await t.act(p, 'request-review', petitioner, { reason: '温度测量方法有误' });
@@ -59,6 +63,7 @@ describe('routing by the department registry (Art. 23 ¶3, 35, 36)', () => {
       });
 
       await t.act(p, 'review-opinion', superiorOf(mid), { outcome: 'reject', text: '维持。' });
+      await t.act(p, 'serve-review-opinion', superiorOf(mid));
       view = await t.act(p, 'request-re-review', petitioner, { reason: '仍不服' });
       expect(view.step).toBe('re-review');
       expect(view.variables['reReviewBody']).toBe(top);
@@ -75,7 +80,11 @@ describe('routing by the department registry (Art. 23 ¶3, 35, 36)', () => {
     await t.put(lonely, { name: '某局', supervisor: supervisor(lonely), connector: { kind: 'manual' } });
     const p = await t.startPetition({ department: lonely });
     await t.act(p, 'accept', staff(lonely));
-    await t.act(p, 'opinion', staff(lonely), { outcome: 'reject', text: '不予支持。' });
+    await t.act(p, 'opinion', staff(lonely), {
+      outcome: 'reject',
+      text: '不予支持。',
+      legalBasis: '某条例第十条',
+    });
     await t.act(p, 'reply', staff(lonely));
     const view = await t.act(p, 'request-review', petitioner, { reason: '不服' });
     expect(view.step).toBe('review');
@@ -87,12 +96,14 @@ describe('routing by the department registry (Art. 23 ¶3, 35, 36)', () => {
     });
   });
 
-  it('hands an objected petition back to the bureau, which holds `forward` again (Art. 23 ¶3)', async () => {
+  it('hands an objected petition back to the bureau once the bureau agrees, which holds `forward` again (Art. 23 ¶3)', async () => {
     const code = uniqueCode('O');
     await t.put(code, { name: '区水务局', supervisor: supervisor(code), connector: { kind: 'manual' } });
     const p = await t.startPetition();
     await t.act(p, 'forward', registrar, { department: code });
-    const view = await t.act(p, 'object', staff(code), { reason: '不属于本机关职权范围' });
+    const objected = await t.act(p, 'object', staff(code), { reason: '不属于本机关职权范围' });
+    expect(objected.step).toBe('verify-objection');
+    const view = await t.act(p, 'agree-objection', registrar);
     expect(view.step).toBe('forward');
     expect(view.department).toBeNull();
     expect(view.timeline.find((e) => e.step === 'hand-back' && e.type === 'activity')?.message).toBe(

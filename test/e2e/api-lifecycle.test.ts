@@ -55,22 +55,30 @@ describe('a whole statutory lifecycle through the API', () => {
     > = [
       [registrar, 'forward', { department: D }, 'deliver-to-department'],
       [staff, 'accept', {}, 'handle'],
-      [staff, 'opinion', { outcome: 'explain', text: '经调查，供暖温度符合标准，现予解释。' }, 'reply'],
+      [
+        staff,
+        'opinion',
+        { outcome: 'explain', text: '经调查，供暖温度符合标准，现予解释。', legalBasis: '某条例第十条' },
+        'reply',
+      ],
       [staff, 'reply', {}, 'review-window'],
       [undefined, 'evaluate', { rating: 'basically-satisfied' }, 'review-window', petitioner],
       [undefined, 'request-review', { reason: '温度测量方法有误' }, 'deliver-to-reviewer', petitioner],
-      [superior, 'review-opinion', { outcome: 'reject', text: '维持原处理意见。' }, 're-review-window'],
+      [superior, 'review-opinion', { outcome: 'reject', text: '维持原处理意见。' }, 'serve-review-opinion'],
+      [superior, 'serve-review-opinion', {}, 're-review-window'],
       [undefined, 'request-re-review', { reason: '仍不服' }, 'deliver-to-re-reviewer', petitioner],
       [superior, 'hearing-start', {}, 're-review'],
       [superior, 'hearing-end', {}, 're-review'],
-      [superior, 're-review-opinion', { outcome: 'reject', text: '复核维持。' }, 'final'],
+      [superior, 're-review-opinion', { outcome: 'reject', text: '复核维持。' }, 'serve-re-review-opinion'],
+      [superior, 'serve-re-review-opinion', {}, 'evaluation-window'],
+      [undefined, 'evaluate', { rating: 'basically-satisfied' }, 'final', petitioner],
     ];
-    for (const [token, action, payload, expected, headers] of steps) {
+    for (const [n, [token, action, payload, expected, headers]] of steps.entries()) {
       const res = await t.call(token, {
         method: 'POST',
         url: `/v1/petitions/${id}/actions/${action}`,
         payload,
-        headers: { 'idempotency-key': `${id}-${action}`, ...headers },
+        headers: { 'idempotency-key': `${id}-${n}-${action}`, ...headers },
       });
       expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
       if (expected !== 'final') expect(res.json().step, action).toBe(expected);

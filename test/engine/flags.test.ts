@@ -74,7 +74,7 @@ function registered(definition: Definition, over: Partial<PetitionFacts> = {}): 
 describe('flags: the facts of the annual report (Art. 41) kept as keywords of PetitionFlags', () => {
   const v2 = loadStatutoryDefinition(2);
 
-  it('flags a petition assigned by the bureau (交办, Art. 22), its handler, route, supervision, opinion, reviews and outcome as they happen', () => {
+  it('flags a petition assigned by the bureau (交办, Art. 22), its handler, route, supervision, urgency (Art. 25), opinion, reviews and outcome as they happen', () => {
     const run = registered(v2);
     expect(run.flags).toEqual(['intake:bureau']);
     run.act('2026-03-03T01:00:00.000Z', 'forward', registrar, { department: 'D1', mode: 'assign' });
@@ -88,15 +88,25 @@ describe('flags: the facts of the annual report (Art. 41) kept as keywords of Pe
       'route:investigation',
       'handler:D1',
     ]);
-    run.act('2026-03-20T01:00:00.000Z', 'opinion', dept, { outcome: 'reject', text: '经调查，不予支持。' });
+    run.act('2026-03-06T01:00:00.000Z', 'flag-urgent', registrar, { reason: '涉及群体性诉求' });
+    expect(run.flags).toContain('urgent');
+    run.act('2026-03-20T01:00:00.000Z', 'opinion', dept, {
+      outcome: 'reject',
+      text: '经调查，不予支持。',
+      legalBasis: '某条例第十条',
+    });
     run.act('2026-03-21T01:00:00.000Z', 'reply', dept, {});
     run.act('2026-03-22T01:00:00.000Z', 'evaluate', petitioner, { rating: 'unsatisfied' });
     run.act('2026-03-25T01:00:00.000Z', 'request-review', petitioner, { reason: '不服' });
     expect(run.flags).toContain('review:pending');
     expect(run.flags).toContain('evaluated');
     run.act('2026-04-01T01:00:00.000Z', 'review-opinion', superior, { outcome: 'explain', text: '维持。' });
+    run.act('2026-04-02T01:00:00.000Z', 'serve-review-opinion', superior, {});
     run.act('2026-04-05T01:00:00.000Z', 'request-re-review', petitioner, { reason: '仍不服' });
     run.act('2026-04-10T01:00:00.000Z', 're-review-opinion', superior, { outcome: 'reject', text: '维持。' });
+    run.act('2026-04-11T01:00:00.000Z', 'serve-re-review-opinion', superior, {});
+    // The final opinion waits for its evaluation (Art. 21) before the petition closes.
+    run.act('2026-04-12T01:00:00.000Z', 'evaluate', petitioner, { rating: 'unsatisfied' });
     expect(run.state.status).toBe('closed');
     expect(run.flags).toEqual([
       'intake:bureau',
@@ -110,7 +120,15 @@ describe('flags: the facts of the annual report (Art. 41) kept as keywords of Pe
       'review:explain',
       're-review:reject',
       'evaluated',
+      'urgent',
     ]);
+  });
+
+  it('flags a registration entered later than the day after receipt (Arts. 43–44), and not one entered the next day', () => {
+    expect(registered(v2, { receivedAt: '2026-02-25T09:00:00+08:00' }).flags).toContain('late-registration');
+    expect(registered(v2, { receivedAt: '2026-03-01T09:00:00+08:00' }).flags).not.toContain(
+      'late-registration',
+    );
   });
 
   it('flags a petition forwarded (转送) and one received directly by a body (Art. 23 ¶2) apart', () => {

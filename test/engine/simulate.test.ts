@@ -56,7 +56,7 @@ describe('a dry run of the statutory definition', () => {
         {
           action: 'opinion',
           at: '2026-11-02T10:00:00+08:00',
-          input: { outcome: 'reject', text: '经核查不予支持。' },
+          input: { outcome: 'reject', text: '经核查不予支持。', legalBasis: '某条例第十条' },
         },
         { action: 'reply', at: '2026-11-03T10:00:00+08:00' },
       ],
@@ -99,7 +99,7 @@ describe('a dry run of the statutory definition', () => {
     ]);
   });
 
-  it('lets the 30-day review window lapse after the last action: the token follows to "the opinion stands" at the due instant (Art. 35)', () => {
+  it('lets the 30-day review window and its 15-day entry grace lapse after the last action: the token follows to "the opinion stands" at the grace\'s end, the outcome dated at the window\'s end (Art. 35)', () => {
     const r = run({
       ...direct,
       actions: [
@@ -107,7 +107,7 @@ describe('a dry run of the statutory definition', () => {
         {
           action: 'opinion',
           at: '2026-10-20T10:00:00+08:00',
-          input: { outcome: 'explain', text: '解释说明。' },
+          input: { outcome: 'explain', text: '解释说明。', legalBasis: '某条例第十条' },
         },
         { action: 'reply', at: '2026-10-21T10:00:00+08:00' },
       ],
@@ -119,11 +119,16 @@ describe('a dry run of the statutory definition', () => {
       step: 'closed',
       outcome: { outcome: 'opinion-stands', final: false, at: window.dueAt },
     });
-    expect(r.steps.at(-1)).toMatchObject({ element: 'closed', cause: { kind: 'timer' }, at: window.dueAt });
+    expect(window.graceEndsAt).not.toBeNull();
+    expect(r.steps.at(-1)).toMatchObject({
+      element: 'closed',
+      cause: { kind: 'timer' },
+      at: window.graceEndsAt,
+    });
     expect(r.happenings.map((h) => h.type)).toEqual(['deadline-missed', 'deadline-missed', 'ended']);
   });
 
-  it('moves the token when a window lapses between two actions, so a late request is refused as the workflow would refuse it (Art. 35)', () => {
+  it('refuses a request received after its window, within the entry grace, as the workflow would refuse it (Art. 35)', () => {
     const r = run({
       ...direct,
       actions: [
@@ -131,7 +136,7 @@ describe('a dry run of the statutory definition', () => {
         {
           action: 'opinion',
           at: '2026-10-20T10:00:00+08:00',
-          input: { outcome: 'reject', text: '不予支持。' },
+          input: { outcome: 'reject', text: '不予支持。', legalBasis: '某条例第十条' },
         },
         { action: 'reply', at: '2026-10-21T10:00:00+08:00' },
         { action: 'request-review', at: '2026-12-01T10:00:00+08:00', input: { reason: '不服' } },
@@ -140,14 +145,14 @@ describe('a dry run of the statutory definition', () => {
     expect(r.refused).toMatchObject({
       index: 3,
       action: 'request-review',
-      step: 'closed',
-      type: FailureType.PetitionClosed,
-      message: expect.stringContaining('opinion-stands'),
+      step: 'review-window',
+      type: FailureType.StatutoryRule,
+      message: expect.stringContaining('第三十五条'),
     });
     expect(r.applied).toHaveLength(3);
   });
 
-  it('warns 15 and 5 days before the handling period ends and escalates when it passes, without moving the token (Art. 34, 43–45)', () => {
+  it('warns 15 and 5 days before the handling period ends, records the accountable failure and escalates when it passes, without moving the token (Art. 34, 43–45)', () => {
     const r = run({ ...direct, actions: [{ action: 'accept', at: '2026-09-25T10:00:00+08:00' }] });
     const handling = deadline(r, 'handling');
     expect(handling).toMatchObject({ state: 'missed', overdue: true });
@@ -156,6 +161,7 @@ describe('a dry run of the statutory definition', () => {
       ['warning', new Date(due - 15 * 86_400_000).toISOString()],
       ['warning', new Date(due - 5 * 86_400_000).toISOString()],
       ['deadline-missed', handling.dueAt],
+      ['accountability', handling.dueAt],
       ['escalated', handling.dueAt],
     ]);
     expect(r.end).toMatchObject({ status: 'open', step: 'handle' });

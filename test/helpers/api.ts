@@ -32,8 +32,11 @@ export interface ApiTestContext {
   connection: Connection;
   taskQueue: string;
   secret: string;
-  /** A bearer token for a role (department and superior need a department code). */
-  token(role: StaffRole, dept?: string, sub?: string): string;
+  /**
+   * A bearer token for a role (department and superior need a department code); `approver` adds the claim of the
+   * body's head (an extension needs it, Art. 34).
+   */
+  token(role: StaffRole, dept?: string, sub?: string, approver?: boolean): string;
   /** `app.inject` with a bearer token for the role, or none when `as` is undefined. */
   call(as: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
   /** Stops the worker (the API keeps running): what still works without one? */
@@ -129,11 +132,12 @@ export async function startApiTest(
     ...(opts.migrationBatch && { migrationBatch: opts.migrationBatch }),
   });
   await app.ready();
-  const token = (role: StaffRole, dept?: string, sub?: string) =>
+  const token = (role: StaffRole, dept?: string, sub?: string, approver?: boolean) =>
     mintToken(secret, {
       role,
       sub: sub ?? `${role}-${dept ?? 'x'}`,
       ...(dept !== undefined && { dept }),
+      ...(approver === true && { approver: true }),
       ttlSeconds: 3600,
     });
   return {

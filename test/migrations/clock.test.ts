@@ -141,7 +141,7 @@ describe('a petition moved to another definition version, on the time-skipping s
     );
     expect(overdue.step).toBe('handle');
 
-    await p.act('opinion', actors.dept, { outcome: 'support', text: '已整改。' });
+    await p.act('opinion', actors.dept, { outcome: 'support', text: '已整改。', legalBasis: '某条例第十条' });
     const replied = await p.act('reply', actors.dept);
     expect(replied.metrics.finishedOnTime).toBe(false);
     await p.record('definition-migration-handling');

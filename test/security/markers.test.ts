@@ -218,29 +218,40 @@ describe('personal data at rest and in logs, after a whole lifecycle through the
       const steps: Array<[Record<string, string>, string, Record<string, unknown>]> = [
         [bearer(token('registrar')), 'forward', { department: 'district-housing' }],
         [bearer(dept), 'accept', {}],
-        [bearer(dept), 'opinion', { outcome: 'explain', text: `经调查，${M.opinion}，已答复王${M.name}。` }],
+        [
+          bearer(dept),
+          'opinion',
+          {
+            outcome: 'explain',
+            text: `经调查，${M.opinion}，已答复王${M.name}。`,
+            legalBasis: '某条例第十条',
+          },
+        ],
         [bearer(dept), 'reply', {}],
         [petitioner, 'evaluate', { rating: 'unsatisfied' }],
         [petitioner, 'request-review', { reason: `${M.reason}：温度测量有误` }],
         [bearer(superior), 'review-opinion', { outcome: 'reject', text: `维持。${M.opinion}` }],
+        [bearer(superior), 'serve-review-opinion', {}],
         [petitioner, 'request-re-review', { reason: `仍不服，${M.reason}` }],
         [
           bearer(token('superior', 'city-gov')),
           're-review-opinion',
           { outcome: 'reject', text: `复核维持。${M.opinion}` },
         ],
+        [bearer(token('superior', 'city-gov')), 'serve-re-review-opinion', {}],
+        [petitioner, 'evaluate', { rating: 'unsatisfied' }],
       ];
-      for (const [headers, action, body] of steps) {
+      for (const [n, [headers, action, body]] of steps.entries()) {
         // A worker that has just bundled its workflows may be slow on a busy machine: a 503 is retried with the same
         // Idempotency-Key, as the API asks clients to.
         let res = await call('POST', `/v1/petitions/${petitionId}/actions/${action}`, body, {
           ...headers,
-          'idempotency-key': `${petitionId}-${action}`,
+          'idempotency-key': `${petitionId}-${n}-${action}`,
         });
         for (let i = 0; i < 3 && res.status === 503; i++) {
           res = await call('POST', `/v1/petitions/${petitionId}/actions/${action}`, body, {
             ...headers,
-            'idempotency-key': `${petitionId}-${action}`,
+            'idempotency-key': `${petitionId}-${n}-${action}`,
           });
         }
         expect(res.status, `${action}: ${res.text}`).toBe(200);

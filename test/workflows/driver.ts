@@ -10,7 +10,7 @@ import { defaultCalendarData } from '../../definitions/calendar';
 import type { Definition } from '../../definitions/language/schema';
 import { loadStatutoryDefinition, statutoryDefinitionHash } from '../../definitions/statutory';
 import { indexDefinition } from '../../workflows/engine/definition-index';
-import type { Actor, PetitionFacts } from '../../workflows/engine/types';
+import type { Actor, BodyFacts, PetitionFacts } from '../../workflows/engine/types';
 import type { PetitionView } from '../../workflows/engine/view';
 import {
   petitionActionUpdate,
@@ -25,8 +25,11 @@ import { testPayloadCodec } from '../helpers/temporal';
 export const actors = {
   registrar: { role: 'registrar', id: 'reg-1' },
   dept: { role: 'department', id: 'staff-1', department: 'D1' },
+  /** The head of D1: the token carries the approver claim (Art. 34). */
+  head: { role: 'department', id: 'head-1', department: 'D1', approver: true },
   dept2: { role: 'department', id: 'staff-2', department: 'D2' },
   superior: { role: 'superior', id: 'sup-1', department: 'S1' },
+  superior2: { role: 'superior', id: 'sup-2', department: 'S2' },
   petitioner: { role: 'petitioner' },
   supervisor: { role: 'supervisor', id: 'sv-1' },
 } satisfies Record<string, Actor>;
@@ -68,7 +71,12 @@ export class PetitionDriver {
     env: TestWorkflowEnvironment,
     taskQueue: string,
     facts: Partial<PetitionFacts> = {},
-    opts: { settled?: boolean; definition?: { definition: Definition; hash: string } } = {},
+    opts: {
+      settled?: boolean;
+      definition?: { definition: Definition; hash: string };
+      /** What the registry said at registration of the body that received it directly (the API looks it up). */
+      bodies?: Record<string, BodyFacts | null>;
+    } = {},
   ): Promise<PetitionDriver> {
     const now = new Date(await env.currentTimeMs()).toISOString();
     const petitionId = `T${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -77,6 +85,7 @@ export class PetitionDriver {
       definition: opts.definition?.definition ?? loadStatutoryDefinition(),
       definitionHash: opts.definition?.hash ?? statutoryDefinitionHash(),
       registeredBy: actors.registrar,
+      ...(opts.bodies && { bodies: opts.bodies }),
       petition: {
         category: 'complaint',
         channel: 'letter',
@@ -96,6 +105,7 @@ export class PetitionDriver {
           registeredBy: input.registeredBy,
           registeredAt: now,
           calendar: defaultCalendarData(),
+          ...(opts.bodies && { bodies: opts.bodies }),
         })
       : undefined;
     const handle = await env.client.workflow.start<typeof petition>('petition', {

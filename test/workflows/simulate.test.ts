@@ -90,17 +90,22 @@ const enteredSteps = (view: PetitionView) =>
   view.timeline.filter((t) => t.type === 'entered').map((t) => t.step);
 
 describe('the dry run gives the deadlines the workflow gives on the time-skipping server', () => {
-  it('accept → opinion → reply, then the 30-day review window lapses and the opinion stands (Art. 23, 34, 35)', async () => {
+  it('accept → opinion → reply, then the 30-day review window and its entry grace lapse and the opinion stands (Art. 23, 34, 35)', async () => {
     const p = await PetitionDriver.start(env, taskQueue, { department: 'D1' });
     await env.sleep('3 days');
     await p.act('accept', actors.dept);
     await env.sleep('20 days');
-    await p.act('opinion', actors.dept, { outcome: 'reject', text: '经调查，供暖温度符合标准。' });
+    await p.act('opinion', actors.dept, {
+      outcome: 'reject',
+      text: '经调查，供暖温度符合标准。',
+      legalBasis: '某条例第十条',
+    });
     const replied = await p.act('reply', actors.dept);
+    // The window, then its 15-day entry grace (a request received in time may still be entered, Art. 35).
     await env.sleep(
       Date.parse(replied.deadlines.find((d) => d.id === 'review-request-window')!.dueAt!) -
         (await env.currentTimeMs()) +
-        60_000,
+        16 * 86_400_000,
     );
     const view = await eventually(
       () => p.view(),
@@ -124,21 +129,26 @@ describe('the dry run gives the deadlines the workflow gives on the time-skippin
     expect(dry.documents.map((d) => [d.kind, d.title])).toEqual(view.documents.map((d) => [d.kind, d.title]));
   });
 
-  it('bureau → forward → accept → extension → opinion → reply → review → re-review with a 10-day hearing: final (Art. 22, 34, 35, 36)', async () => {
+  it('bureau → forward → accept → extension approved by the head → opinion → reply → review → re-review with a hearing over 11 civil days, each opinion served, evaluated: final (Art. 21, 22, 34, 35, 36)', async () => {
     const p = await PetitionDriver.start(env, taskQueue);
     await env.sleep('2 days');
     await p.act('forward', actors.registrar, { department: 'D1' });
     await env.sleep('4 days');
     await p.act('accept', actors.dept);
     await env.sleep('40 days');
-    await p.act('extend', actors.dept, { days: 20, reason: '需要现场检测' });
+    await p.act('extend', actors.head, { days: 20, reason: '需要现场检测' });
     await env.sleep('30 days');
-    await p.act('opinion', actors.dept, { outcome: 'reject', text: '不予支持。' });
+    await p.act('opinion', actors.dept, {
+      outcome: 'reject',
+      text: '不予支持。',
+      legalBasis: '某条例第十条',
+    });
     await p.act('reply', actors.dept);
     await env.sleep('12 days');
     await p.act('request-review', actors.petitioner, { reason: '不服' });
     await env.sleep('25 days');
     await p.act('review-opinion', actors.superior, { outcome: 'reject', text: '维持。' });
+    await p.act('serve-review-opinion', actors.superior);
     await env.sleep('5 days');
     await p.act('request-re-review', actors.petitioner, { reason: '仍不服' });
     await env.sleep('5 days');
@@ -147,6 +157,9 @@ describe('the dry run gives the deadlines the workflow gives on the time-skippin
     await p.act('hearing-end', actors.superior);
     await env.sleep('20 days');
     await p.act('re-review-opinion', actors.superior, { outcome: 'reject', text: '复核维持。' });
+    await p.act('serve-re-review-opinion', actors.superior);
+    // The final opinion waits for the petitioner's evaluation (Art. 21).
+    await p.act('evaluate', actors.petitioner, { rating: 'unsatisfied' });
     const view = await eventually(
       () => p.view(),
       (x) => x.status === 'closed',
@@ -156,7 +169,8 @@ describe('the dry run gives the deadlines the workflow gives on the time-skippin
     expect(dry.refused).toBeUndefined();
     expect(dry.deadlines.map(figures)).toEqual(view.deadlines.map(figures));
     const reReview = dry.deadlines.find((d) => d.id === 're-review')!;
-    expect(reReview).toMatchObject({ pausedDays: 10, state: 'met' });
+    // Ten days' hearing spans 11 Asia/Shanghai civil days, counted inclusively (Art. 36, the choice of version 2).
+    expect(reReview).toMatchObject({ pausedDays: 11, state: 'met' });
     expect(dry.deadlines.find((d) => d.id === 'handling')).toMatchObject({ extendedDays: 20, state: 'met' });
     expect(dry.end).toMatchObject({ status: 'closed', outcome: { outcome: 'final', final: true } });
     expect(dry.steps.filter((s) => s.type === 'userTask').map((s) => s.element)).toEqual(enteredSteps(view));

@@ -79,13 +79,29 @@ export function actionAnswerOf(
 
 /**
  * The body holding the current step: the one its assignee's variable names. On a service task (a hand-over in
- * progress) that of the step it leads to, once known (a review body is known only when the registry has named it).
+ * progress) that of the first step it leads to, through gateways and notices, once known (a review body is known
+ * only when the registry has named it).
  */
 function holderOf(index: DefinitionIndex, state: PetitionState): string | null {
   if (state.status === 'closed') return null;
-  const next = index.outgoing(state.token)[0]?.to;
-  const task = index.userTask(state.token) ?? (next ? index.userTask(next) : undefined);
+  const task = index.userTask(state.token) ?? nextUserTask(index, state.token);
   const variable = task ? index.assignee(task.assignee)?.holder : undefined;
   const value = variable ? state.variables[variable] : undefined;
   return typeof value === 'string' ? value : null;
+}
+
+/** The first user task reached from an element along its flows (breadth first), if any. */
+function nextUserTask(index: DefinitionIndex, from: string): ReturnType<DefinitionIndex['userTask']> {
+  const seen = new Set([from]);
+  const queue = [from];
+  while (queue.length > 0) {
+    for (const flow of index.outgoing(queue.shift()!)) {
+      if (seen.has(flow.to)) continue;
+      seen.add(flow.to);
+      const task = index.userTask(flow.to);
+      if (task) return task;
+      queue.push(flow.to);
+    }
+  }
+  return undefined;
 }

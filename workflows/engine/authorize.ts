@@ -1,8 +1,7 @@
-import { handlingBody } from './context';
+import { listedBody } from './context';
 import { indexDefinition } from './definition-index';
 import type { Actor, Definition, PetitionState, Refusal } from './types';
-import { availableActions } from './validate-action';
-import { handledByOf, holderBodyOf, isConfidential, type PetitionView } from './view';
+import { handledByOf, holderBodyOf, isConfidential, stepActionsOf, type PetitionView } from './view';
 import { FailureType } from '../failure-types';
 
 /**
@@ -47,7 +46,8 @@ export interface AccessPolicy {
   /** Roles that see a petition while their body is its handling body. */
   handlingBody: readonly string[];
   /**
-   * Roles that see a petition their role may act on now, or one someone of their role acted on before. A caller that
+   * Roles that see a petition their role may act on now (an action of the current step itself: one a role may take
+   * in any step, a recusal say, opens no petition), or one someone of their role acted on before. A caller that
    * names its `subordinates` sees instead what its body must act on now and what its subordinate bodies handled.
    */
   involved: readonly string[];
@@ -58,7 +58,7 @@ export interface AccessPolicy {
 /** What the rules read of a petition; built from its state (the workflow) or from its view (the API). */
 export interface AccessFacts {
   petitionId: string;
-  /** The body holding the petition's department steps, if one does. */
+  /** The body whose list the petition is on (PetitionDepartment), if one is: its department staff see it. */
   handlingBody: string | null;
   /** Its category is confidential: it is never shown to the body it concerns. */
   confidential: boolean;
@@ -75,12 +75,12 @@ export interface AccessFacts {
 export function accessFactsOf(definition: Definition, state: PetitionState): AccessFacts {
   return {
     petitionId: state.petitionId,
-    handlingBody: handlingBody(indexDefinition(definition), state.variables) ?? null,
+    handlingBody: listedBody(indexDefinition(definition), state) ?? null,
     confidential: isConfidential(definition, state),
     concerns: state.petition.concerns ?? null,
     holderBody: holderBodyOf(definition, state),
     handledBy: handledByOf(definition, state),
-    mayActNow: (role) => availableActions(definition, state, role).length > 0,
+    mayActNow: (role) => stepActionsOf(definition, state, role).length > 0,
     actedBefore: (role) => state.timeline.some((t) => t.actor?.role === role),
   };
 }
@@ -89,12 +89,12 @@ export function accessFactsOf(definition: Definition, state: PetitionState): Acc
 export function accessFactsOfView(view: PetitionView): AccessFacts {
   return {
     petitionId: view.id,
-    handlingBody: view.department,
+    handlingBody: view.listedBody,
     confidential: view.confidential,
     concerns: view.concerns,
-    holderBody: view.holder?.body ?? null,
+    holderBody: view.holder,
     handledBy: view.handledBy,
-    mayActNow: (role) => (view.availableActions[role] ?? []).length > 0,
+    mayActNow: (role) => (view.stepActions[role] ?? []).length > 0,
     actedBefore: (role) => view.timeline.some((t) => t.actor?.role === role),
   };
 }
@@ -168,6 +168,7 @@ export function actorOfCaller(policy: AccessPolicy, caller: Caller): Actor {
     role: caller.role,
     id: caller.sub,
     ...(caller.department !== undefined && { department: caller.department }),
+    ...(caller.approver === true && { approver: true }),
   };
 }
 

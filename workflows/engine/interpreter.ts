@@ -1,16 +1,26 @@
-import type { Action, Assignee, Deadline, Element, GlobalAction } from '../../definitions/language/schema';
+import type {
+  Accountability,
+  Action,
+  Assignee,
+  Deadline,
+  Element,
+  GlobalAction,
+} from '../../definitions/language/schema';
 import { renderTemplate } from '../../definitions/language/templates';
-import { feelContext, handlingBody, receivedAt } from './context';
+import { FailureType } from '../failure-types';
+import { bodyName, feelContext, handlingBody, holderOf, receivedAt } from './context';
 import { indexDefinition, type DefinitionIndex } from './definition-index';
 import { evalFeel, evalFeelOnce, feelHolds } from './feel';
-import { activeDeadlines, checkAction } from './validate-action';
+import { activeDeadlines, awaitedSupervision, checkAction } from './validate-action';
 import type {
   ActionEvent,
+  BodyFacts,
   Definition,
   DeadlineState,
   EngineCommand,
   EngineEvent,
   PetitionState,
+  Refusal,
   StartEvent,
   StepResult,
   TimelineEntry,
@@ -41,6 +51,7 @@ export function step(
       registered,
       (ctx) => {
         ctx.log({ type: 'registered', actor: event.actor, message: registeredMessage(index, registered) });
+        learnBodies(ctx, event.bodies);
         ctx.follow(index.start.id);
       },
       event.at,
@@ -106,6 +117,15 @@ export function step(
           }
           for (const [name, value] of Object.entries(event.variables ?? {})) {
             ctx.state.variables[name] = normaliseValue(value);
+          }
+          learnBodies(ctx, event.bodies);
+          recordReceipts(ctx, event.variables ?? {});
+          const element = ctx.index.element(event.element);
+          if (element.type === 'serviceTask' && element.set) {
+            const context = feelContext(ctx.state, {}, event.at, holderOf(ctx.index, ctx.state));
+            for (const [name, expression] of Object.entries(element.set)) {
+              ctx.state.variables[name] = normaliseValue(evalFeel(expression, context));
+            }
           }
           ctx.followOutgoing(event.element);
         },
@@ -192,7 +212,7 @@ export function step(
  */
 function initialState(index: DefinitionIndex, event: StartEvent): PetitionState {
   const { definition } = index;
-  const facts = { petition: event.petition };
+  const facts = { petition: event.petition, registeredAt: event.at };
   const variables: Record<string, unknown> = {};
   for (const [name, expression] of Object.entries(definition.registration.variables)) {
     const value = normaliseValue(evalFeelOnce(expression, facts));
@@ -248,6 +268,10 @@ interface Ctx {
   moveTo(elementId: string): void;
   compute(d: DeadlineState): void;
   emit(command: EngineCommand): void;
+  /** Set when an action is recorded but refused (the caller is answered with it). */
+  refusal?: Refusal;
+  /** When set, an end event reached now dates its outcome here (a window's end, after its late-entry grace). */
+  outcomeAt?: string;
 }
 
 function run(index: DefinitionIndex, prev: PetitionState, body: (ctx: Ctx) => void, at: string): StepResult {
@@ -267,6 +291,7 @@ function run(index: DefinitionIndex, prev: PetitionState, body: (ctx: Ctx) => vo
       commands.push(command);
     },
     compute(d) {
+      const extensionFrom = d.supervision ? undefined : index.deadline(d.step, d.deadlineId)?.extension?.from;
       ctx.emit({
         type: 'compute-deadline',
         key: d.key,
@@ -277,6 +302,7 @@ function run(index: DefinitionIndex, prev: PetitionState, body: (ctx: Ctx) => vo
           extensionDays: d.extendedDays,
           pausedDays: d.pausedDays,
           article: d.article,
+          ...(extensionFrom === 'period-end' && { extensionFrom }),
         },
       });
     },
@@ -294,7 +320,7 @@ function run(index: DefinitionIndex, prev: PetitionState, body: (ctx: Ctx) => vo
     },
   };
   body(ctx);
-  return { state, commands };
+  return { state, commands, ...(ctx.refusal && { refusal: ctx.refusal }) };
 }
 
 /** Moves the token from element to element until it rests on a user task, a service task or an end event. */
@@ -309,6 +335,7 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
           for (const [name, expression] of Object.entries(current.set)) {
             ctx.state.variables[name] = normaliseValue(evalFeel(expression, context));
           }
+          recordReceipts(ctx, ctx.state.variables);
         }
         const next =
           current.type === 'startEvent' ? index.outgoing(current.id)[0] : chooseFlow(index, ctx, current.id);
@@ -334,12 +361,14 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
         return;
       case 'endEvent': {
         rest(index, ctx, current.id);
+        // Orders met only by their answer end with the petition: no body owes an answer any more.
+        for (const d of activeDeadlines(ctx.state)) closeDeadline(ctx, d, { cancel: '信访事项已办结' });
         ctx.state.status = 'closed';
         ctx.state.outcome = {
           endEvent: current.id,
           outcome: current.outcome,
           final: current.final,
-          at: ctx.at,
+          at: ctx.outcomeAt ?? ctx.at,
         };
         ctx.log({
           type: 'ended',
@@ -357,7 +386,7 @@ function advance(index: DefinitionIndex, ctx: Ctx, target: string): void {
 
 function chooseFlow(index: DefinitionIndex, ctx: Ctx, gatewayId: string) {
   const flows = index.outgoing(gatewayId);
-  const context = feelContext(ctx.state, {}, ctx.at);
+  const context = feelContext(ctx.state, {}, ctx.at, holderOf(index, ctx.state));
   const chosen = flows.find(
     (f) => !f.default && f.condition !== undefined && feelHolds(f.condition, context),
   );
@@ -379,7 +408,7 @@ function rest(index: DefinitionIndex, ctx: Ctx, elementId: string): void {
   state.enteredAt = ctx.at;
   for (const d of activeDeadlines(state)) {
     if (d.supervision) {
-      if (d.step !== elementId) closeDeadline(ctx, d);
+      if (d.answeredBy === undefined && d.step !== elementId) closeDeadline(ctx, d);
       continue;
     }
     const def = index.deadline(d.step, d.deadlineId);
@@ -388,26 +417,32 @@ function rest(index: DefinitionIndex, ctx: Ctx, elementId: string): void {
   }
 }
 
-function closeDeadline(ctx: Ctx, d: DeadlineState): void {
+/**
+ * Closes a deadline: met when before its due instant (judged at `judgedAt`, by default now), missed otherwise;
+ * cancelled — neither — when the process was interrupted or `cancel` says why it is no longer owed.
+ */
+function closeDeadline(ctx: Ctx, d: DeadlineState, opts: { cancel?: string; judgedAt?: string } = {}): void {
   if (d.status === 'paused' && d.pausedAt) {
     d.pausedMs += Date.parse(ctx.at) - Date.parse(d.pausedAt);
-    d.pausedDays += pausedDaysBetween(d.pausedAt, ctx.at);
+    d.pausedDays += pausedDaysBetween(d.pausedAt, ctx.at, inclusivePause(ctx.index, d));
     d.pausedAt = undefined;
   }
   d.closedAt = ctx.at;
   const due = d.calculation?.dueAt;
-  if (ctx.interrupting && d.missedAt === undefined) {
+  const cancelled = opts.cancel ?? (ctx.interrupting ? '办理程序已中止' : undefined);
+  if (cancelled !== undefined && d.missedAt === undefined) {
     d.status = 'cancelled';
     ctx.log({
       type: 'deadline-met',
       step: d.step,
       deadline: d.deadlineId,
-      message: `${d.name}不再计算：办理程序已中止`,
+      message: `${d.name}不再计算：${cancelled}`,
       data: { key: d.key, cancelled: true },
     });
     return;
   }
-  const late = d.missedAt !== undefined || (due !== undefined && Date.parse(ctx.at) >= Date.parse(due));
+  const judgedAt = Date.parse(opts.judgedAt ?? ctx.at);
+  const late = d.missedAt !== undefined || (due !== undefined && judgedAt >= Date.parse(due));
   if (late) {
     if (!d.missedAt) d.missedAt = due;
     d.status = 'missed';
@@ -512,11 +547,27 @@ function applyAction(ctx: Ctx, event: ActionEvent): void {
     message: `${action.name}`,
     data: { input: redactInput(input), requestId: event.requestId },
   });
-  const context = feelContext(ctx.state, input, event.at);
+  const context = feelContext(ctx.state, input, event.at, holderOf(ctx.index, ctx.state));
   for (const [name, expression] of Object.entries(action.set)) {
     ctx.state.variables[name] = normaliseValue(evalFeel(expression, context));
   }
+  enterLate(ctx, action.id, input, event.at);
   applyEffect(ctx, action, input, event, stepId);
+  if (ctx.refusal) return;
+  if (action.accountability) {
+    const { body, deadline, ...declared } = action.accountability;
+    const code = ctx.state.variables[body];
+    const period =
+      deadline === undefined
+        ? undefined
+        : ctx.state.deadlines.filter((d) => d.deadlineId === deadline).at(-1);
+    recordAccountability(ctx, declared, {
+      body: typeof code === 'string' ? code : undefined,
+      period,
+      actor: event.actor,
+    });
+  }
+  closeByAction(ctx, action.id, action.name);
   if (action.document && action.effect?.type !== 'extend') {
     ctx.emit({
       type: 'generate-document',
@@ -530,6 +581,48 @@ function applyAction(ctx: Ctx, event: ActionEvent): void {
     ctx.interrupting = !ctx.index.userTask(stepId)?.actions.some((a) => a.id === action.id);
     ctx.moveTo(action.to);
     ctx.interrupting = false;
+  }
+}
+
+/** Deadlines the definition says this action meets (`metBy`) or ends as no longer owed (`cancelledBy`). */
+function closeByAction(ctx: Ctx, actionId: string, actionName: string): void {
+  for (const d of activeDeadlines(ctx.state)) {
+    if (d.supervision) continue;
+    const def = ctx.index.deadline(d.step, d.deadlineId);
+    if (def?.cancelledBy?.includes(actionId)) closeDeadline(ctx, d, { cancel: actionName });
+    else if (def?.metBy?.includes(actionId)) closeDeadline(ctx, d);
+  }
+}
+
+/**
+ * A request entered into a window judged on its receipt (`lateEntry`): the window is met on the instant the request
+ * was received, whenever it is entered; an entry on a later day than the receipt is recorded as late.
+ */
+function enterLate(ctx: Ctx, actionId: string, input: Record<string, unknown>, at: string): void {
+  for (const d of activeDeadlines(ctx.state)) {
+    if (d.supervision) continue;
+    const def = ctx.index.deadline(d.step, d.deadlineId);
+    if (!def?.lateEntry || !def.refuseAfter.includes(actionId)) continue;
+    const given = input[def.lateEntry.field];
+    const received = typeof given === 'string' ? given : at;
+    const days = civilDay(at) - civilDay(received);
+    if (days > 0) {
+      const due = d.calculation?.dueAt;
+      const afterWindow = due !== undefined && Date.parse(at) >= Date.parse(due);
+      ctx.log({
+        type: 'late-entry',
+        step: d.step,
+        deadline: d.deadlineId,
+        message:
+          `请求于${civilDate(received)}收到，${civilDate(at)}登记，晚${days}日` +
+          (afterWindow ? `；${d.name}已于${d.calculation?.lastDay}届满，请求在期间内收到，予以接受` : '') +
+          `（${d.article}）`,
+        data: { receivedAt: received, enteredAt: at, days, afterWindow, key: d.key },
+      });
+    }
+    d.missedAt = undefined;
+    d.status = 'running';
+    closeDeadline(ctx, d, { judgedAt: received });
   }
 }
 
@@ -549,6 +642,24 @@ function applyEffect(
   switch (effect.type) {
     case 'extend': {
       if (!target) throw new EngineError(`no running deadline "${effect.deadline}"`);
+      const approval = ctx.index.deadline(target.step, target.deadlineId)?.extension?.approval;
+      if (approval && event.actor.approver !== true) {
+        // Art. 34 as the statutory default declares it: the attempt is on the record, and refused.
+        recordAccountability(
+          ctx,
+          approval.accountability ?? {
+            failure: `未经${approval.title}批准延长期限`,
+            article: target.article,
+          },
+          { body: target.accountable.department, period: target, actor: event.actor },
+        );
+        ctx.refusal = {
+          type: FailureType.Forbidden,
+          message: `Extending "${target.name}" needs the approval of ${approval.title}: the token must carry the claim "approver": true (${target.article}). The attempt is recorded in the petition's timeline.`,
+          details: { article: target.article, approval: approval.title },
+        };
+        return;
+      }
       const days = input['days'] as number;
       target.extendedDays += days;
       target.extensions.push({
@@ -557,13 +668,16 @@ function applyEffect(
         at: event.at,
         by: event.actor,
       });
+      const approvedBy = approval
+        ? `经${approval.title}（${event.actor.id ?? event.actor.role}）批准`
+        : '经批准';
       ctx.log({
         type: 'deadline-extended',
         step: target.step,
         actor: event.actor,
         deadline: target.deadlineId,
-        message: `${target.name}经批准延长${days}日，理由：${String(input['reason'] ?? '')}（${target.article}）`,
-        data: { days, key: target.key },
+        message: `${target.name}${approvedBy}延长${days}日，理由：${String(input['reason'] ?? '')}（${target.article}）`,
+        data: { days, key: target.key, ...(approval && { approvedBy: event.actor.id ?? null }) },
       });
       if (action.document) target.pendingDocument = { document: action.document, step: stepId, input };
       ctx.compute(target);
@@ -588,7 +702,7 @@ function applyEffect(
     case 'resume': {
       if (!target || !target.pausedAt)
         throw new EngineError(`deadline "${'deadline' in effect ? effect.deadline : ''}" is not paused`);
-      const days = pausedDaysBetween(target.pausedAt, event.at);
+      const days = pausedDaysBetween(target.pausedAt, event.at, inclusivePause(ctx.index, target));
       target.pausedMs += Date.parse(event.at) - Date.parse(target.pausedAt);
       target.pausedDays += days;
       target.pausedAt = undefined;
@@ -613,7 +727,11 @@ function applyEffect(
         typeof input['answerDays'] === 'number' ? (input['answerDays'] as number) : answer.days;
       const texts = { reason, answerDays };
       ctx.state.seq += 1;
-      const department = handlingBody(ctx.index, ctx.state.variables);
+      // An order only its answer meets goes to the body that must act now (Art. 40 as the statutory default reads it).
+      const department =
+        effect.answeredBy !== undefined
+          ? (holderOf(ctx.index, ctx.state) ?? handlingBody(ctx.index, ctx.state.variables))
+          : handlingBody(ctx.index, ctx.state.variables);
       const d: DeadlineState = {
         key: `supervision#${ctx.state.seq}`,
         deadlineId: 'supervision',
@@ -633,6 +751,8 @@ function applyEffect(
         warned: [],
         bodyDeadline: true,
         supervision: true,
+        ...(effect.answeredBy !== undefined && { answeredBy: effect.answeredBy }),
+        ...(effect.accountability && { accountability: effect.accountability }),
       };
       ctx.state.deadlines.push(d);
       ctx.state.supervision.push({
@@ -650,7 +770,7 @@ function applyEffect(
         step: stepId,
         actor: event.actor,
         message: renderTemplate(effect.message ?? '督办：{{reason}}；应于 {{answerDays}} 日内答复', texts),
-        data: { answerDays, key: d.key },
+        data: { answerDays, key: d.key, ...(department !== undefined && { department }) },
       });
       ctx.compute(d);
       ctx.emit({
@@ -663,9 +783,136 @@ function applyEffect(
       });
       return;
     }
+    case 'answer-supervision': {
+      const order = awaitedSupervision(ctx.state, action.id, event.actor);
+      if (!order) throw new EngineError(`no supervision order awaits "${action.id}" from this actor`);
+      closeDeadline(ctx, order);
+      const record = ctx.state.supervision.find((o) => o.deadlineKey === order.key);
+      if (record) {
+        record.answeredAt = event.at;
+        record.answer = String(input['text'] ?? '');
+        record.answeredBy = event.actor;
+      }
+      const body = order.accountable.department;
+      ctx.log({
+        type: 'supervision-answered',
+        step: stepId,
+        actor: event.actor,
+        deadline: order.deadlineId,
+        message: `${body ? bodyName(ctx.state, body) : '承办机关'}书面反馈督办事项（${order.article}，督办于 ${civilDate(order.armedAt)}，期限 ${order.calculation?.lastDay ?? '未计算'}）`,
+        data: { key: order.key, department: body ?? null, late: order.status === 'missed' },
+      });
+      return;
+    }
+    case 'recuse': {
+      const id = event.actor.id;
+      if (!id) throw new EngineError(`action "${action.id}" needs an actor with a user id`);
+      const reason = String(input['reason'] ?? '');
+      (ctx.state.recusals ??= []).push({ id, at: event.at, reason, article: effect.article });
+      ctx.log({
+        type: 'recused',
+        step: stepId,
+        actor: event.actor,
+        message: `${id} 回避，此后不得办理本信访事项：${reason}（${effect.article}）`,
+        data: { id },
+      });
+      return;
+    }
+    case 'escalate': {
+      const message = renderTemplate(effect.message, { reason: String(input['reason'] ?? '') });
+      const department = holderOf(ctx.index, ctx.state) ?? handlingBody(ctx.index, ctx.state.variables);
+      ctx.state.seq += 1;
+      ctx.emit({
+        type: 'escalate',
+        reason: 'raised',
+        key: `${action.id}#${ctx.state.seq}`,
+        step: stepId,
+        department,
+        message,
+      });
+      ctx.log({
+        type: 'escalated',
+        step: stepId,
+        actor: event.actor,
+        message: `已即时报告${department ? `${bodyName(ctx.state, department)}的` : ''}督办联系人：${message}`,
+        data: { department: department ?? null },
+      });
+      return;
+    }
     case 'evaluate':
       ctx.state.metrics.satisfaction = String(input['rating'] ?? '');
       return;
+  }
+}
+
+/**
+ * Records an accountable failure (type `accountability`): the body, what it failed to do, the period concerned with
+ * its article and dates, and the article that makes it accountable.
+ */
+function recordAccountability(
+  ctx: Ctx,
+  declared: Accountability,
+  facts: { body?: string; period?: DeadlineState; actor?: ActionEvent['actor'] },
+): void {
+  const { body, period } = facts;
+  const name = body ? bodyName(ctx.state, body) : (declared.bodyName ?? '承办机关');
+  const dates = period
+    ? `${period.name}（${period.article}）自${civilDate(period.from)}起算，${period.calculation?.lastDay ?? '未计算'}届满`
+    : '';
+  ctx.log({
+    type: 'accountability',
+    ...(period && { step: period.step, deadline: period.deadlineId }),
+    ...(facts.actor && { actor: facts.actor }),
+    message: `问责记录：${name}${declared.failure}${dates ? `——${dates}` : ''}；${civilDate(ctx.at)}记录（${declared.article}）`,
+    data: {
+      failure: declared.failure,
+      article: declared.article,
+      body: body ?? null,
+      bodyName: name,
+      period: period?.name ?? null,
+      periodArticle: period?.article ?? null,
+      from: period?.from ?? null,
+      lastDay: period?.calculation?.lastDay ?? null,
+      dueAt: period?.calculation?.dueAt ?? null,
+      at: ctx.at,
+    },
+  });
+}
+
+/** What the registry said of bodies, kept for the documents; a body it does not know is signed by its code. */
+function learnBodies(ctx: Ctx, bodies: Record<string, BodyFacts | null> | undefined): void {
+  for (const [code, facts] of Object.entries(bodies ?? {})) {
+    if (facts) {
+      (ctx.state.bodies ??= {})[code] = facts;
+    } else if (!ctx.state.bodies?.[code]) {
+      ctx.log({
+        type: 'activity',
+        message: `${code} 未在机构名录中登记，文书暂以机构代码署名`,
+        data: { department: code, registered: false },
+      });
+    }
+  }
+}
+
+/**
+ * The first receipt of each body (assignees' `receipt`): when an event sets a receipt variable (a delivery reached
+ * the body its holder variable names), the variable is set to that body's first receipt, or this one is recorded as
+ * the first.
+ */
+function recordReceipts(ctx: Ctx, assigned: Record<string, unknown>): void {
+  for (const declaration of Object.values(ctx.index.definition.assignees)) {
+    const { holder, receipt } = declaration ?? {};
+    if (!holder || !receipt || !(receipt in assigned)) continue;
+    const code = ctx.state.variables[holder];
+    if (typeof code !== 'string' || code.length === 0) continue;
+    const given = assigned[receipt];
+    const first =
+      ctx.state.receipts?.[code] ??
+      (typeof given === 'string' && !Number.isNaN(Date.parse(given))
+        ? new Date(Date.parse(given)).toISOString()
+        : ctx.at);
+    (ctx.state.receipts ??= {})[code] = first;
+    ctx.state.variables[receipt] = first;
   }
 }
 
@@ -673,6 +920,16 @@ function fireTimers(ctx: Ctx): void {
   const now = Date.parse(ctx.at);
   const index = ctx.index;
   for (const d of [...activeDeadlines(ctx.state)]) {
+    if (d.graceEndsAt && d.missedAt && !d.closedAt && now >= Date.parse(d.graceEndsAt)) {
+      // A window judged on receipt: its late-entry grace is over; the outcome is dated at the window's end.
+      const onExpiry = index.deadline(d.step, d.deadlineId)?.onExpiry;
+      if (onExpiry?.kind === 'follow' && ctx.state.status === 'open' && ctx.state.token === d.step) {
+        ctx.outcomeAt = d.missedAt;
+        ctx.moveTo(onExpiry.to);
+        ctx.outcomeAt = undefined;
+      }
+      continue;
+    }
     if (d.status !== 'running' || !d.calculation || d.closedAt) continue;
     const due = Date.parse(d.calculation.dueAt);
     const def = d.supervision ? undefined : index.deadline(d.step, d.deadlineId);
@@ -702,15 +959,22 @@ function fireTimers(ctx: Ctx): void {
     d.missedAt = d.calculation.dueAt;
     d.status = 'missed';
     const who = d.accountable.department ?? d.accountable.assignee;
+    const grace = def?.lateEntry;
+    if (grace) d.graceEndsAt = new Date(due + grace.graceDays * DAY_MS).toISOString();
     ctx.log({
       type: 'deadline-missed',
       step: d.step,
       deadline: d.deadlineId,
       message: d.bodyDeadline
         ? `${d.name}已逾期：${who} 未在 ${d.calculation.lastDay} 前完成环节「${d.step}」（${d.article}）`
-        : `${d.name}已届满（${d.calculation.lastDay}，${d.article}）`,
+        : `${d.name}已届满（${d.calculation.lastDay}，${d.article}）` +
+          (grace ? `；期间内收到的请求仍可于 ${civilDate(d.graceEndsAt!)} 前登记` : ''),
       data: { key: d.key, accountable: d.accountable, dueAt: d.calculation.dueAt },
     });
+    const accountability = def?.accountability ?? d.accountability;
+    if (accountability && d.bodyDeadline) {
+      recordAccountability(ctx, accountability, { body: d.accountable.department, period: d });
+    }
     const onExpiry = def?.onExpiry ?? { kind: 'overdue' as const, escalate: true };
     if (onExpiry.kind === 'overdue' && onExpiry.escalate) {
       ctx.emit({
@@ -728,7 +992,7 @@ function fireTimers(ctx: Ctx): void {
         message: `已向督办部门报告逾期：${who}`,
       });
     }
-    if (onExpiry.kind === 'follow' && ctx.state.status === 'open' && ctx.state.token === d.step) {
+    if (onExpiry.kind === 'follow' && !grace && ctx.state.status === 'open' && ctx.state.token === d.step) {
       ctx.moveTo(onExpiry.to);
     }
   }
@@ -739,12 +1003,22 @@ function pauseName(index: DefinitionIndex, d: DeadlineState): string | undefined
   return index.deadline(d.step, d.deadlineId)?.pause?.name;
 }
 
+/** Whether the definition counts a pause of this deadline inclusively (every civil day it touches). */
+function inclusivePause(index: DefinitionIndex, d: DeadlineState): boolean {
+  return !d.supervision && index.deadline(d.step, d.deadlineId)?.pause?.counting === 'inclusive';
+}
+
 /** The deadline timers the workflow should wait for next: the earliest warning or due instant still ahead. */
 export function nextWakeAt(definition: Definition, state: PetitionState): string | undefined {
   if (state.status === 'closed') return undefined;
   const index = indexDefinition(definition);
   let next: number | undefined;
   for (const d of activeDeadlines(state)) {
+    if (d.graceEndsAt && d.missedAt && !d.closedAt) {
+      const end = Date.parse(d.graceEndsAt);
+      if (next === undefined || end < next) next = end;
+      continue;
+    }
     if (d.status !== 'running' || !d.calculation || d.missedAt || d.closedAt) continue;
     const due = Date.parse(d.calculation.dueAt);
     const def = d.supervision ? undefined : index.deadline(d.step, d.deadlineId);
@@ -757,13 +1031,24 @@ export function nextWakeAt(definition: Definition, state: PetitionState): string
   return next === undefined ? undefined : new Date(next).toISOString();
 }
 
+/** The Asia/Shanghai civil day of an instant, as a day number (days since 1970-01-01). */
+function civilDay(iso: string): number {
+  return Math.floor((Date.parse(iso) + 8 * 3_600_000) / DAY_MS);
+}
+
+/** The Asia/Shanghai civil date of an instant, `YYYY-MM-DD`. */
+function civilDate(iso: string): string {
+  return new Date(civilDay(iso) * DAY_MS).toISOString().slice(0, 10);
+}
+
 /**
- * Days a pause takes out of a period, counted as periods are (《民法典》第二百零一条): from the day after the
- * hearing began to the day it ended, in Asia/Shanghai civil days; a hearing begun and ended on one day counts 1.
+ * Days a pause takes out of a period, in Asia/Shanghai civil days. Inclusively (as the statutory default declares
+ * for the hearing of Art. 36): every day the pause touches, 3–4 March counting 2 and a single day 1. Otherwise, as
+ * definitions written before declared nothing: from the day after the pause began to the day it ended, at least 1.
  */
-export function pausedDaysBetween(from: string, to: string): number {
-  const civilDay = (iso: string) => Math.floor((Date.parse(iso) + 8 * 3_600_000) / DAY_MS);
-  return Math.max(1, civilDay(to) - civilDay(from));
+export function pausedDaysBetween(from: string, to: string, inclusive = false): number {
+  const days = civilDay(to) - civilDay(from);
+  return inclusive ? days + 1 : Math.max(1, days);
 }
 
 function normaliseValue(value: unknown): unknown {

@@ -78,6 +78,7 @@ export function precomputedCalculation(
     a.counting === b.counting &&
     a.extensionDays === b.extensionDays &&
     a.pausedDays === b.pausedDays &&
-    a.article === b.article;
+    a.article === b.article &&
+    a.extensionFrom === b.extensionFrom;
   return same ? match.calculation : undefined;
 }

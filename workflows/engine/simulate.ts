@@ -173,10 +173,15 @@ export function simulate(
         break;
       }
       const stepId = run.state.token;
-      run.apply(
+      const refusal = run.apply(
         { type: 'action', at, action: a.action, actor, input: checked.input },
         { kind: 'action', index: i, action: a.action },
       );
+      // Refused once on the record (an extension without the approver's claim), as the workflow refuses it.
+      if (refusal) {
+        run.refused = { index: i, action: a.action, at, step: stepId, ...refusal };
+        break;
+      }
       run.applied.push({ index: i, action: a.action, at, step: stepId, actor });
     }
     if (!run.refused && run.state.status === 'open') run.fireTimersUntil(input.until);
@@ -211,7 +216,8 @@ function checkOrder(input: SimulationInput): void {
 
 /**
  * Who takes an action when the request does not say: the first role the action names that is not an override role,
- * and, for the role that acts for the step's body, that body (so the engine's holder check passes as for its staff).
+ * and, for the role that acts for the step's body, that body (so the engine's holder check passes as for its staff),
+ * with the approver's claim (an extension that needs approval is approved; name an actor to try one without).
  */
 function defaultActor(
   index: ReturnType<typeof indexDefinition>,
@@ -227,6 +233,7 @@ function defaultActor(
     role,
     id: 'dry-run',
     ...(acting?.role === role && typeof holder === 'string' && { department: holder }),
+    approver: true,
   };
 }
 
@@ -254,9 +261,11 @@ class Run {
    * Applies one event and, as the workflow's command runner does, everything that follows from it: the commands of
    * one decision run against the state they were decided on, and the events they yield are applied in command order.
    */
-  apply(event: EngineEvent, cause: SimulatedStep['cause']): void {
+  /** Applies an event and what follows from it; answers the refusal of an event refused once recorded. */
+  apply(event: EngineEvent, cause: SimulatedStep['cause']): Refusal | undefined {
     this.at = event.at;
-    let batch = [this.#decide(event, cause)];
+    const first = this.#decide(event, cause);
+    let batch = [first];
     while (batch.length > 0) {
       const next: typeof batch = [];
       for (const { commands, snapshot, at } of batch) {
@@ -274,6 +283,7 @@ class Run {
       }
       batch = next;
     }
+    return first.refusal;
   }
 
   /** Fires the deadline timers the workflow would wake for, in order, up to `limit` (inclusive; none: until quiet). */
@@ -294,7 +304,7 @@ class Run {
   #decide(
     event: EngineEvent,
     cause: SimulatedStep['cause'],
-  ): { commands: EngineCommand[]; snapshot: PetitionState; at: string } {
+  ): { commands: EngineCommand[]; snapshot: PetitionState; at: string; refusal?: Refusal } {
     const before = this.started ? { token: this.state.token, status: this.state.status } : undefined;
     const result = step(this.#definition, this.started ? this.state : undefined, event);
     this.state = result.state;
@@ -311,7 +321,12 @@ class Run {
         });
       }
     }
-    return { commands: result.commands, snapshot: result.state, at: event.at };
+    return {
+      commands: result.commands,
+      snapshot: result.state,
+      at: event.at,
+      ...(result.refusal && { refusal: result.refusal }),
+    };
   }
 
   /** The events a command yields, as the workflow's command runner would (without its I/O). */

@@ -50,6 +50,15 @@ export interface Actor {
   id?: string;
   /** For department staff and superiors: the body they act for. */
   department?: string;
+  /** The token carries the approver claim: the body's head (or whoever may approve for it) acts. */
+  approver?: boolean;
+}
+
+/** What the department registry said of a body the petition reached: its registered name and its superior. */
+export interface BodyFacts {
+  name: string;
+  superior?: string | null;
+  superiorName?: string | null;
 }
 
 export const DeadlineStatuses = ['pending', 'running', 'paused', 'met', 'missed', 'cancelled'] as const;
@@ -89,6 +98,12 @@ export interface DeadlineState {
   supervision?: boolean;
   /** A document to generate once the recomputed due date is known (the extension notice states it). */
   pendingDocument?: { document: string; step: string; input: Record<string, unknown> };
+  /** A supervision order met only by this action (not by leaving its step). */
+  answeredBy?: string;
+  /** A supervision order's accountable failure when unanswered. */
+  accountability?: { failure: string; article: string; bodyName?: string };
+  /** A request window judged on receipt: until this instant a request received in time may still be entered. */
+  graceEndsAt?: string;
 }
 
 export type TimelineType =
@@ -109,6 +124,10 @@ export type TimelineType =
   | 'activity'
   | 'report-read'
   | 'access-code'
+  | 'accountability'
+  | 'late-entry'
+  | 'recused'
+  | 'supervision-answered'
   | 'ended'
   /** The petition was moved to another version of its definition (a definition migration). */
   | 'migrated';
@@ -145,6 +164,10 @@ export interface SupervisionOrder {
   step: string;
   department?: string;
   deadlineKey: string;
+  /** The written answer of the supervised body, when given (`answer-supervision`). */
+  answeredAt?: string;
+  answer?: string;
+  answeredBy?: Actor;
 }
 
 export interface PetitionOutcome {
@@ -172,6 +195,12 @@ export interface PetitionState {
   outcome?: PetitionOutcome;
   /** Monotonic counter for timeline entries and instance keys. */
   seq: number;
+  /** What the department registry said of the bodies the petition reached, by code (names sign documents). */
+  bodies?: Record<string, BodyFacts>;
+  /** When each body first received the petition (assignees' `receipt`), by code. */
+  receipts?: Record<string, string>;
+  /** Staff who recused themselves (e.g. Art. 28 ¶3): their user ids may not act on the petition. */
+  recusals?: Array<{ id: string; at: string; reason: string; article: string }>;
 }
 
 export interface StartEvent {
@@ -181,6 +210,8 @@ export interface StartEvent {
   definitionHash: string;
   petition: PetitionFacts;
   actor: Actor;
+  /** What the department registry said of the bodies named at registration (null: not registered). */
+  bodies?: Record<string, BodyFacts | null>;
 }
 export interface ActionEvent {
   type: 'action';
@@ -211,6 +242,8 @@ export interface ActivityCompletedEvent {
    * before the token follows the outgoing flow.
    */
   variables?: Record<string, unknown>;
+  /** What the department registry said of the body a delivery reached (null: not registered). */
+  bodies?: Record<string, BodyFacts | null>;
 }
 export interface DocumentGeneratedEvent {
   type: 'document-generated';
@@ -272,7 +305,8 @@ export type EngineCommand =
     }
   | {
       type: 'escalate';
-      reason: 'overdue' | 'supervision';
+      /** `raised`: an action raised the matter at once (an urgent matter, a recusal request). */
+      reason: 'overdue' | 'supervision' | 'raised';
       key: string;
       step: string;
       department?: string;
@@ -284,6 +318,11 @@ export type EngineCommand =
 export interface StepResult {
   state: PetitionState;
   commands: EngineCommand[];
+  /**
+   * An action the definition refuses only once it is recorded (an extension without the approver's claim): the
+   * state records the attempt, and the caller is answered with this refusal.
+   */
+  refusal?: Refusal;
 }
 
 /** Why an action was refused, as data (the workflow turns it into an ApplicationFailure). */

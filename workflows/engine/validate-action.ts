@@ -1,7 +1,7 @@
 import type { Action, Field, GlobalAction } from '../../definitions/language/schema';
 import { indexDefinition } from './definition-index';
-import { feelHolds } from './feel';
-import { feelContext } from './context';
+import { evalFeel, feelHolds } from './feel';
+import { bodyName, feelContext, holderOf } from './context';
 import type { ActionEvent, Definition, DeadlineState, PetitionState, Refusal } from './types';
 import { FailureType } from '../failure-types';
 
@@ -12,7 +12,13 @@ export function availableActions(definition: Definition, state: PetitionState, r
   return index
     .actionsOf(state.token)
     .filter((a) => role === undefined || index.overrideRoles.has(role) || a.roles.includes(role))
+    .filter((a) => a.effect?.type !== 'answer-supervision' || awaitsAnswer(state, a.id))
     .map((a) => a.id);
+}
+
+/** Whether a supervision order answered by this action is open (the answer is offered only then). */
+function awaitsAnswer(state: PetitionState, actionId: string): boolean {
+  return state.deadlines.some((d) => d.supervision && d.answeredBy === actionId && d.closedAt === undefined);
 }
 
 /**
@@ -38,6 +44,14 @@ export function checkAction(
       `Petition ${state.petitionId} is closed (${state.outcome?.outcome ?? 'ended'}); no further action is possible.` +
         (note ? ` ${note}` : ''),
       { outcome: state.outcome?.outcome },
+    );
+  }
+  const recusal = event.actor.id ? state.recusals?.find((r) => r.id === event.actor.id) : undefined;
+  if (recusal) {
+    return refuse(
+      FailureType.Forbidden,
+      `User "${recusal.id}" recused themselves from petition ${state.petitionId} on ${recusal.at} (${recusal.article}); they may not act on it.`,
+      { article: recusal.article },
     );
   }
   const step = index.userTask(state.token);
@@ -78,7 +92,9 @@ export function checkAction(
   if (!parsed.ok) return refuse(FailureType.InvalidInput, parsed.message, { field: parsed.field });
   const input = parsed.input;
 
-  const ctx = feelContext(state, input, event.at);
+  const ctx = feelContext(state, input, event.at, holderOf(index, state));
+  const outOfBounds = checkBounds(action, input, ctx);
+  if (outOfBounds) return refuse(FailureType.InvalidInput, outOfBounds.message, { field: outOfBounds.field });
   for (const guard of action.guards) {
     if (!feelHolds(guard.condition, ctx)) {
       return refuse(FailureType.StatutoryRule, `${guard.message}（${guard.article}）`, {
@@ -92,15 +108,51 @@ export function checkAction(
     const def = index.deadline(deadline.step, deadline.deadlineId);
     if (!def || !def.refuseAfter.includes(action.id)) continue;
     const due = deadline.calculation?.dueAt;
-    if (due && now >= Date.parse(due)) {
+    // A window judged on receipt (`lateEntry`) looks at when the request was received, not when it is entered.
+    const received = def.lateEntry ? input[def.lateEntry.field] : undefined;
+    const judged = typeof received === 'string' ? Date.parse(received) : now;
+    if (due && judged >= Date.parse(due)) {
       return refuse(
         FailureType.StatutoryRule,
         `Action "${action.id}" is refused: the period "${deadline.name}" (${deadline.duration + deadline.extendedDays} ${
           deadline.counting === 'working-days' ? 'working days' : 'days'
-        }, ${deadline.article}) ended on ${deadline.calculation?.lastDay} (due ${due}).`,
+        }, ${deadline.article}) ended on ${deadline.calculation?.lastDay} (due ${due})` +
+          (def.lateEntry
+            ? `, and the request was ${typeof received === 'string' ? 'received' : 'entered'} after it.`
+            : '.'),
         { article: deadline.article, deadline: deadline.deadlineId, dueAt: due },
       );
     }
+  }
+
+  if (action.effect?.type === 'answer-supervision') {
+    const awaited = awaitedSupervision(state, action.id, event.actor, index.overrideRoles);
+    if (!awaited) {
+      const open = state.deadlines.filter(
+        (d) => d.supervision && d.answeredBy === action.id && d.closedAt === undefined,
+      );
+      const addressee = open[0]?.accountable.department;
+      return open.length === 0
+        ? refuse(
+            FailureType.ActionNotAllowed,
+            `No supervision order of petition ${state.petitionId} awaits an answer.`,
+            {
+              step: state.token,
+            },
+          )
+        : refuse(
+            FailureType.Forbidden,
+            `The supervision order is addressed to ${addressee ? `${bodyName(state, addressee)} (${addressee})` : 'another body'}; staff of "${event.actor.department ?? 'no body'}" may not answer it.`,
+            { department: addressee },
+          );
+    }
+  }
+  if (action.effect?.type === 'recuse' && !event.actor.id) {
+    return refuse(
+      FailureType.Forbidden,
+      `Action "${action.id}" records who recuses themselves: it needs a caller with a user id (a staff token).`,
+      { article: action.effect.article },
+    );
   }
 
   const effect = action.effect;
@@ -207,6 +259,63 @@ function pausingDeadline(
   const action = task.actions.find((a) => a.id === actionId);
   if (!action?.to) return undefined;
   return activeDeadlines(state).find((d) => d.status === 'paused' && d.step === state.token);
+}
+
+/**
+ * The bounds a datetime field declares (`notBefore`, `notAfter`: FEEL over the state, `input` and `actionTime`):
+ * the field and a message naming the bound, never the value given.
+ */
+function checkBounds(
+  action: Action | GlobalAction,
+  input: Record<string, unknown>,
+  context: Record<string, unknown>,
+): { field: string; message: string } | undefined {
+  for (const [name, field] of Object.entries(action.fields)) {
+    const value = input[name];
+    if (field.type !== 'datetime' || typeof value !== 'string') continue;
+    const at = Date.parse(value);
+    for (const [bound, word] of [
+      ['notBefore', 'earlier than'],
+      ['notAfter', 'later than'],
+    ] as const) {
+      const expression = field[bound];
+      if (expression === undefined) continue;
+      const limit = evalFeel(expression, context);
+      const ms = limit === null || limit === undefined ? Number.NaN : Date.parse(String(limit));
+      if (Number.isNaN(ms)) continue;
+      if (bound === 'notBefore' ? at < ms : at > ms) {
+        return {
+          field: name,
+          message: `Field "${name}" of action "${action.id}" must not be ${word} ${new Date(ms).toISOString()}${
+            field.description ? ` (${field.description})` : ''
+          }.`,
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The open supervision order an answer action meets for this actor: the oldest addressed to the actor's body (any,
+ * for an order that names no body or an administrator).
+ */
+export function awaitedSupervision(
+  state: PetitionState,
+  actionId: string,
+  actor: ActionEvent['actor'],
+  overrideRoles: ReadonlySet<string> = new Set(),
+): DeadlineState | undefined {
+  return state.deadlines.find(
+    (d) =>
+      d.supervision &&
+      d.answeredBy === actionId &&
+      d.closedAt === undefined &&
+      d.status !== 'cancelled' &&
+      (d.accountable.department === undefined ||
+        overrideRoles.has(actor.role) ||
+        d.accountable.department === actor.department),
+  );
 }
 
 /** Deadlines still armed (running or paused), whatever their due state. */

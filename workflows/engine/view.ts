@@ -1,5 +1,5 @@
-import { handlingBody, receivedAt } from './context';
-import { indexDefinition } from './definition-index';
+import { handlingBody, holderOf, listedBody, receivedAt } from './context';
+import { indexDefinition, type DefinitionIndex } from './definition-index';
 import { flagsOf } from './flags';
 import { activeDeadlines, availableActions } from './validate-action';
 import type {
@@ -38,6 +38,13 @@ export interface DeadlineView {
   accountable: DeadlineState['accountable'];
   closedAt: string | null;
   missedAt: string | null;
+  /** A window judged on receipt, after its end: requests received in time may be entered until then. */
+  graceEndsAt: string | null;
+  /** The latest extension: who approved it (user id), in what capacity, why, and the period's last day before it. */
+  approvedBy: string | null;
+  approverTitle: string | null;
+  extensionReason: string | null;
+  originalLastDay: string | null;
 }
 
 /** Everything the API shows about a petition (the petition query's result). */
@@ -49,27 +56,45 @@ export interface PetitionView {
   category: string;
   channel: string;
   department: string | null;
+  /** The body holding the current step (null while the petition bureau or the petitioner holds it). */
+  holder: string | null;
+  /** The body whose list it is on (PetitionDepartment): its department staff see it. */
+  listedBody: string | null;
   concerns: string | null;
   /** Its category is confidential (a report): every read is recorded (`reportRead`). */
   confidential: boolean;
   receivedAt: string;
+  /** When the petition was registered (its first timeline entry). */
+  registeredAt: string;
   definition: { id: string; version: number; hash: string };
   petition: PetitionFacts;
   deadlines: DeadlineView[];
   availableActions: Record<string, string[]>;
+  /** Of those, the current step's own actions (not the actions a role may take in any step): who works on it now. */
+  stepActions: Record<string, string[]>;
   timeline: TimelineEntry[];
   documents: DocumentRecord[];
   supervision: SupervisionOrder[];
   outcome: PetitionOutcome | null;
   metrics: PetitionState['metrics'];
   variables: Record<string, unknown>;
-  /**
-   * Who must act in the current step: its assignee (`department`, `superior`, …) and, for a body, the code routing
-   * recorded for it (null when none was recorded). Null when the petition is closed or waits on no user task.
-   */
-  holder: { assignee: string; body: string | null } | null;
+  /** Registered names (and superiors) of the bodies the petition reached. */
+  bodies: NonNullable<PetitionState['bodies']>;
+  /** Staff who recused themselves: they may not act on it. */
+  recusals: NonNullable<PetitionState['recusals']>;
   /** Every body that handled the petition (see {@link handledByOf}): what a superior's subordinates are checked against. */
   handledBy: string[];
+}
+
+/** The actions of the current step itself: who works on it now (not the actions a role may take in any step). */
+function ownActions(index: DefinitionIndex, state: PetitionState): Set<string> {
+  return new Set(state.token ? (index.userTask(state.token)?.actions.map((a) => a.id) ?? []) : []);
+}
+
+/** Of the actions a role may take now, those of the current step itself. */
+export function stepActionsOf(definition: Definition, state: PetitionState, role: string): string[] {
+  const own = ownActions(indexDefinition(definition), state);
+  return availableActions(definition, state, role).filter((id) => own.has(id));
 }
 
 /** Builds the read model of a petition from its state. */
@@ -77,9 +102,12 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
   const index = indexDefinition(definition);
   const element = state.token ? index.element(state.token) : undefined;
   const actions: Record<string, string[]> = {};
+  const stepActions: Record<string, string[]> = {};
+  const own = ownActions(index, state);
   for (const role of index.definition.roles) {
     if (role === SYSTEM_ROLE) continue;
     actions[role] = availableActions(definition, state, role);
+    stepActions[role] = actions[role].filter((id) => own.has(id));
   }
   return {
     id: state.petitionId,
@@ -89,30 +117,46 @@ export function viewOf(definition: Definition, state: PetitionState): PetitionVi
     category: state.petition.category,
     channel: state.petition.channel,
     department: handlingBody(index, state.variables) ?? null,
+    holder: (state.status === 'open' ? holderOf(index, state) : undefined) ?? null,
+    listedBody: listedBody(index, state) ?? null,
     concerns: state.petition.concerns ?? null,
     confidential: isConfidential(definition, state),
     receivedAt: receivedAt(state),
+    registeredAt: state.timeline.find((t) => t.type === 'registered')?.at ?? receivedAt(state),
     definition: state.definition,
     petition: state.petition,
     deadlines: state.deadlines.map((d) => deadlineView(definition, d)),
     availableActions: actions,
+    stepActions,
     timeline: state.timeline,
     documents: state.documents,
     supervision: state.supervision,
     outcome: state.outcome ?? null,
     metrics: state.metrics,
     variables: state.variables,
-    holder: holderOf(index, state),
+    bodies: state.bodies ?? {},
+    recusals: state.recusals ?? [],
     handledBy: handledByOf(definition, state),
   };
 }
 
-function holderOf(index: ReturnType<typeof indexDefinition>, state: PetitionState): PetitionView['holder'] {
-  const task = state.status === 'open' ? index.userTask(state.token) : undefined;
-  if (!task) return null;
-  const variable = index.assignee(task.assignee)?.holder;
-  const body = variable ? state.variables[variable] : undefined;
-  return { assignee: task.assignee, body: typeof body === 'string' && body !== '' ? body : null };
+/** The body the current user step's assignee variable names, if the petition is open on one and it names one. */
+export function holderBodyOf(definition: Definition, state: PetitionState): string | null {
+  return state.status === 'open' ? (holderOf(indexDefinition(definition), state) ?? null) : null;
+}
+
+/**
+ * The bodies that handled the petition: those its assignees' variables name (the handling body, the review and
+ * re-review bodies routing recorded), and the body of every actor that acted for one.
+ */
+export function handledByOf(definition: Definition, state: PetitionState): string[] {
+  const bodies = new Set<string>();
+  for (const assignee of Object.values(indexDefinition(definition).definition.assignees ?? {})) {
+    const value = assignee?.holder ? state.variables[assignee.holder] : undefined;
+    if (typeof value === 'string' && value !== '') bodies.add(value);
+  }
+  for (const entry of state.timeline) if (entry.actor?.department) bodies.add(entry.actor.department);
+  return [...bodies];
 }
 
 /** Whether the petition's category is confidential (declared by the definition's registration). */
@@ -122,7 +166,13 @@ export function isConfidential(definition: Definition, state: PetitionState): bo
 
 /** One deadline instance as people read it. */
 export function deadlineView(definition: Definition, d: DeadlineState): DeadlineView {
-  const pause = indexDefinition(definition).deadline(d.step, d.deadlineId)?.pause?.name;
+  const declared = d.supervision ? undefined : indexDefinition(definition).deadline(d.step, d.deadlineId);
+  const pause = declared?.pause?.name;
+  const extension = d.extensions.at(-1);
+  const approval = declared?.extension?.approval;
+  const grace = declared?.lateEntry
+    ? `期间届满后${declared.lateEntry.graceDays}日内，期间内收到、其后登记的请求仍予接受；逾期未登记的，以期间届满之日办结（${d.article}）。`
+    : '';
   return {
     id: d.deadlineId,
     key: d.key,
@@ -136,9 +186,9 @@ export function deadlineView(definition: Definition, d: DeadlineState): Deadline
     paused: d.status === 'paused',
     overdue: isOverdue(d),
     explanation:
-      d.status === 'paused'
+      (d.status === 'paused'
         ? `${d.name}因${pause ?? '暂停'}暂停计算（自 ${d.pausedAt}），${pause ?? '暂停'}时间不计入期限（${d.article}）。暂停前：${d.calculation?.explanation ?? ''}`
-        : (d.calculation?.explanation ?? `${d.name}正在计算（${d.article}）`),
+        : (d.calculation?.explanation ?? `${d.name}正在计算（${d.article}）`)) + grace,
     counting: d.counting,
     duration: d.duration,
     extendedDays: d.extendedDays,
@@ -147,6 +197,12 @@ export function deadlineView(definition: Definition, d: DeadlineState): Deadline
     accountable: d.accountable,
     closedAt: d.closedAt ?? null,
     missedAt: d.missedAt ?? null,
+    graceEndsAt: d.graceEndsAt ?? null,
+    approvedBy: (approval && extension?.by.id) || null,
+    approverTitle: (extension && approval?.title) || null,
+    extensionReason: extension?.reason ?? null,
+    originalLastDay:
+      typeof d.calculation?.['originalLastDay'] === 'string' ? d.calculation['originalLastDay'] : null,
   };
 }
 
@@ -195,7 +251,9 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
   const index = indexDefinition(definition);
   return {
     step: state.token,
-    department: handlingBody(index, state.variables) ?? null,
+    // The body listed (and blamed by the overdue list): while open, the one that must act now where the definition
+    // says so; once closed, the body that handled it.
+    department: listedBody(index, state) ?? null,
     category: state.petition.category,
     channel: state.petition.channel,
     status: state.status,
@@ -211,23 +269,4 @@ export function searchValuesOf(definition: Definition, state: PetitionState): Pe
     closedAt: state.outcome?.at ?? null,
     flags: flagsOf(index, state),
   };
-}
-
-/** The body the current user step's assignee variable names, if the petition is open on one and it names one. */
-export function holderBodyOf(definition: Definition, state: PetitionState): string | null {
-  return holderOf(indexDefinition(definition), state)?.body ?? null;
-}
-
-/**
- * The bodies that handled the petition: those its assignees' variables name (the handling body, the review and
- * re-review bodies routing recorded), and the body of every actor that acted for one.
- */
-export function handledByOf(definition: Definition, state: PetitionState): string[] {
-  const bodies = new Set<string>();
-  for (const assignee of Object.values(indexDefinition(definition).definition.assignees ?? {})) {
-    const value = assignee?.holder ? state.variables[assignee.holder] : undefined;
-    if (typeof value === 'string' && value !== '') bodies.add(value);
-  }
-  for (const entry of state.timeline) if (entry.actor?.department) bodies.add(entry.actor.department);
-  return [...bodies];
 }

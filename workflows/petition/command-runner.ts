@@ -1,12 +1,12 @@
 import { ActivityFailure, log, patched } from '@temporalio/workflow';
 import type { Definition } from '../../definitions/language/schema';
 import type { Delivery, DeliverToDepartmentResult, GenerateDocumentInput } from '../activity-contracts';
-import { deliveryRoute } from '../department-routing';
+import { deliveryRoute, type DeliveryRoute } from '../department-routing';
 import { handlingBody } from '../engine/context';
 import { generateDocument } from '../documents';
 import { indexDefinition, type DefinitionIndex } from '../engine/definition-index';
 import { precomputedCalculation, type PrecomputedDeadline } from '../engine/registration';
-import type { DocumentRecord, EngineCommand, EngineEvent, PetitionState } from '../engine/types';
+import type { BodyFacts, DocumentRecord, EngineCommand, EngineEvent, PetitionState } from '../engine/types';
 import { deadlineView, isConfidential } from '../engine/view';
 import { departmentIo, departmentWorker, io, local, notices } from './activity-options';
 import { now } from './clock';
@@ -23,7 +23,11 @@ const DOCUMENTS_RENDERED_IN_WORKFLOW = 'documents-rendered-in-workflow';
 const SERVICE_TASKS_IN_BACKGROUND = 'service-tasks-in-background';
 
 type ServiceTaskCommand = Extract<EngineCommand, { type: 'run-service-task' }>;
-type ServiceTaskResult = { deliveries: Delivery[]; variables?: Record<string, unknown> };
+type ServiceTaskResult = {
+  deliveries: Delivery[];
+  variables?: Record<string, unknown>;
+  bodies?: Record<string, BodyFacts | null>;
+};
 
 /** Work that runs beside the petition (not under its lock) and yields events to apply when done. */
 export type Background = (work: () => Promise<EngineEvent[]>) => void;
@@ -147,7 +151,7 @@ export class CommandRunner {
     snapshot: PetitionState,
     at: string,
   ): Promise<EngineEvent> {
-    const { deliveries, variables } = await this.#runIo(command, snapshot, at);
+    const { deliveries, variables, bodies } = await this.#runIo(command, snapshot, at);
     return {
       type: 'activity-completed',
       at: now(),
@@ -157,6 +161,7 @@ export class CommandRunner {
           .map((d) => `${d.channel}: ${d.ok ? 'ok' : 'failed'}${d.detail ? ` (${d.detail})` : ''}`)
           .join('; ') || command.element,
       ...(variables && { variables }),
+      ...(bodies && { bodies }),
     };
   }
 
@@ -223,23 +228,25 @@ export class CommandRunner {
       // Histories recorded before routing existed answered with the delivery list alone.
       const result: DeliverToDepartmentResult = Array.isArray(raw) ? { deliveries: raw } : raw;
       resolved = result.department;
-      const variables = route.records ? { [route.records]: resolved ?? null } : undefined;
-      if (!result.dispatch) return { deliveries: result.deliveries, variables };
+      const bodies = resolved && result.body !== undefined ? { [resolved]: result.body } : undefined;
+      const recorded = (deliveries: Delivery[]) => ({
+        deliveries,
+        variables: routeVariables(route, resolved, receiptOf(deliveries, at)),
+        ...(bodies && { bodies }),
+      });
+      if (!result.dispatch) return recorded(result.deliveries);
       const receipt = await departmentWorker(result.dispatch.taskQueue).receivePetition(
         result.dispatch.delivery,
       );
       const reference = receipt.reference ? `, reference ${receipt.reference}` : '';
-      return {
-        deliveries: [
-          {
-            channel: 'worker',
-            at: now(),
-            ok: true,
-            detail: `accepted by ${resolved} on ${result.dispatch.taskQueue}${reference}`,
-          },
-        ],
-        variables,
-      };
+      return recorded([
+        {
+          channel: 'worker',
+          at: now(),
+          ok: true,
+          detail: `accepted by ${resolved} on ${result.dispatch.taskQueue}${reference}`,
+        },
+      ]);
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       const decision = decideDeliveryFailure(err, {
@@ -254,7 +261,8 @@ export class CommandRunner {
       const escalations = await io.escalate(decision.escalation);
       return {
         deliveries: [decision.failed, ...raisedToSupervisor(escalations)],
-        variables: route.records ? { [route.records]: decision.receiver ?? null } : undefined,
+        // The body works from its queue from now on: that is its receipt.
+        variables: routeVariables(route, decision.receiver, now()),
       };
     }
   }
@@ -278,6 +286,7 @@ export class CommandRunner {
       stepName: this.#index.element(stepId).name ?? stepId,
       petition: snapshot.petition,
       variables: snapshot.variables,
+      ...(snapshot.bodies && { bodies: snapshot.bodies }),
       input: actionInput,
       deadline: deadline ? deadlineView(this.#definition, deadline) : undefined,
       at,
@@ -310,4 +319,26 @@ export class CommandRunner {
     }
     return [{ type: 'document-delivered', at: now(), documentId: document.id, deliveries }];
   }
+}
+
+/** The variables a delivery records: the body it reached and, where declared, when that body received it. */
+function routeVariables(
+  route: DeliveryRoute,
+  body: string | undefined,
+  receivedAt: string,
+): Record<string, unknown> | undefined {
+  if (!route.records && !route.receipt) return undefined;
+  return {
+    ...(route.records && { [route.records]: body ?? null }),
+    ...(route.receipt && body && { [route.receipt]: receivedAt }),
+  };
+}
+
+/**
+ * When the body received the petition: the forwarding instant for a manual connector (the matter is in its queue
+ * from then), else when the connector handed it over.
+ */
+function receiptOf(deliveries: Delivery[], forwardedAt: string): string {
+  if (deliveries.length === 0 || deliveries.every((d) => d.channel === 'manual')) return forwardedAt;
+  return deliveries.find((d) => d.ok)?.at ?? now();
 }

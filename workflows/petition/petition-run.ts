@@ -33,6 +33,8 @@ export interface Decided {
   snapshot: PetitionState;
   /** The instant of the event that produced the commands. */
   at: string;
+  /** The event was recorded but refused (an extension without the approver's claim): the Update fails with it. */
+  refusal?: Refusal;
 }
 
 /** An action the rules allow, as it will be applied. */
@@ -106,7 +108,12 @@ export class PetitionRun {
     const result = step(this.#definition, this.#state, event);
     this.#state = result.state;
     this.version += 1;
-    return { commands: result.commands, snapshot: result.state, at: event.at };
+    return {
+      commands: result.commands,
+      snapshot: result.state,
+      at: event.at,
+      ...(result.refusal && { refusal: result.refusal }),
+    };
   }
 
   /**
@@ -184,7 +191,7 @@ export class PetitionRun {
           ? validated.checked
           : this.#check(request, at);
       const after = this.current().seq;
-      await this.process({
+      const decided = this.decide({
         type: 'action',
         at,
         action: request.action,
@@ -192,6 +199,10 @@ export class PetitionRun {
         input: checked.input,
         requestId: request.requestId,
       });
+      await this.drain(decided);
+      // What the definition refuses only once it is on the record (an extension without the approver's claim): the
+      // attempt stays in the timeline, the Update fails with the refusal (403).
+      if (decided.refusal) throw refusalFailure(decided.refusal);
       const entries = { after, upTo: this.current().seq };
       if (request.requestId !== undefined) this.#added.set(request.requestId, entries);
       answer = this.#answer(request.caller, checked.actor, entries);

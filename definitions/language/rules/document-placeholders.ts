@@ -16,7 +16,7 @@ type User = { kind: 'action'; action: Action | GlobalAction } | { kind: 'service
 export const documentPlaceholders: Rule = {
   id: RULE,
   description:
-    'Document templates use only the placeholder vocabulary (petitionId, documentId, stepName, at, petition.*, variables.*, input.*, deadline.*) with declared variables, fields of the generating action, and deadline fields only where an extend action generates the document.',
+    'Document templates use only the placeholder vocabulary (petitionId, documentId, stepName, at, petition.*, variables.*, names.*, superiorNames.*, input.*, deadline.*) with declared variables, fields of the generating action, and deadline fields only where an extend action generates the document.',
   check(definition) {
     const issues: Issue[] = [];
     const users = new Map<string, User[]>();
@@ -53,6 +53,8 @@ export const documentPlaceholders: Rule = {
             }
             break;
           case 'variables':
+          case 'names':
+          case 'superiorNames':
             if (!(field in definition.variables)) {
               push(
                 `${shown} names no declared variable; declare "${field}" under \`variables\` or correct the name.`,
@@ -87,7 +89,7 @@ export const documentPlaceholders: Rule = {
             break;
           default:
             push(
-              `${shown} is not in the placeholder vocabulary; use ${quoteList(SCALAR_PLACEHOLDERS)}, petition.*, variables.*, input.* or deadline.* (see definitions/README.md).`,
+              `${shown} is not in the placeholder vocabulary; use ${quoteList(SCALAR_PLACEHOLDERS)}, petition.*, variables.*, names.*, superiorNames.*, input.* or deadline.* (see definitions/README.md).`,
             );
         }
       }

@@ -37,7 +37,7 @@ export const effectTargets: Rule = {
         }
         continue;
       }
-      if (effect.type === 'supervise') continue;
+      if (!('deadline' in effect)) continue;
 
       const targets = deadlines.filter((d) => d.deadline.id === effect.deadline);
       if (targets.length === 0) continue;

@@ -78,7 +78,7 @@ export const feelConditions: Rule = {
           }
           continue;
         }
-        if (name === 'actionTime' || declaredSet.has(name)) continue;
+        if (name === 'actionTime' || name === 'holder' || declaredSet.has(name)) continue;
         push(
           `${site.label} uses "${name}", which is not a declared variable (FEEL would read it as null); declare it under \`variables\` or correct the name (declared: ${quoteList(declared)}).`,
         );

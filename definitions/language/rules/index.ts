@@ -1,4 +1,5 @@
 import type { Rule } from '../issue';
+import { accountabilityDeclared } from './accountability-declared';
 import { actionRolesExist } from './action-roles-exist';
 import { assigneesDeclared } from './assignees-declared';
 import { canReachEnd } from './can-reach-end';
@@ -13,6 +14,7 @@ import { flagExpressions } from './flag-expressions';
 import { flowsReferenceElements } from './flows-reference-elements';
 import { gatewayConditions } from './gateway-conditions';
 import { messagePlaceholders } from './message-placeholders';
+import { periodsDeclared } from './periods-declared';
 import { reachableFromStart } from './reachable-from-start';
 import { registrationVocabulary } from './registration-vocabulary';
 import { singleStartEvent } from './single-start-event';
@@ -34,7 +36,9 @@ export const rules: readonly Rule[] = [
   registrationVocabulary,
   fieldsWellFormed,
   deadlineWellFormed,
+  periodsDeclared,
   effectTargets,
+  accountabilityDeclared,
   feelConditions,
   feelValues,
   flagExpressions,
@@ -43,6 +47,7 @@ export const rules: readonly Rule[] = [
 ];
 
 export {
+  accountabilityDeclared,
   actionRolesExist,
   assigneesDeclared,
   canReachEnd,
@@ -57,6 +62,7 @@ export {
   flowsReferenceElements,
   gatewayConditions,
   messagePlaceholders,
+  periodsDeclared,
   reachableFromStart,
   registrationVocabulary,
   singleStartEvent,

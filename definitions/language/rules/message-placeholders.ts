@@ -8,6 +8,7 @@ const RULE = 'message-placeholders';
 export const MESSAGE_PLACEHOLDERS = {
   supervision: ['reason', 'answerDays'],
   read: ['reader'],
+  escalation: ['reason'],
 } as const;
 
 /**
@@ -17,7 +18,7 @@ export const MESSAGE_PLACEHOLDERS = {
 export const messagePlaceholders: Rule = {
   id: RULE,
   description:
-    'Declared message templates use only their placeholders: {{reason}} and {{answerDays}} in a supervise effect’s `message` and `notice`, {{reader}} in a category’s `readMessage`; every "{{" is closed.',
+    'Declared message templates use only their placeholders: {{reason}} and {{answerDays}} in a supervise effect’s `message` and `notice`, {{reader}} in a category’s `readMessage`, {{reason}} in an escalate effect’s `message`; every "{{" is closed.',
   check(definition) {
     const issues: Issue[] = [];
     const checkTemplate = (
@@ -41,6 +42,15 @@ export const messagePlaceholders: Rule = {
 
     for (const site of actionSites(definition)) {
       const effect = site.action.effect;
+      if (effect?.type === 'escalate') {
+        checkTemplate(
+          effect.message,
+          [...site.path, 'effect', 'message'],
+          MESSAGE_PLACEHOLDERS.escalation,
+          site.owner?.id,
+        );
+        continue;
+      }
       if (effect?.type !== 'supervise') continue;
       for (const field of ['message', 'notice'] as const) {
         checkTemplate(

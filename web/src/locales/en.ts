@@ -343,6 +343,10 @@ const en: Catalogue = {
     activity: 'Delivery or notice',
     'report-read': 'Report read',
     ended: 'Closed',
+    'late-entry': 'Received in time, entered late',
+    accountability: 'Accountability record',
+    recused: 'Recused',
+    'supervision-answered': 'Supervision answered',
   },
   fields: {
     department: 'Department code',
@@ -360,6 +364,8 @@ const en: Catalogue = {
     answerDays: 'Answer within (days)',
     rating: 'Rating',
     comment: 'Comment',
+    legalBasis: 'Legal basis',
+    competentBody: 'Competent body',
   },
   values: {
     transfer: 'Transfer',

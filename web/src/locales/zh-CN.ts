@@ -327,6 +327,10 @@ const zhCN = {
     activity: '送达、通知',
     'report-read': '查阅检举控告',
     ended: '办结',
+    'late-entry': '期限内收到、期满后录入',
+    accountability: '问责记录',
+    recused: '回避',
+    'supervision-answered': '督办反馈',
   },
   fields: {
     department: '承办机关代码',
@@ -344,6 +348,8 @@ const zhCN = {
     answerDays: '反馈期限（日）',
     rating: '评价',
     comment: '意见',
+    legalBasis: '法律依据',
+    competentBody: '有权处理的机关',
   },
   values: {
     transfer: '转送',
