@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDeadline, defaultCalendarData } from '../../definitions/calendar';
-import { eventually, petitionBody, startApiTest, uniqueDept, type ApiTestContext } from '../helpers/api';
+import {
+  eventually,
+  petitionBody,
+  startApiTest,
+  uniqueDept,
+  untilStep,
+  type ApiTestContext,
+} from '../helpers/api';
 
 let t: ApiTestContext;
 const L = uniqueDept('L');
@@ -179,6 +186,8 @@ describe('GET /v1/stats', () => {
     for (const p of [onTime, late]) {
       const code = { 'x-access-code': p.accessCode };
       await act(undefined, p.id, 'request-review', { reason: '不服' }, code);
+      // The request is handed to the reviewing body in the background; it can be withdrawn once that body holds it.
+      await untilStep(t, p.id, 'review');
       await act(undefined, p.id, 'withdraw', {}, code);
     }
     const from = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);

@@ -339,7 +339,8 @@ describe('the web console in chromium', { timeout: 120_000 }, () => {
     await p.locator('.audit-timeline').waitFor();
     expect(await seriousViolations(p)).toEqual([]);
     await p.getByRole('tab', { name: /文书/ }).click();
-    const paper = p.locator('article.paper').filter({ hasText: '信访处理意见书' });
+    // By its title: the acceptance notice names the opinion to come in its text too.
+    const paper = p.getByRole('article', { name: '信访处理意见书', exact: true });
     await paper.waitFor();
     await p.emulateMedia({ media: 'print' });
     expect(await p.locator('.app-header').isVisible()).toBe(false);
