@@ -90,11 +90,21 @@ export async function boundedCall<T>(
     if (!readiness.everReady() && isTransportFailure(err)) {
       throw new TemporalUnreachableError(what, reasonOf(err));
     }
+    // Our own deadline, reported by gRPC a moment before our timer fires: the same timeout, told the same way (a
+    // caller that maps "no answer in time" to its own error must not depend on which of the two came first).
+    if (grpcDeadlineExceeded(err) && Date.now() >= deadline - 50) throw new TemporalTimeoutError(what, ms);
     throw err;
   } finally {
     readiness.stop();
     clearTimeout(timer);
   }
+}
+
+function grpcDeadlineExceeded(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 4) return true;
+  }
+  return false;
 }
 
 /** A timeout or a gRPC failure of the transport (not an answer of Temporal's: those mean it was reached). */

@@ -49,6 +49,7 @@ describe('registration while no worker runs', () => {
       error: 'worker_unavailable',
       message:
         'No worker answered the definition registry within 3 s (a registration pins the latest published definition); check GET /readyz and retry with the same Idempotency-Key.',
+      requestId: res.headers['x-request-id'],
     });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
